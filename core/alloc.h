@@ -1,0 +1,19 @@
+/*
+ * The one allocator the core and the platform use. Every allocation passes
+ * through here so that a fault plan can fail it (see faults/fault_points.h):
+ * the callers must treat NULL as NDL_ENOMEM and leave their state as it was.
+ */
+#ifndef NDL_CORE_ALLOC_H
+#define NDL_CORE_ALLOC_H
+
+#include <stddef.h>
+
+void *ndl__malloc(size_t size);
+void *ndl__calloc(size_t n, size_t size);
+/* Like realloc, but n * size is checked for overflow (NULL on overflow). */
+void *ndl__reallocarray(void *ptr, size_t n, size_t size);
+void ndl__free(void *ptr);
+/* A malloc'd copy of len bytes plus a NUL. */
+char *ndl__strndup(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,543 @@
+/*
+ * The core's state machine: registering callbacks, and running each phase.
+ *
+ * The rules it implements (docs/semantics.md pins each with a scenario):
+ *  - after every single callback the nextTick queue drains, then the
+ *    microtask queue, and this repeats until both are empty;
+ *  - due timers are taken as a batch before any fires, in (deadline, seq)
+ *    order, so a timer that re-arms itself cannot starve the tick;
+ *  - immediates, pending and close callbacks queued while their own phase
+ *    runs wait for the next iteration.
+ */
+#include "core.h"
+
+#include <string.h>
+
+#include "alloc.h"
+
+#define NS_PER_MS 1000000u
+
+static const ndl_value undefined_value = {NDL_UNDEFINED, {{NULL, 0}}};
+
+void ndl__core_emit(const struct ndl__core *c, ndl_trace_kind kind,
+                    ndl_cb_kind cb_kind, ndl_id id, const char *text,
+                    const char *label) {
+  ndl_trace_event ev;
+  if (c->trace == NULL)
+    return;
+  memset(&ev, 0, sizeof(ev));
+  ev.kind = kind;
+  ev.thread = c->thread;
+  ev.now_ns = c->now_ns;
+  ev.tick = c->tick;
+  ev.phase = c->phase;
+  ev.cb_kind = cb_kind;
+  ev.id = id;
+  ev.text = text;
+  ev.label = label;
+  c->trace(c->trace_ctx, &ev);
+}
+
+int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
+                   ndl_trace_fn trace, void *trace_ctx) {
+  int err;
+  memset(c, 0, sizeof(*c));
+  if ((err = ndl__reg_init(&c->reg, id_bits == 0 ? 32 : id_bits)) != 0)
+    return err;
+  ndl__heap_init(&c->timers);
+  ndl__list_init(&c->immediates);
+  ndl__list_init(&c->next_ticks);
+  ndl__list_init(&c->microtasks);
+  ndl__list_init(&c->pending);
+  ndl__list_init(&c->closing);
+  c->phase = NDL_PHASE_MAIN;
+  c->loop = loop;
+  c->thread = "main";
+  c->trace = trace;
+  c->trace_ctx = trace_ctx;
+  return 0;
+}
+
+static int holds_value(const struct ndl__cb *cb) {
+  return cb->kind == NDL_CB_PENDING || cb->kind == NDL_CB_CLOSE;
+}
+
+void ndl__core_free(struct ndl__core *c) {
+  uint32_t slot;
+  for (slot = 0; slot < c->reg.cap; slot++) {
+    struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+    if (cb->id == 0)
+      continue;
+    if (holds_value(cb))
+      ndl_value_clear(&cb->u.value);
+    c->cancelled++;
+  }
+  ndl__heap_free(&c->timers);
+  ndl__reg_free(&c->reg);
+}
+
+/* ---- Registration ------------------------------------------------------- */
+
+/* Takes an id and a slot, and counts the callback as registered and alive.
+ * The id counter is restored by unregister() so that a failed call leaves
+ * the state exactly as it was. */
+static int reg(struct ndl__core *c, ndl_cb_kind kind, ndl_cb fn, void *arg,
+               uint32_t *slot) {
+  int err;
+  if (fn == NULL)
+    return NDL_EINVAL;
+  if ((err = ndl__reg_add(&c->reg, kind, fn, arg, slot)) != 0)
+    return err;
+  c->registered++;
+  c->alive++;
+  return 0;
+}
+
+static void unregister(struct ndl__core *c, uint32_t slot,
+                       uint32_t saved_last) {
+  ndl__reg_release(&c->reg, slot);
+  c->reg.ids.last = saved_last;
+  c->registered--;
+  c->alive--;
+}
+
+static void announce(struct ndl__core *c, uint32_t slot, ndl_id *id) {
+  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+  if (id != NULL)
+    *id = cb->id;
+  ndl__core_emit(c, NDL_TRACE_REGISTER, (ndl_cb_kind)cb->kind, cb->id, NULL,
+                 NULL);
+}
+
+/* Node clamps a delay below 1 ms (0 included) to 1 ms, and so do we. The
+ * upper bound keeps deadline arithmetic far from overflow (~292 years). */
+#define MAX_DELAY_MS ((int64_t)1 << 43)
+
+static void arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns) {
+  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+  ndl__heap_insert(&c->timers, start_ns + cb->u.repeat_ns, c->timer_seq++,
+                   slot);
+}
+
+int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
+                        int64_t delay_ms, int repeat, ndl_cb fn, void *arg,
+                        ndl_id *id) {
+  uint32_t slot, saved_last = c->reg.ids.last;
+  int err;
+
+  if (delay_ms < 0 || delay_ms > MAX_DELAY_MS)
+    return NDL_EINVAL;
+  if (delay_ms == 0)
+    delay_ms = 1;
+  err = reg(c, repeat ? NDL_CB_INTERVAL : NDL_CB_TIMEOUT, fn, arg, &slot);
+  if (err)
+    return err;
+  err = ndl__heap_reserve(&c->timers, c->timer_count + 1, c->reg.cap);
+  if (err) {
+    unregister(c, slot, saved_last);
+    return err;
+  }
+  c->timer_count++;
+  ndl__reg_at(&c->reg, slot)->u.repeat_ns = (uint64_t)delay_ms * NS_PER_MS;
+  arm(c, slot, now_ns);
+  announce(c, slot, id);
+  return 0;
+}
+
+/* Finds a live callback of one of two kinds. */
+static int lookup(const struct ndl__core *c, ndl_id id, ndl_cb_kind k1,
+                  ndl_cb_kind k2, uint32_t *slot) {
+  uint32_t s = ndl__reg_find(&c->reg, id);
+  const struct ndl__cb *cb;
+  if (s == NDL__NIL)
+    return NDL_NOTFOUND;
+  cb = ndl__reg_at(&c->reg, s);
+  if (cb->kind != k1 && cb->kind != k2)
+    return NDL_BADKIND;
+  *slot = s;
+  return 0;
+}
+
+/* Ends a callback that will never run: off its heap or list, id freed. */
+static void cancel(struct ndl__core *c, uint32_t slot) {
+  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+  ndl_id id = cb->id;
+  ndl_cb_kind kind = (ndl_cb_kind)cb->kind;
+
+  if (kind == NDL_CB_TIMEOUT || kind == NDL_CB_INTERVAL) {
+    ndl__heap_remove(&c->timers, slot);
+    c->timer_count--;
+  }
+  ndl__list_unlink(&c->reg, slot);
+  if (holds_value(cb))
+    ndl_value_clear(&cb->u.value);
+  if (cb->refed)
+    c->alive--;
+  ndl__reg_release(&c->reg, slot);
+  c->cancelled++;
+  ndl__core_emit(c, NDL_TRACE_CANCEL, kind, id, NULL, NULL);
+}
+
+/* clearTimeout and clearInterval are interchangeable, as in Node. */
+int ndl__core_clear_timer(struct ndl__core *c, ndl_id id) {
+  uint32_t slot;
+  int err = lookup(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, &slot);
+  if (err)
+    return err;
+  cancel(c, slot);
+  return 0;
+}
+
+int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed) {
+  uint32_t slot;
+  struct ndl__cb *cb;
+  int err = lookup(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, &slot);
+  if (err)
+    return err;
+  cb = ndl__reg_at(&c->reg, slot);
+  refed = refed != 0;
+  if (cb->refed != refed) {
+    cb->refed = (uint8_t)refed;
+    if (refed)
+      c->alive++;
+    else
+      c->alive--;
+  }
+  return 0;
+}
+
+static int add_queued(struct ndl__core *c, ndl_cb_kind kind,
+                      struct ndl__list *list, ndl_cb fn, void *arg,
+                      ndl_id *id) {
+  uint32_t slot;
+  int err = reg(c, kind, fn, arg, &slot);
+  if (err)
+    return err;
+  ndl__list_push(&c->reg, list, slot);
+  announce(c, slot, id);
+  return 0;
+}
+
+int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
+                            ndl_id *id) {
+  return add_queued(c, NDL_CB_IMMEDIATE, &c->immediates, fn, arg, id);
+}
+
+int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id) {
+  uint32_t slot;
+  int err = lookup(c, id, NDL_CB_IMMEDIATE, NDL_CB_IMMEDIATE, &slot);
+  if (err)
+    return err;
+  cancel(c, slot);
+  return 0;
+}
+
+int ndl__core_add_next_tick(struct ndl__core *c, ndl_cb fn, void *arg) {
+  return add_queued(c, NDL_CB_NEXT_TICK, &c->next_ticks, fn, arg, NULL);
+}
+
+int ndl__core_add_microtask(struct ndl__core *c, ndl_cb fn, void *arg) {
+  return add_queued(c, NDL_CB_MICROTASK, &c->microtasks, fn, arg, NULL);
+}
+
+static int value_copy(ndl_value *dst, const ndl_value *src) {
+  memset(dst, 0, sizeof(*dst));
+  if (src == NULL || src->kind == NDL_UNDEFINED)
+    return 0;
+  if (src->kind == NDL_INT) {
+    ndl_value_set_int(dst, src->as.i);
+    return 0;
+  }
+  if (src->kind == NDL_STRING)
+    return ndl_value_set_string(dst, src->as.str.ptr, src->as.str.len);
+  if (src->as.err.msg == NULL) {
+    dst->kind = NDL_ERROR;
+    dst->as.err.code = src->as.err.code;
+    return 0;
+  }
+  return ndl_value_set_error(dst, src->as.err.code, "%s", src->as.err.msg);
+}
+
+int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
+                          ndl_cb fn, void *arg, ndl_id *id) {
+  ndl_value copy;
+  uint32_t slot;
+  int err;
+
+  if (fn == NULL)
+    return NDL_EINVAL;
+  if ((err = value_copy(&copy, value)) != 0) {
+    ndl_value_clear(&copy);
+    return err;
+  }
+  if ((err = reg(c, NDL_CB_PENDING, fn, arg, &slot)) != 0) {
+    ndl_value_clear(&copy);
+    return err;
+  }
+  ndl__reg_at(&c->reg, slot)->u.value = copy;
+  ndl__list_push(&c->reg, &c->pending, slot);
+  announce(c, slot, id);
+  return 0;
+}
+
+int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
+                        ndl_id *id) {
+  return add_queued(c, NDL_CB_CLOSE, &c->closing, fn, arg, id);
+}
+
+int ndl__core_add_work(struct ndl__core *c, struct ndl__work *w, ndl_cb fn,
+                       void *arg) {
+  uint32_t slot;
+  int err = reg(c, NDL_CB_WORK, fn, arg, &slot);
+  if (err)
+    return err;
+  ndl__reg_at(&c->reg, slot)->u.work = w;
+  w->id = ndl__reg_at(&c->reg, slot)->id;
+  announce(c, slot, NULL);
+  return 0;
+}
+
+void ndl__core_unregister(struct ndl__core *c, ndl_id id) {
+  uint32_t slot = ndl__reg_find(&c->reg, id);
+  if (slot == NDL__NIL)
+    return;
+  ndl__reg_release(&c->reg, slot);
+  c->registered--;
+  c->alive--;
+}
+
+int ndl__core_add_io(struct ndl__core *c, int fd, unsigned events, ndl_cb fn,
+                     void *arg, ndl_id *id) {
+  uint32_t slot;
+  struct ndl__cb *cb;
+  int err = reg(c, NDL_CB_IO, fn, arg, &slot);
+  if (err)
+    return err;
+  cb = ndl__reg_at(&c->reg, slot);
+  cb->u.io.fd = fd;
+  cb->u.io.events = events;
+  announce(c, slot, id);
+  return 0;
+}
+
+struct ndl__cb *ndl__core_find_io(struct ndl__core *c, ndl_id id) {
+  uint32_t slot;
+  if (lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot) != 0)
+    return NULL;
+  return ndl__reg_at(&c->reg, slot);
+}
+
+int ndl__core_remove_io(struct ndl__core *c, ndl_id id) {
+  uint32_t slot;
+  int err = lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
+  if (err)
+    return err;
+  cancel(c, slot);
+  return 0;
+}
+
+/* ---- Running callbacks --------------------------------------------------- */
+
+static void call(struct ndl__core *c, ndl_cb_kind kind, ndl_id id, ndl_cb fn,
+                 void *arg, const ndl_value *value) {
+  ndl__core_emit(c, NDL_TRACE_CB_START, kind, id, NULL, NULL);
+  fn(c->loop, value, arg);
+  c->callbacks++;
+  ndl__core_emit(c, NDL_TRACE_CB_END, kind, id, NULL, NULL);
+}
+
+/* Runs a one-shot callback. Its record is released before the call, so the
+ * callback may register new ones (the slab may move) and clearing its own id
+ * from inside reports NDL_NOTFOUND. A value the record owned is freed after. */
+static void run_once(struct ndl__core *c, uint32_t slot,
+                     const ndl_value *value) {
+  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+  ndl_cb_kind kind = (ndl_cb_kind)cb->kind;
+  ndl_id id = cb->id;
+  ndl_cb fn = cb->fn;
+  void *arg = cb->arg;
+  ndl_value owned;
+  int owns = holds_value(cb);
+
+  if (cb->ran) {
+    c->duplicated++;
+    return;
+  }
+  cb->ran = 1;
+  if (owns) {
+    owned = cb->u.value;
+    value = &owned;
+  }
+  ndl__list_unlink(&c->reg, slot);
+  if (cb->refed)
+    c->alive--;
+  if (kind == NDL_CB_TIMEOUT)
+    c->timer_count--;
+  ndl__reg_release(&c->reg, slot);
+  c->completed++;
+  call(c, kind, id, fn, arg, value);
+  if (owns)
+    ndl_value_clear(&owned);
+}
+
+/* Node's processTicksAndRejections: every nextTick (also those queued while
+ * draining), then every microtask (likewise), until both are empty. So a
+ * nextTick queued by a microtask runs after the microtask queue is empty. */
+static void drain_ticks(struct ndl__core *c) {
+  uint32_t slot;
+  do {
+    while ((slot = ndl__list_shift(&c->reg, &c->next_ticks)) != NDL__NIL)
+      run_once(c, slot, &undefined_value);
+    while ((slot = ndl__list_shift(&c->reg, &c->microtasks)) != NDL__NIL)
+      run_once(c, slot, &undefined_value);
+  } while (c->next_ticks.len != 0);
+}
+
+/* An interval keeps its record across the call; it is re-armed afterwards
+ * from the cached loop time unless the callback cleared it. */
+static void run_interval(struct ndl__core *c, uint32_t slot) {
+  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+  ndl_id id = cb->id;
+  call(c, NDL_CB_INTERVAL, id, cb->fn, cb->arg, &undefined_value);
+  if (ndl__reg_find(&c->reg, id) == slot)
+    arm(c, slot, c->now_ns);
+}
+
+static void enter(struct ndl__core *c, ndl_phase phase) {
+  c->phase = phase;
+  ndl__core_emit(c, NDL_TRACE_PHASE, NDL_CB_KIND_COUNT, 0, NULL, NULL);
+}
+
+/* Runs every callback on a list that was detached from its queue, so that
+ * what the callbacks queue waits for the next iteration. A callback may
+ * clear a later one in the batch: that unlinks it from `batch`. */
+static void run_batch(struct ndl__core *c, struct ndl__list *queue) {
+  struct ndl__list batch;
+  uint32_t slot;
+  ndl__list_init(&batch);
+  ndl__list_move_all(&c->reg, queue, &batch);
+  while ((slot = ndl__list_shift(&c->reg, &batch)) != NDL__NIL) {
+    run_once(c, slot, &undefined_value);
+    drain_ticks(c);
+  }
+}
+
+/* ---- The phases ------------------------------------------------------------ */
+
+void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg) {
+  enter(c, NDL_PHASE_MAIN);
+  if (main != NULL)
+    main(c->loop, arg);
+  drain_ticks(c);
+}
+
+void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns) {
+  c->now_ns = now_ns;
+  c->tick++;
+  ndl__core_emit(c, NDL_TRACE_TICK, NDL_CB_KIND_COUNT, 0, NULL, NULL);
+}
+
+void ndl__core_run_timers(struct ndl__core *c) {
+  struct ndl__list due;
+  struct ndl__heap_entry e;
+  const struct ndl__heap_entry *min;
+  uint32_t slot;
+
+  enter(c, NDL_PHASE_TIMERS);
+  ndl__list_init(&due);
+  while ((min = ndl__heap_min(&c->timers)) != NULL &&
+         min->deadline <= c->now_ns) {
+    ndl__heap_pop(&c->timers, &e);
+    ndl__list_push(&c->reg, &due, e.slot);
+  }
+  while ((slot = ndl__list_shift(&c->reg, &due)) != NDL__NIL) {
+    if (ndl__reg_at(&c->reg, slot)->kind == NDL_CB_INTERVAL)
+      run_interval(c, slot);
+    else
+      run_once(c, slot, &undefined_value);
+    drain_ticks(c);
+  }
+}
+
+void ndl__core_run_pending(struct ndl__core *c) {
+  enter(c, NDL_PHASE_PENDING);
+  run_batch(c, &c->pending);
+}
+
+/* Node uses idle and prepare handles internally; nodeloop has none to run,
+ * but the phase is entered so that a trace shows every step of a tick. */
+void ndl__core_run_idle_prepare(struct ndl__core *c) {
+  enter(c, NDL_PHASE_IDLE_PREPARE);
+}
+
+int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
+  const struct ndl__heap_entry *min;
+  /* As libuv's uv_backend_timeout: a loop that is no longer alive, or has
+   * callbacks queued for this iteration, only polls. */
+  if (c->alive == 0 || c->immediates.len != 0 || c->pending.len != 0 ||
+      c->closing.len != 0)
+    return 0;
+  min = ndl__heap_min(&c->timers);
+  if (min == NULL)
+    return -1;
+  if (min->deadline <= now_ns)
+    return 0;
+  return (int64_t)(min->deadline - now_ns);
+}
+
+void ndl__core_enter_poll(struct ndl__core *c) { enter(c, NDL_PHASE_POLL); }
+
+void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns) {
+  if (now_ns > c->now_ns)
+    c->now_ns = now_ns;
+}
+
+void ndl__core_dispatch_io(struct ndl__core *c, ndl_id id, unsigned events) {
+  uint32_t slot;
+  struct ndl__cb *cb;
+  ndl_value value;
+
+  /* A watcher stopped earlier in this poll phase may still have an event in
+   * the fired array; the kernel reported it, the user no longer wants it. */
+  if (lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot) != 0)
+    return;
+  cb = ndl__reg_at(&c->reg, slot);
+  ndl_value_set_int(&value, (int64_t)events);
+  call(c, NDL_CB_IO, id, cb->fn, cb->arg, &value);
+  drain_ticks(c);
+}
+
+void ndl__core_dispatch_work(struct ndl__core *c, struct ndl__work *w) {
+  uint32_t slot = ndl__reg_find(&c->reg, w->id);
+  if (slot == NDL__NIL || ndl__reg_at(&c->reg, slot)->kind != NDL_CB_WORK ||
+      ndl__reg_at(&c->reg, slot)->u.work != w) {
+    c->duplicated++;
+    return;
+  }
+  run_once(c, slot, &w->result);
+  drain_ticks(c);
+}
+
+void ndl__core_run_check(struct ndl__core *c) {
+  enter(c, NDL_PHASE_CHECK);
+  run_batch(c, &c->immediates);
+}
+
+void ndl__core_run_close(struct ndl__core *c) {
+  enter(c, NDL_PHASE_CLOSE);
+  run_batch(c, &c->closing);
+}
+
+int ndl__core_alive(const struct ndl__core *c) { return c->alive != 0; }
+
+uint64_t ndl__core_lost(const struct ndl__core *c) {
+  uint64_t unrefed = 0, accounted;
+  uint32_t slot;
+  for (slot = 0; slot < c->reg.cap; slot++) {
+    const struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
+    if (cb->id != 0 && !cb->refed)
+      unrefed++;
+  }
+  accounted = c->completed + c->cancelled + unrefed;
+  return c->registered > accounted ? c->registered - accounted : 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * The deterministic core of the loop: timers, the callback registry, the
+ * queues, and the pending count. It reads no clock and makes no syscall.
+ * Time goes in as an argument (now_ns), fired I/O and finished work go in
+ * through ndl__core_dispatch_*, and callbacks come out. The loop driver in
+ * platform/loop.c strings the phases together against a platform backend.
+ */
+#ifndef NDL_CORE_CORE_H
+#define NDL_CORE_CORE_H
+
+#include <stdint.h>
+
+#include "heap.h"
+#include "nodeloop.h"
+#include "registry.h"
+
+/* Pool work in flight. The loop allocates it, the platform owns it from
+ * submit until it hands it back in a fired record, and the core runs its
+ * after-callback. */
+struct ndl__work {
+  ndl_id id;
+  const char *kind; /* static string: "File read", "Encrypt" */
+  uint64_t delay_ns;
+  ndl_work_fn fn;
+  void *arg;
+  ndl_value result;
+  struct ndl__work *next; /* the platform's queue link */
+  uint64_t sim_done_ns;   /* sim: virtual completion time */
+  uint64_t sim_seq;       /* sim: start order, to break ties */
+  unsigned worker;        /* the pool thread that ran it */
+};
+
+struct ndl__core {
+  struct ndl__registry reg;
+  struct ndl__heap timers;
+  uint32_t timer_count; /* live timers, armed or in the due batch */
+  uint64_t timer_seq;
+  struct ndl__list immediates;
+  struct ndl__list next_ticks;
+  struct ndl__list microtasks;
+  struct ndl__list pending;
+  struct ndl__list closing;
+
+  uint64_t now_ns; /* cached at the start of each iteration and after poll */
+  uint64_t tick;
+  ndl_phase phase;
+  uint64_t alive; /* live, ref'd callbacks: the loop runs while nonzero */
+
+  ndl_loop *loop; /* what callbacks receive */
+  const char *thread; /* the loop thread's name in the trace */
+  ndl_trace_fn trace;
+  void *trace_ctx;
+
+  uint64_t registered, completed, cancelled, callbacks, duplicated;
+};
+
+int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
+                   ndl_trace_fn trace, void *trace_ctx);
+/* Cancels every live callback and frees what the core holds. */
+void ndl__core_free(struct ndl__core *c);
+
+/* ---- Registration. now_ns is the clock at the moment of the call. */
+int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
+                        int64_t delay_ms, int repeat, ndl_cb fn, void *arg,
+                        ndl_id *id);
+int ndl__core_clear_timer(struct ndl__core *c, ndl_id id);
+int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed);
+int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
+                            ndl_id *id);
+int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id);
+int ndl__core_add_next_tick(struct ndl__core *c, ndl_cb fn, void *arg);
+int ndl__core_add_microtask(struct ndl__core *c, ndl_cb fn, void *arg);
+/* value may be NULL (undefined); it is copied. */
+int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
+                          ndl_cb fn, void *arg, ndl_id *id);
+int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
+                        ndl_id *id);
+/* Registers the after-callback of work; the caller then submits it. */
+int ndl__core_add_work(struct ndl__core *c, struct ndl__work *w, ndl_cb fn,
+                       void *arg);
+/* Undoes a registration whose platform half failed (submit, io_add). */
+void ndl__core_unregister(struct ndl__core *c, ndl_id id);
+int ndl__core_add_io(struct ndl__core *c, int fd, unsigned events, ndl_cb fn,
+                     void *arg, ndl_id *id);
+/* The record of a live I/O watcher, or NULL. */
+struct ndl__cb *ndl__core_find_io(struct ndl__core *c, ndl_id id);
+int ndl__core_remove_io(struct ndl__core *c, ndl_id id);
+
+/* ---- The phases, in Node's order. */
+void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg);
+void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns);
+void ndl__core_run_timers(struct ndl__core *c);
+void ndl__core_run_pending(struct ndl__core *c);
+void ndl__core_run_idle_prepare(struct ndl__core *c);
+/* How long poll may block, in ns: 0 when something is queued for this
+ * iteration, -1 when no timer exists, else the time to the next deadline. */
+int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns);
+void ndl__core_enter_poll(struct ndl__core *c);
+void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns);
+void ndl__core_dispatch_io(struct ndl__core *c, ndl_id id, unsigned events);
+/* Runs the after-callback of finished work. The caller frees w. */
+void ndl__core_dispatch_work(struct ndl__core *c, struct ndl__work *w);
+void ndl__core_run_check(struct ndl__core *c);
+void ndl__core_run_close(struct ndl__core *c);
+int ndl__core_alive(const struct ndl__core *c);
+
+/* Callbacks registered and neither run nor cancelled nor unref'd: nonzero
+ * after a natural end means a callback was lost. */
+uint64_t ndl__core_lost(const struct ndl__core *c);
+
+/* ---- Trace. */
+void ndl__core_emit(const struct ndl__core *c, ndl_trace_kind kind,
+                    ndl_cb_kind cb_kind, ndl_id id, const char *text,
+                    const char *label);
+
+#endif

@@ -1,0 +1,97 @@
+#include "idmap.h"
+
+#include <stddef.h>
+
+#include "alloc.h"
+#include "nodeloop.h"
+
+/* Fibonacci hashing: ids are handed out sequentially, and the multiply spreads
+ * neighbours across the table. */
+static uint32_t home(const struct ndl__idmap *m, uint32_t id) {
+  return (uint32_t)(((uint64_t)id * 2654435769u) >> 7) & m->mask;
+}
+
+void ndl__idmap_init(struct ndl__idmap *m) {
+  m->b = NULL;
+  m->mask = 0;
+  m->count = 0;
+}
+
+void ndl__idmap_free(struct ndl__idmap *m) {
+  ndl__free(m->b);
+  ndl__idmap_init(m);
+}
+
+uint32_t ndl__idmap_find(const struct ndl__idmap *m, uint32_t id) {
+  uint32_t i;
+  if (m->b == NULL || id == 0)
+    return NDL__NIL;
+  for (i = home(m, id);; i = (i + 1) & m->mask) {
+    if (m->b[i].id == id)
+      return m->b[i].slot;
+    if (m->b[i].id == 0)
+      return NDL__NIL;
+  }
+}
+
+static void place(struct ndl__idmap_bucket *b, uint32_t mask,
+                  const struct ndl__idmap *shape, uint32_t id, uint32_t slot) {
+  uint32_t i;
+  for (i = home(shape, id); b[i].id != 0; i = (i + 1) & mask)
+    ;
+  b[i].id = id;
+  b[i].slot = slot;
+}
+
+/* Keeps the load at or under 1/2, so probes stay short. Growing costs O(n)
+ * once per doubling. */
+int ndl__idmap_reserve_one(struct ndl__idmap *m) {
+  struct ndl__idmap grown;
+  size_t buckets, i;
+
+  buckets = m->b == NULL ? 0 : (size_t)m->mask + 1;
+  if ((size_t)m->count + 1 <= buckets / 2)
+    return 0;
+  buckets = buckets == 0 ? 16 : buckets * 2;
+  if (buckets > ((size_t)1 << 32))
+    return NDL_ENOMEM;
+  grown.b = ndl__calloc(buckets, sizeof(*grown.b));
+  if (grown.b == NULL)
+    return NDL_ENOMEM;
+  grown.mask = (uint32_t)(buckets - 1);
+  grown.count = m->count;
+  if (m->b != NULL) {
+    for (i = 0; i <= m->mask; i++)
+      if (m->b[i].id != 0)
+        place(grown.b, grown.mask, &grown, m->b[i].id, m->b[i].slot);
+  }
+  ndl__free(m->b);
+  *m = grown;
+  return 0;
+}
+
+void ndl__idmap_insert(struct ndl__idmap *m, uint32_t id, uint32_t slot) {
+  place(m->b, m->mask, m, id, slot);
+  m->count++;
+}
+
+void ndl__idmap_remove(struct ndl__idmap *m, uint32_t id) {
+  uint32_t i, j, h;
+  if (m->b == NULL || id == 0)
+    return;
+  for (i = home(m, id); m->b[i].id != id; i = (i + 1) & m->mask)
+    if (m->b[i].id == 0)
+      return;
+  /* Backward shift: pull later entries of the same probe run into the hole,
+   * unless that would move one before its home bucket. */
+  for (j = (i + 1) & m->mask; m->b[j].id != 0; j = (j + 1) & m->mask) {
+    h = home(m, m->b[j].id);
+    if (((j - h) & m->mask) >= ((j - i) & m->mask)) {
+      m->b[i] = m->b[j];
+      i = j;
+    }
+  }
+  m->b[i].id = 0;
+  m->b[i].slot = 0;
+  m->count--;
+}

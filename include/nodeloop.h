@@ -1,0 +1,328 @@
+/*
+ * nodeloop: Node.js's event loop in C11.
+ *
+ * One loop object runs a "main" function, then ticks through Node's phases
+ * (timers, pending callbacks, idle/prepare, poll, check, close) until nothing
+ * that keeps it alive remains. Blocking work runs on a thread pool and its
+ * result comes back to the loop thread as a tagged value.
+ *
+ * Every exported name starts with ndl_ (NDL_ for macros). Every function that
+ * can fail returns 0 or a negative error code from NDL_ERRNO_MAP, and
+ * ndl_strerror() names it. The library never aborts.
+ *
+ * Threading: every function is for the loop's own thread, except
+ * ndl_stop(), which any thread may call.
+ */
+#ifndef NODELOOP_H
+#define NODELOOP_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Errors -------------------------------------------------------------
+ * System errors keep their negated errno value, as libuv does, so an error
+ * from the kernel needs no translation. nodeloop's own errors sit above the
+ * errno range. */
+#define NDL_ERRNO_MAP(X)                                                       \
+  X(EINVAL, -EINVAL, "invalid argument")                                       \
+  X(ENOMEM, -ENOMEM, "out of memory")                                          \
+  X(EBUSY, -EBUSY, "loop is already running")                                  \
+  X(ENOENT, -ENOENT, "no such file or directory")                              \
+  X(EISDIR, -EISDIR, "is a directory")                                         \
+  X(EACCES, -EACCES, "permission denied")                                      \
+  X(EFBIG, -EFBIG, "file too large")                                           \
+  X(EMFILE, -EMFILE, "too many open files")                                    \
+  X(EAGAIN, -EAGAIN, "resource temporarily unavailable")                       \
+  X(EINTR, -EINTR, "interrupted system call")                                  \
+  X(ERANGE, -ERANGE, "result out of range")                                    \
+  X(ECONNREFUSED, -ECONNREFUSED, "connection refused")                         \
+  X(ECONNRESET, -ECONNRESET, "connection reset by peer")                       \
+  X(ECONNABORTED, -ECONNABORTED, "software caused connection abort")           \
+  X(ETIMEDOUT, -ETIMEDOUT, "connection timed out")                             \
+  X(EPIPE, -EPIPE, "broken pipe")                                              \
+  X(ENOTCONN, -ENOTCONN, "socket is not connected")                            \
+  X(EADDRINUSE, -EADDRINUSE, "address already in use")                         \
+  X(ENOSPC, -ENOSPC, "no space left on device")                                \
+  X(ENOTSUP, -ENOTSUP, "operation not supported")                              \
+  X(ECANCELED, -ECANCELED, "operation canceled")                               \
+  X(EEXIST, -EEXIST, "file descriptor is already watched")                     \
+  X(EDEADLK, -EDEADLK, "the loop would block forever (sim)")                   \
+  X(NOIDS, -4001, "every callback id is in use")                               \
+  X(NOTFOUND, -4002, "no live callback has this id")                           \
+  X(BADKIND, -4003, "id names a callback of another kind")                     \
+  X(NOTHREADS, -4004, "no pool thread could be started")                       \
+  X(BADURL, -4005, "malformed URL")                                            \
+  X(BADRESPONSE, -4006, "malformed HTTP response")                             \
+  X(EAI, -4007, "name lookup failed")                                          \
+  X(BADFAULTS, -4008, "malformed fault plan")
+
+enum ndl_errno {
+#define NDL_ERRNO_ENUM(name, value, msg) NDL_##name = (value),
+  NDL_ERRNO_MAP(NDL_ERRNO_ENUM)
+#undef NDL_ERRNO_ENUM
+};
+
+/* The message for an error code, or "unknown error" for any other value. */
+const char *ndl_strerror(int err);
+/* The symbolic name ("ENOENT", "NOIDS") of an error code. */
+const char *ndl_err_name(int err);
+
+/* ---- Values ----------------------------------------------------------------
+ * What a callback receives: the seed's Js enum plus errors. The library owns
+ * the memory; it is valid for the duration of the callback. */
+typedef enum ndl_value_kind {
+  NDL_UNDEFINED = 0,
+  NDL_STRING,
+  NDL_INT,
+  NDL_ERROR
+} ndl_value_kind;
+
+typedef struct ndl_value {
+  ndl_value_kind kind;
+  union {
+    struct {
+      char *ptr; /* NUL-terminated, and len excludes the NUL */
+      size_t len;
+    } str;
+    int64_t i;
+    struct {
+      int code; /* a negative ndl_errno */
+      char *msg;
+    } err;
+  } as;
+} ndl_value;
+
+/* Setters for work functions. They replace what the value held. The string
+ * setters copy; on ENOMEM the value becomes an NDL_ENOMEM error. */
+void ndl_value_set_undefined(ndl_value *v);
+void ndl_value_set_int(ndl_value *v, int64_t i);
+int ndl_value_set_string(ndl_value *v, const char *s, size_t len);
+int ndl_value_set_error(ndl_value *v, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Frees what the value owns and makes it undefined. */
+void ndl_value_clear(ndl_value *v);
+
+/* ---- The loop --------------------------------------------------------------- */
+typedef struct ndl_loop ndl_loop;
+
+/* A callback id, unique among live callbacks. 0 is never a valid id. */
+typedef uint32_t ndl_id;
+
+typedef void (*ndl_cb)(ndl_loop *loop, const ndl_value *value, void *arg);
+typedef void (*ndl_main_fn)(ndl_loop *loop, void *arg);
+/* Runs on a pool thread. It must not call into the loop. */
+typedef void (*ndl_work_fn)(void *arg, ndl_value *result);
+
+typedef enum ndl_backend {
+  NDL_BACKEND_LINUX = 0, /* epoll, eventfd, pthreads, CLOCK_MONOTONIC */
+  NDL_BACKEND_SIM        /* virtual clock, scripted poller, seeded workers */
+} ndl_backend;
+
+/* ---- Trace ----------------------------------------------------------------
+ * Every step of the loop, for printing, counting and export. Events from pool
+ * threads arrive on those threads, so a sink must be thread-safe. */
+typedef enum ndl_trace_kind {
+  NDL_TRACE_REGISTER,   /* a callback was registered: id, cb_kind */
+  NDL_TRACE_CANCEL,     /* a callback was cleared before it ran */
+  NDL_TRACE_TICK,       /* an iteration starts: tick */
+  NDL_TRACE_PHASE,      /* a phase starts: phase */
+  NDL_TRACE_CB_START,   /* a callback starts: id, cb_kind */
+  NDL_TRACE_CB_END,     /* a callback returned: id, cb_kind */
+  NDL_TRACE_WORK_START, /* a pool thread took a task: id, text = task kind */
+  NDL_TRACE_WORK_DONE,  /* a pool thread finished a task: id, text = kind */
+  NDL_TRACE_PRINT,      /* ndl_print(): text */
+  NDL_TRACE_CONTENT,    /* ndl_print_content(): text, label */
+  NDL_TRACE_NOTE,       /* the library says something: text */
+  NDL_TRACE_FINISHED    /* ndl_run() is returning */
+} ndl_trace_kind;
+
+typedef enum ndl_cb_kind {
+  NDL_CB_TIMEOUT,
+  NDL_CB_INTERVAL,
+  NDL_CB_IMMEDIATE,
+  NDL_CB_NEXT_TICK,
+  NDL_CB_MICROTASK,
+  NDL_CB_WORK,
+  NDL_CB_IO,
+  NDL_CB_PENDING,
+  NDL_CB_CLOSE,
+  NDL_CB_KIND_COUNT
+} ndl_cb_kind;
+
+typedef enum ndl_phase {
+  NDL_PHASE_MAIN,
+  NDL_PHASE_TIMERS,
+  NDL_PHASE_PENDING,
+  NDL_PHASE_IDLE_PREPARE,
+  NDL_PHASE_POLL,
+  NDL_PHASE_CHECK,
+  NDL_PHASE_CLOSE,
+  NDL_PHASE_COUNT
+} ndl_phase;
+
+typedef struct ndl_trace_event {
+  ndl_trace_kind kind;
+  const char *thread; /* "main", "pool0", ... */
+  uint64_t now_ns;    /* the loop's clock when the event happened */
+  uint64_t tick;
+  ndl_phase phase;
+  ndl_cb_kind cb_kind;
+  ndl_id id;
+  const char *text;  /* PRINT, CONTENT, NOTE, WORK_*: else NULL */
+  const char *label; /* CONTENT: else NULL */
+} ndl_trace_event;
+
+typedef void (*ndl_trace_fn)(void *ctx, const ndl_trace_event *ev);
+
+/* The seed's output style ("Thread: main\t msg", "===== TICK n =====", content
+ * blocks, "FINISHED") written to the FILE* given as ctx. It prints PRINT,
+ * CONTENT, TICK, WORK_START, WORK_DONE, NOTE and FINISHED events. */
+void ndl_trace_print_seed_style(void *file, const ndl_trace_event *ev);
+/* Every event, one line each, with virtual or real time: for debugging. */
+void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
+
+typedef struct ndl_options {
+  ndl_backend backend;
+  /* Pool threads. 0 means NODELOOP_THREADPOOL_SIZE from the environment, or
+   * 4. Valid: 1 to 1024. */
+  unsigned threadpool_size;
+  ndl_trace_fn trace;
+  void *trace_ctx;
+  /* Bits in a callback id, 2 to 32. 0 means 32. Narrow widths let tests wrap
+   * the id counter in a few hundred operations. */
+  unsigned id_bits;
+  /* Sim backend only. */
+  uint64_t sim_seed;
+  /* Sim: each task's virtual duration is its own delay plus a uniform draw
+   * in [0, sim_work_spread_ns]. */
+  uint64_t sim_work_spread_ns;
+  /* Sim: run work on the loop thread as soon as it is submitted, and
+   * complete it at the next poll, in submission order. For unit tests. */
+  int sim_inline_work;
+} ndl_options;
+
+/* Fills *opts with the defaults: linux backend, 4 threads, no trace. */
+void ndl_options_init(ndl_options *opts);
+
+/* Creates a loop. Errors: NDL_EINVAL (bad option, bad
+ * NODELOOP_THREADPOOL_SIZE), NDL_ENOMEM, NDL_NOTHREADS, or a system error
+ * from the platform. *out is NULL on failure. */
+int ndl_loop_new(const ndl_options *opts, ndl_loop **out);
+
+/* Runs main(loop, arg) (NULL is allowed), then ticks until nothing keeps the
+ * loop alive or ndl_stop() is called. Errors: NDL_EINVAL, NDL_EBUSY (already
+ * running), or a fatal platform error. */
+int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg);
+
+/* Makes ndl_run() return after the current phase. Any thread may call it.
+ * Callbacks that were not run stay registered. Errors: NDL_EINVAL. */
+int ndl_stop(ndl_loop *loop);
+
+/* Frees the loop, its threads and its fds. Callbacks that never ran are
+ * cancelled (counted in ndl_stats.cancelled). Errors: NDL_EBUSY when called
+ * from inside ndl_run(). A NULL loop is a no-op. */
+int ndl_loop_free(ndl_loop *loop);
+
+/* The loop's clock in ms, and in ns. On sim, virtual time since creation. */
+uint64_t ndl_now(const ndl_loop *loop);
+uint64_t ndl_now_ns(const ndl_loop *loop);
+/* The backend's name: "linux" or "sim". */
+const char *ndl_backend_name(const ndl_loop *loop);
+/* The number of pool threads that are running. */
+unsigned ndl_threadpool_size(const ndl_loop *loop);
+
+/* Counted by the loop. "lost" is what was registered and neither ran nor was
+ * cancelled when ndl_run() returned with nothing left alive; "duplicated"
+ * counts runs of a callback that had already run. Both must be 0. */
+typedef struct ndl_stats {
+  uint64_t registered;
+  uint64_t callbacks; /* callback invocations */
+  uint64_t cancelled;
+  uint64_t lost;
+  uint64_t duplicated;
+  uint64_t ticks;
+  uint64_t live; /* registered callbacks that are still live */
+} ndl_stats;
+void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
+
+/* ---- Timers -------------------------------------------------------------------
+ * A timer starts at the loop's clock read at the moment it is set, not at the
+ * time cached for the iteration. A delay of 0 is 1 ms, as in Node. Timers due
+ * at the same time fire in the order they were set. */
+
+/* Errors: NDL_EINVAL (NULL cb or loop, delay < 0), NDL_ENOMEM, NDL_NOIDS.
+ * *id may be NULL. */
+int ndl_set_timeout(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
+                    ndl_id *id);
+int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
+                     ndl_id *id);
+/* Clear a timeout or an interval. Errors: NDL_EINVAL, NDL_NOTFOUND (not
+ * live: it ran, was cleared, or never existed), NDL_BADKIND. */
+int ndl_clear_timeout(ndl_loop *loop, ndl_id id);
+int ndl_clear_interval(ndl_loop *loop, ndl_id id);
+/* An unref'd timer does not keep the loop alive. Errors as ndl_clear_timeout. */
+int ndl_timer_unref(ndl_loop *loop, ndl_id id);
+int ndl_timer_ref(ndl_loop *loop, ndl_id id);
+
+/* ---- Immediates, nextTick, microtasks ---------------------------------------
+ * After every single callback, the nextTick queue drains, then the microtask
+ * queue, repeatedly until both are empty. Errors: NDL_EINVAL, NDL_ENOMEM,
+ * NDL_NOIDS. */
+int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
+int ndl_clear_immediate(ndl_loop *loop, ndl_id id);
+int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg);
+int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
+
+/* ---- Thread-pool work ---------------------------------------------------------
+ * work(arg, result) runs on a pool thread; after(loop, result, arg) then runs
+ * on the loop thread in the poll phase. Tasks queue without limit and start in
+ * submission order. delay_ms is time the task spends before work runs (the
+ * seed's simulated slow read); on sim it is virtual time. kind names the task
+ * in the trace ("File read"). Errors: NDL_EINVAL, NDL_ENOMEM, NDL_NOIDS. */
+int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
+                   ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id);
+
+/* ---- File-descriptor readiness ------------------------------------------------
+ * cb runs in the poll phase with an NDL_INT value holding the NDL_READABLE /
+ * NDL_WRITABLE bits that fired, every time the fd is ready, until
+ * ndl_io_stop(). The fd must be non-blocking. Errors: NDL_EINVAL, NDL_ENOMEM,
+ * NDL_NOIDS, NDL_EEXIST (fd already watched), or the platform's error. */
+#define NDL_READABLE 1u
+#define NDL_WRITABLE 2u
+#define NDL_HANGUP 4u
+int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb,
+                 void *arg, ndl_id *id);
+/* Changes the events an fd is watched for. */
+int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events);
+/* Stops watching; the callback is cancelled. */
+int ndl_io_stop(ndl_loop *loop, ndl_id id);
+
+/* Queues cb to run in the close phase of this iteration. */
+int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
+/* Queues cb, with a copy of *value (NULL: undefined), for the next pending
+ * callbacks phase, where libuv runs I/O callbacks deferred by one iteration. */
+int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
+              ndl_id *id);
+
+/* ---- Printing, as the seed's print() and print_content() ---------------------- */
+void ndl_print(ndl_loop *loop, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
+
+/* ---- Sim backend controls ------------------------------------------------------
+ * Errors: NDL_EINVAL, NDL_ENOTSUP on another backend, NDL_ENOMEM. */
+/* fd becomes ready for events at virtual time at_ms. */
+int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,
+                         uint64_t at_ms);
+/* Moves the virtual clock forward, as if the caller computed for ms. */
+int ndl_sim_advance(ndl_loop *loop, uint64_t ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NODELOOP_H */

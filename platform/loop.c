@@ -1,0 +1,425 @@
+/*
+ * The loop object and ndl_run(): the deterministic core driven by a platform
+ * backend. This file is the only place that joins the two; the phases of one
+ * iteration read top to bottom in ndl_run().
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/core.h"
+#include "nodeloop.h"
+#include "platform.h"
+
+#define FIRED_CAP 1024
+
+struct ndl_loop {
+  struct ndl__core core;
+  struct ndl__platform *platform;
+  atomic_int stop_requested;
+  int running;
+  int finished_naturally;
+  struct ndl__fired fired[FIRED_CAP];
+};
+
+void ndl_options_init(ndl_options *opts) {
+  memset(opts, 0, sizeof(*opts));
+  opts->backend = NDL_BACKEND_LINUX;
+}
+
+/* The pool size: the option, else NODELOOP_THREADPOOL_SIZE, else 4. */
+static int pool_size(const ndl_options *opts, unsigned *out) {
+  const char *env;
+  char *end;
+  long n;
+
+  if (opts->threadpool_size != 0) {
+    if (opts->threadpool_size > 1024)
+      return NDL_EINVAL;
+    *out = opts->threadpool_size;
+    return 0;
+  }
+  env = getenv("NODELOOP_THREADPOOL_SIZE");
+  if (env == NULL || *env == '\0') {
+    *out = 4;
+    return 0;
+  }
+  n = strtol(env, &end, 10);
+  if (*end != '\0' || n < 1 || n > 1024) {
+    fprintf(stderr,
+            "nodeloop: NODELOOP_THREADPOOL_SIZE=%s is not a number from 1 "
+            "to 1024\n",
+            env);
+    return NDL_EINVAL;
+  }
+  *out = (unsigned)n;
+  return 0;
+}
+
+int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
+  ndl_options defaults;
+  ndl_loop *loop;
+  unsigned threads;
+  int err;
+
+  if (out == NULL)
+    return NDL_EINVAL;
+  *out = NULL;
+  if (opts == NULL) {
+    ndl_options_init(&defaults);
+    opts = &defaults;
+  }
+  if (opts->backend != NDL_BACKEND_LINUX && opts->backend != NDL_BACKEND_SIM)
+    return NDL_EINVAL;
+  if (opts->id_bits != 0 &&
+      (opts->id_bits < NDL__ID_BITS_MIN || opts->id_bits > NDL__ID_BITS_MAX))
+    return NDL_EINVAL;
+  if ((err = pool_size(opts, &threads)) != 0)
+    return err;
+
+  loop = ndl__calloc(1, sizeof(*loop));
+  if (loop == NULL)
+    return NDL_ENOMEM;
+  err = ndl__core_init(&loop->core, loop, opts->id_bits, opts->trace,
+                       opts->trace_ctx);
+  if (err)
+    goto fail_core;
+  if (opts->backend == NDL_BACKEND_SIM) {
+    ndl_options sim = *opts;
+    sim.threadpool_size = threads;
+    err = ndl__sim_new(&sim, &loop->platform);
+  } else {
+    err = ndl__linux_new(opts, threads, &loop->platform);
+  }
+  if (err)
+    goto fail_platform;
+  loop->platform->trace = opts->trace;
+  loop->platform->trace_ctx = opts->trace_ctx;
+  atomic_init(&loop->stop_requested, 0);
+  *out = loop;
+  return 0;
+
+fail_platform:
+  ndl__core_free(&loop->core);
+fail_core:
+  ndl__free(loop);
+  return err;
+}
+
+static int stopping(ndl_loop *loop) {
+  return atomic_load(&loop->stop_requested) != 0;
+}
+
+static uint64_t clock_now(ndl_loop *loop) {
+  return loop->platform->ops->now(loop->platform);
+}
+
+/* Hands every fired record to the core, in the order the platform gave. */
+static void dispatch(ndl_loop *loop, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    struct ndl__fired *f = &loop->fired[i];
+    if (f->kind == NDL__FIRED_IO) {
+      ndl__core_dispatch_io(&loop->core, f->id, f->events);
+    } else {
+      ndl__core_dispatch_work(&loop->core, f->work);
+      ndl__work_free(f->work);
+    }
+  }
+}
+
+/* Runs the iteration's poll phase: wait for I/O, finished work or the next
+ * timer, then run what fired. The timeout is measured from a fresh clock
+ * read, not the cached loop time, so slow callbacks earlier in the tick do
+ * not make the loop oversleep its next timer. */
+static int poll_phase(ndl_loop *loop) {
+  int64_t timeout;
+  size_t n = 0;
+  int err;
+
+  ndl__core_enter_poll(&loop->core);
+  timeout = stopping(loop) ? 0
+                           : ndl__core_poll_timeout(&loop->core,
+                                                    clock_now(loop));
+  err = loop->platform->ops->wait(loop->platform, timeout, loop->fired,
+                                  FIRED_CAP, &n);
+  ndl__core_update_time(&loop->core, clock_now(loop));
+  if (err)
+    return err;
+  dispatch(loop, n);
+  return 0;
+}
+
+int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg) {
+  struct ndl__core *core;
+  int err = 0;
+
+  if (loop == NULL)
+    return NDL_EINVAL;
+  if (loop->running)
+    return NDL_EBUSY;
+  core = &loop->core;
+  loop->running = 1;
+  loop->finished_naturally = 0;
+  atomic_store(&loop->stop_requested, 0);
+  core->thread = loop->platform->ops->thread_name(loop->platform);
+  core->now_ns = clock_now(loop);
+
+  ndl__core_run_main(core, main, arg);
+
+  while (ndl__core_alive(core) && !stopping(loop)) {
+    ndl__core_tick_begin(core, clock_now(loop));
+    ndl__core_run_timers(core);
+    ndl__core_run_pending(core);
+    ndl__core_run_idle_prepare(core);
+    if ((err = poll_phase(loop)) != 0)
+      break;
+    ndl__core_run_check(core);
+    ndl__core_run_close(core);
+  }
+
+  loop->finished_naturally = err == 0 && !ndl__core_alive(core);
+  ndl__core_emit(core, NDL_TRACE_FINISHED, NDL_CB_KIND_COUNT, 0, NULL, NULL);
+  loop->running = 0;
+  return err;
+}
+
+int ndl_stop(ndl_loop *loop) {
+  if (loop == NULL)
+    return NDL_EINVAL;
+  atomic_store(&loop->stop_requested, 1);
+  return loop->platform->ops->wake(loop->platform);
+}
+
+int ndl_loop_free(ndl_loop *loop) {
+  if (loop == NULL)
+    return 0;
+  if (loop->running)
+    return NDL_EBUSY;
+  loop->platform->ops->destroy(loop->platform);
+  ndl__core_free(&loop->core);
+  ndl__free(loop);
+  return 0;
+}
+
+uint64_t ndl_now_ns(const ndl_loop *loop) {
+  return loop->platform->ops->now(loop->platform);
+}
+
+uint64_t ndl_now(const ndl_loop *loop) { return ndl_now_ns(loop) / 1000000u; }
+
+const char *ndl_backend_name(const ndl_loop *loop) {
+  return loop->platform->ops->name;
+}
+
+unsigned ndl_threadpool_size(const ndl_loop *loop) {
+  return loop->platform->ops->pool_size(loop->platform);
+}
+
+void ndl_get_stats(const ndl_loop *loop, ndl_stats *out) {
+  const struct ndl__core *c = &loop->core;
+  memset(out, 0, sizeof(*out));
+  out->registered = c->registered;
+  out->callbacks = c->callbacks;
+  out->cancelled = c->cancelled;
+  out->duplicated = c->duplicated;
+  out->ticks = c->tick;
+  out->live = c->reg.map.count;
+  out->lost = loop->finished_naturally ? ndl__core_lost(c) : 0;
+}
+
+/* ---- Registration: the core does the work; the loop adds the clock and the
+ * platform. */
+
+int ndl_set_timeout(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
+                    ndl_id *id) {
+  if (loop == NULL)
+    return NDL_EINVAL;
+  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 0, cb,
+                             arg, id);
+}
+
+int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
+                     ndl_id *id) {
+  if (loop == NULL)
+    return NDL_EINVAL;
+  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 1, cb,
+                             arg, id);
+}
+
+int ndl_clear_timeout(ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL : ndl__core_clear_timer(&loop->core, id);
+}
+
+int ndl_clear_interval(ndl_loop *loop, ndl_id id) {
+  return ndl_clear_timeout(loop, id);
+}
+
+int ndl_timer_unref(ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL : ndl__core_ref_timer(&loop->core, id, 0);
+}
+
+int ndl_timer_ref(ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL : ndl__core_ref_timer(&loop->core, id, 1);
+}
+
+int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_add_immediate(&loop->core, cb, arg, id);
+}
+
+int ndl_clear_immediate(ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_clear_immediate(&loop->core, id);
+}
+
+int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_add_next_tick(&loop->core, cb, arg);
+}
+
+int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_add_microtask(&loop->core, cb, arg);
+}
+
+int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_add_close(&loop->core, cb, arg, id);
+}
+
+int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
+              ndl_id *id) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_add_pending(&loop->core, value, cb, arg, id);
+}
+
+void ndl__work_free(struct ndl__work *w) {
+  if (w == NULL)
+    return;
+  ndl_value_clear(&w->result);
+  ndl__free(w);
+}
+
+int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
+                   ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id) {
+  struct ndl__work *w;
+  int err;
+
+  if (loop == NULL || work == NULL || after == NULL || delay_ms < 0 ||
+      delay_ms > INT32_MAX)
+    return NDL_EINVAL;
+  w = ndl__calloc(1, sizeof(*w));
+  if (w == NULL)
+    return NDL_ENOMEM;
+  w->kind = kind != NULL ? kind : "Work";
+  w->delay_ns = (uint64_t)delay_ms * 1000000u;
+  w->fn = work;
+  w->arg = arg;
+  if ((err = ndl__core_add_work(&loop->core, w, after, arg)) != 0) {
+    ndl__free(w);
+    return err;
+  }
+  if (id != NULL)
+    *id = w->id;
+  if ((err = loop->platform->ops->submit(loop->platform, w)) != 0) {
+    ndl__core_unregister(&loop->core, w->id);
+    ndl__free(w);
+    return err;
+  }
+  return 0;
+}
+
+int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb,
+                 void *arg, ndl_id *id) {
+  ndl_id got;
+  int err;
+
+  if (loop == NULL || fd < 0 || cb == NULL ||
+      (events & ~(NDL_READABLE | NDL_WRITABLE)) != 0)
+    return NDL_EINVAL;
+  if ((err = ndl__core_add_io(&loop->core, fd, events, cb, arg, &got)) != 0)
+    return err;
+  err = loop->platform->ops->io_add(loop->platform, fd, got, events);
+  if (err) {
+    ndl__core_unregister(&loop->core, got);
+    return err;
+  }
+  if (id != NULL)
+    *id = got;
+  return 0;
+}
+
+int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events) {
+  struct ndl__cb *cb;
+  int err;
+
+  if (loop == NULL || (events & ~(NDL_READABLE | NDL_WRITABLE)) != 0)
+    return NDL_EINVAL;
+  if ((cb = ndl__core_find_io(&loop->core, id)) == NULL)
+    return NDL_NOTFOUND;
+  err = loop->platform->ops->io_modify(loop->platform, cb->u.io.fd, id,
+                                       events);
+  if (err == 0)
+    cb->u.io.events = events;
+  return err;
+}
+
+int ndl_io_stop(ndl_loop *loop, ndl_id id) {
+  struct ndl__cb *cb;
+  if (loop == NULL)
+    return NDL_EINVAL;
+  if ((cb = ndl__core_find_io(&loop->core, id)) == NULL)
+    return NDL_NOTFOUND;
+  /* The fd may already be closed by the user; the watcher ends either way. */
+  (void)loop->platform->ops->io_remove(loop->platform, cb->u.io.fd);
+  return ndl__core_remove_io(&loop->core, id);
+}
+
+/* ---- Printing: the seed's print() and print_content(). */
+
+void ndl_print(ndl_loop *loop, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  if (loop == NULL || fmt == NULL)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  ndl__core_emit(&loop->core, NDL_TRACE_PRINT, NDL_CB_KIND_COUNT, 0, buf,
+                 NULL);
+}
+
+void ndl_print_content(ndl_loop *loop, const char *label, const char *text) {
+  if (loop == NULL || text == NULL)
+    return;
+  ndl__core_emit(&loop->core, NDL_TRACE_CONTENT, NDL_CB_KIND_COUNT, 0, text,
+                 label != NULL ? label : "");
+}
+
+/* ---- Sim controls. */
+
+static int is_sim(const ndl_loop *loop) {
+  return loop != NULL && strcmp(loop->platform->ops->name, "sim") == 0;
+}
+
+int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,
+                         uint64_t at_ms) {
+  if (loop == NULL || fd < 0 || events == 0 || at_ms > UINT64_MAX / 1000000u)
+    return NDL_EINVAL;
+  if (!is_sim(loop))
+    return NDL_ENOTSUP;
+  return ndl__sim_script_ready(loop->platform, fd, events, at_ms * 1000000u);
+}
+
+int ndl_sim_advance(ndl_loop *loop, uint64_t ms) {
+  if (loop == NULL || ms > UINT64_MAX / 1000000u)
+    return NDL_EINVAL;
+  if (!is_sim(loop))
+    return NDL_ENOTSUP;
+  return ndl__sim_advance(loop->platform, ms * 1000000u);
+}
