@@ -70,6 +70,8 @@ void ndl__core_free(struct ndl__core *c) {
       continue;
     if (holds_value(cb))
       ndl_value_clear(&cb->u.value);
+    if (cb->release != NULL)
+      cb->release(cb->arg);
     c->cancelled++;
   }
   ndl__heap_free(&c->timers);
@@ -163,6 +165,8 @@ static void cancel(struct ndl__core *c, uint32_t slot) {
   struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
   ndl_id id = cb->id;
   ndl_cb_kind kind = (ndl_cb_kind)cb->kind;
+  void (*release)(void *);
+  void *arg;
 
   if (kind == NDL_CB_TIMEOUT || kind == NDL_CB_INTERVAL) {
     ndl__heap_remove(&c->timers, slot);
@@ -173,9 +177,13 @@ static void cancel(struct ndl__core *c, uint32_t slot) {
     ndl_value_clear(&cb->u.value);
   if (cb->refed)
     c->alive--;
+  release = cb->release;
+  arg = cb->arg;
   ndl__reg_release(&c->reg, slot);
   c->cancelled++;
   ndl__core_emit(c, NDL_TRACE_CANCEL, kind, id, NULL, NULL);
+  if (release != NULL)
+    release(arg);
 }
 
 /* clearTimeout and clearInterval are interchangeable, as in Node. */
@@ -325,6 +333,15 @@ struct ndl__cb *ndl__core_find_io(struct ndl__core *c, ndl_id id) {
   if (lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot) != 0)
     return NULL;
   return ndl__reg_at(&c->reg, slot);
+}
+
+int ndl__core_set_release(struct ndl__core *c, ndl_id id,
+                          void (*release)(void *arg)) {
+  uint32_t slot = ndl__reg_find(&c->reg, id);
+  if (slot == NDL__NIL)
+    return NDL_NOTFOUND;
+  ndl__reg_at(&c->reg, slot)->release = release;
+  return 0;
 }
 
 int ndl__core_remove_io(struct ndl__core *c, ndl_id id) {
@@ -495,7 +512,7 @@ void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns) {
 void ndl__core_dispatch_io(struct ndl__core *c, ndl_id id, unsigned events) {
   uint32_t slot;
   struct ndl__cb *cb;
-  ndl_value value;
+  ndl_value value = {NDL_UNDEFINED, {{NULL, 0}}};
 
   /* A watcher stopped earlier in this poll phase may still have an event in
    * the fired array; the kernel reported it, the user no longer wants it. */

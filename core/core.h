@@ -84,6 +84,11 @@ int ndl__core_add_io(struct ndl__core *c, int fd, unsigned events, ndl_cb fn,
                      void *arg, ndl_id *id);
 /* The record of a live I/O watcher, or NULL. */
 struct ndl__cb *ndl__core_find_io(struct ndl__core *c, ndl_id id);
+/* Gives a live callback a function that frees its arg if it is cancelled
+ * (by the user, or by freeing the loop) instead of run. Errors:
+ * NDL_NOTFOUND. */
+int ndl__core_set_release(struct ndl__core *c, ndl_id id,
+                          void (*release)(void *arg));
 int ndl__core_remove_io(struct ndl__core *c, ndl_id id);
 
 /* ---- The phases, in Node's order. */

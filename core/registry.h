@@ -32,6 +32,8 @@ struct ndl__cb {
   uint8_t ran;   /* a one-shot callback that has been started */
   ndl_cb fn;
   void *arg;
+  /* Frees arg if the callback is cancelled instead of run (module use). */
+  void (*release)(void *arg);
   uint32_t prev, next;    /* list links, or the free-slot chain in next */
   struct ndl__list *list; /* the list the record is on, or NULL */
   union {

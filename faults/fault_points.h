@@ -35,6 +35,22 @@
 /* fs/read: one read() of ndl_fs_read() fails (EINTR by default). */
 #define NDL_FP_FS_READ "fs/read"
 
+/* net/socket: creating a socket fails (EMFILE). */
+#define NDL_FP_NET_SOCKET "net/socket"
+/* net/connect: connect() fails at once (ECONNREFUSED by default; ETIMEDOUT
+ * through the fault's argument). */
+#define NDL_FP_NET_CONNECT "net/connect"
+/* net/accept: accept4() fails (EMFILE by default; ECONNABORTED). */
+#define NDL_FP_NET_ACCEPT "net/accept"
+/* net/recv: recv() fails (EINTR by default; EAGAIN, ECONNRESET). */
+#define NDL_FP_NET_RECV "net/recv"
+/* net/recv_short: recv() reads at most one byte: a short transfer. */
+#define NDL_FP_NET_RECV_SHORT "net/recv_short"
+/* net/send: send() fails (EINTR by default; EAGAIN, EPIPE). */
+#define NDL_FP_NET_SEND "net/send"
+/* net/send_short: send() writes at most one byte: a short transfer. */
+#define NDL_FP_NET_SEND_SHORT "net/send_short"
+
 #ifdef FIU_ENABLE
 #include <fiu.h>
 /* Returns ret from the calling function when the point fails. */

@@ -314,6 +314,29 @@ void ndl_print(ndl_loop *loop, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
 
+/* ---- The seed's modules ----------------------------------------------------
+ * Pool tasks from the seed, built on ndl_queue_work(). Each call copies what
+ * it needs, so its arguments may be freed as soon as it returns. As with any
+ * work, a callback that has not run when the loop is freed is cancelled. */
+
+/* Reads the whole file at path on a pool thread (task kind "File read"),
+ * after spending delay_ms there first (the seed's simulated slow disk), and
+ * passes cb an NDL_STRING holding its bytes. A failure reaches cb as an
+ * NDL_ERROR whose code is -errno and whose message is Node's,
+ * "ENOENT: no such file or directory, open 'path'": NDL_ENOENT, NDL_EISDIR,
+ * NDL_EACCES, NDL_EFBIG (above 1 GiB), NDL_ENOMEM, or another system error.
+ * Errors returned: NDL_EINVAL (NULL loop, path or cb; delay_ms < 0 or above
+ * INT32_MAX), NDL_ENOMEM, NDL_NOIDS. */
+int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms, ndl_cb cb,
+                void *arg);
+
+/* Computes Fibonacci number n with the seed's naive recursion on a pool
+ * thread (task kind "Encrypt") and passes cb an NDL_INT. n must be 0 to 45:
+ * fib(50) would fit in int64_t, but the recursion makes about 2 * fib(n)
+ * calls, so n = 45 takes seconds and n = 50 over a minute. Errors:
+ * NDL_EINVAL (NULL loop or cb, n out of range), NDL_ENOMEM, NDL_NOIDS. */
+int ndl_crypto_encrypt(ndl_loop *loop, int64_t n, ndl_cb cb, void *arg);
+
 /* ---- Sim backend controls ------------------------------------------------------
  * Errors: NDL_EINVAL, NDL_ENOTSUP on another backend, NDL_ENOMEM. */
 /* fd becomes ready for events at virtual time at_ms. */

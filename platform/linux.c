@@ -1,2 +1,683 @@
-#include "platform/platform.h"
-int ndl__linux_new(const ndl_options *o, unsigned t, struct ndl__platform **out){(void)o;(void)t;*out=0;return NDL_ENOTSUP;}
+/*
+ * The Linux backend: epoll, one eventfd, a pthread pool and CLOCK_MONOTONIC.
+ *
+ * The loop thread itself blocks in epoll_wait(). The seed ran a separate
+ * epoll thread that slept with the timeout of the previous iteration, so it
+ * slept through timers added meanwhile; here the core computes the timeout
+ * right before each wait and nothing else ever blocks on the loop's behalf.
+ *
+ * Pool threads take tasks from one FIFO queue and hand finished tasks back
+ * through a completion queue, then write the eventfd, which sits in the same
+ * (level-triggered) epoll set as the user's fds. Both queues are intrusive,
+ * through ndl__work.next, so handing work around allocates nothing.
+ *
+ * Every syscall goes through one of the sys_* wrappers, and only they hold
+ * fault points (faults/fault_points.h). A failing point sets errno to its
+ * failinfo, or to the error the call most plausibly returns, and returns -1.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "faults/fault_points.h"
+#include "platform.h"
+
+/* Helgrind cannot see that an eventfd write orders the worker's push before
+ * the loop's drain; these annotations tell it. They cost nothing outside
+ * valgrind. */
+#if defined(__has_include)
+#if __has_include(<valgrind/helgrind.h>)
+#include <valgrind/helgrind.h>
+#define NDL_HAVE_HELGRIND 1
+#endif
+#endif
+#ifndef NDL_HAVE_HELGRIND
+#define ANNOTATE_HAPPENS_BEFORE(obj) ((void)(obj))
+#define ANNOTATE_HAPPENS_AFTER(obj) ((void)(obj))
+#endif
+
+#define NS_PER_SEC 1000000000u
+#define NS_PER_MS 1000000u
+/* epoll_wait() reports at most this many fds per call; the rest stay ready
+ * (level-triggered) for the next call. */
+#define MAX_EVENTS 1024
+/* epoll_data of the eventfd. Callback ids are never 0, so no fd clashes. */
+#define WAKE_TOKEN 0u
+
+struct work_queue {
+  struct ndl__work *head, *tail;
+};
+
+struct worker {
+  struct lx *owner;
+  pthread_t tid;
+  unsigned index;
+  char name[16]; /* "pool1023" fits the kernel's 16-byte comm */
+};
+
+struct lx {
+  struct ndl__platform base;
+  int epfd;
+  int efd;
+  _Atomic uint64_t last_ns; /* the clock's latest reading, for when it fails */
+
+  /* lock guards queue, stopping, reported and running. */
+  pthread_mutex_t lock;
+  pthread_cond_t has_work; /* signalled once per submitted task */
+  pthread_cond_t stopped;  /* broadcast by destroy(); delays wait on it */
+  pthread_cond_t reported_cv;
+  struct work_queue queue;
+  int stopping;
+  unsigned reported; /* threads that got as far as starting */
+  unsigned running;  /* threads that started and take work */
+
+  /* done_lock guards completion_queue: finished tasks, in finishing order. */
+  pthread_mutex_t done_lock;
+  struct work_queue completion_queue;
+
+  struct worker *workers;
+  unsigned created; /* threads pthread_create() started: all are joined */
+
+  struct epoll_event events[MAX_EVENTS];
+};
+
+/* The calling thread's name: a pool thread sets it as it starts. */
+static _Thread_local const char *thread_label;
+
+static struct lx *from(struct ndl__platform *p) {
+  return (struct lx *)p;
+}
+
+/* ---- The syscall wrappers: the only place with fault points. */
+
+/* The errno a failing fault point stands for. */
+static int fault_errno(int fallback) {
+  int e = (int)(intptr_t)ndl__fault_info();
+  return e != 0 ? e : fallback;
+}
+
+#define FAULT_POINT(name, fallback)                                            \
+  do {                                                                         \
+    if (ndl__fault_fail(name)) {                                               \
+      errno = fault_errno(fallback);                                           \
+      return -1;                                                               \
+    }                                                                          \
+  } while (0)
+
+static int sys_epoll_create(void) {
+  FAULT_POINT(NDL_FP_LINUX_EPOLL_CREATE, EMFILE);
+  return epoll_create1(EPOLL_CLOEXEC);
+}
+
+static int sys_eventfd(void) {
+  FAULT_POINT(NDL_FP_LINUX_EVENTFD, EMFILE);
+  return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+static int sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) {
+  FAULT_POINT(NDL_FP_LINUX_EPOLL_CTL, ENOMEM);
+  return epoll_ctl(epfd, op, fd, ev);
+}
+
+static int sys_epoll_wait(int epfd, struct epoll_event *ev, int max,
+                          int timeout_ms) {
+  FAULT_POINT(NDL_FP_LINUX_EPOLL_WAIT, EINTR);
+  return epoll_wait(epfd, ev, max, timeout_ms);
+}
+
+static int sys_eventfd_read(int fd) {
+  uint64_t count;
+  ssize_t r;
+  FAULT_POINT(NDL_FP_LINUX_EVENTFD_READ, EAGAIN);
+  r = read(fd, &count, sizeof(count));
+  if (r == (ssize_t)sizeof(count))
+    return 0;
+  if (r >= 0)
+    errno = EIO; /* an eventfd moves 8 bytes or fails: never happens */
+  return -1;
+}
+
+static int sys_eventfd_write(int fd) {
+  uint64_t one = 1;
+  ssize_t r;
+  FAULT_POINT(NDL_FP_LINUX_EVENTFD_WRITE, EAGAIN);
+  r = write(fd, &one, sizeof(one));
+  if (r == (ssize_t)sizeof(one))
+    return 0;
+  if (r >= 0)
+    errno = EIO; /* an eventfd moves 8 bytes or fails: never happens */
+  return -1;
+}
+
+static int sys_thread_create(pthread_t *tid, void *(*fn)(void *), void *arg) {
+  int err;
+  FAULT_POINT(NDL_FP_LINUX_PTHREAD_CREATE, EAGAIN);
+  if ((err = pthread_create(tid, NULL, fn, arg)) != 0) {
+    errno = err;
+    return -1;
+  }
+  return 0;
+}
+
+static int sys_clock(struct timespec *ts) {
+  FAULT_POINT(NDL_FP_LINUX_CLOCK, EINVAL);
+  return clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/* No fault point: a failed close() leaves nothing to recover, and retrying
+ * it on EINTR could close an fd another thread just opened. */
+static void sys_close(int fd) {
+  if (fd >= 0)
+    (void)close(fd);
+}
+
+/* ---- Clock. */
+
+/* CLOCK_MONOTONIC in ns. If the clock fails, the latest reading stands in,
+ * so time stops for a moment but never runs backwards. The CAS keeps the
+ * latest reading the largest, whichever thread stored it. */
+static uint64_t linux_now(struct ndl__platform *p) {
+  struct lx *s = from(p);
+  struct timespec ts;
+  uint64_t t, last;
+
+  last = atomic_load(&s->last_ns);
+  if (sys_clock(&ts) != 0)
+    return last;
+  t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+  while (t > last && !atomic_compare_exchange_weak(&s->last_ns, &last, t))
+    ;
+  return t > last ? t : last;
+}
+
+/* ---- The queues. The caller holds the lock that guards q. */
+
+static void queue_push(struct work_queue *q, struct ndl__work *w) {
+  w->next = NULL;
+  if (q->tail == NULL)
+    q->head = w;
+  else
+    q->tail->next = w;
+  q->tail = w;
+}
+
+static struct ndl__work *queue_shift(struct work_queue *q) {
+  struct ndl__work *w = q->head;
+  if (w != NULL) {
+    q->head = w->next;
+    if (q->head == NULL)
+      q->tail = NULL;
+    w->next = NULL;
+  }
+  return w;
+}
+
+static void queue_free(struct work_queue *q) {
+  struct ndl__work *w;
+  while ((w = queue_shift(q)) != NULL)
+    ndl__work_free(w);
+}
+
+/* ---- The pool. */
+
+static int linux_submit(struct ndl__platform *p, struct ndl__work *w) {
+  struct lx *s = from(p);
+  pthread_mutex_lock(&s->lock);
+  queue_push(&s->queue, w);
+  pthread_cond_signal(&s->has_work);
+  pthread_mutex_unlock(&s->lock);
+  return 0;
+}
+
+/* Sleeps until deadline_ns on CLOCK_MONOTONIC, or until destroy() asks the
+ * pool to stop; returns nonzero in the second case. It waits on a condition
+ * variable rather than in nanosleep() so that destroy() never waits out a
+ * task's delay, which may be as long as INT32_MAX ms. */
+static int sleep_until(struct lx *s, uint64_t deadline_ns) {
+  struct timespec ts;
+  int stop;
+
+  ts.tv_sec = (time_t)(deadline_ns / NS_PER_SEC);
+  ts.tv_nsec = (long)(deadline_ns % NS_PER_SEC);
+  pthread_mutex_lock(&s->lock);
+  /* 0 is a wake-up (perhaps spurious): look again. ETIMEDOUT, or any
+   * error, ends the sleep, so a bad deadline cannot spin here. */
+  while (!s->stopping &&
+         pthread_cond_timedwait(&s->stopped, &s->lock, &ts) == 0)
+    ;
+  stop = s->stopping;
+  pthread_mutex_unlock(&s->lock);
+  return stop;
+}
+
+/* Wakes the loop thread. A failed write is retried every millisecond until
+ * it succeeds or the pool stops: were it dropped, a loop blocked without a
+ * timeout would never see the finished task. EAGAIN from the kernel means
+ * the counter is saturated, so the loop is awake already and soon resets
+ * it, after which the retry succeeds. */
+static void complete_task(struct lx *s, struct ndl__work *w) {
+  pthread_mutex_lock(&s->done_lock);
+  queue_push(&s->completion_queue, w);
+  pthread_mutex_unlock(&s->done_lock);
+  /* w belongs to the loop thread from here on: do not touch it. */
+  ANNOTATE_HAPPENS_BEFORE(&s->completion_queue);
+  while (sys_eventfd_write(s->efd) != 0) {
+    if (errno == EINTR)
+      continue;
+    if (sleep_until(s, linux_now(&s->base) + NS_PER_MS))
+      break;
+  }
+}
+
+/* Runs one task: its delay (the seed's simulated slow read), its body, and
+ * the hand-back. A task whose delay is cut short by destroy() never runs and
+ * is freed here, as destroy() frees every task that never ran. */
+static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {
+  ndl__platform_trace_work(&s->base, NDL_TRACE_WORK_START, w, me->name,
+                           linux_now(&s->base));
+  if (w->delay_ns > 0 &&
+      sleep_until(s, linux_now(&s->base) + w->delay_ns) != 0) {
+    ndl__work_free(w);
+    return;
+  }
+  w->fn(w->arg, &w->result);
+  w->worker = me->index;
+  ndl__platform_trace_work(&s->base, NDL_TRACE_WORK_DONE, w, me->name,
+                           linux_now(&s->base));
+  complete_task(s, w);
+}
+
+/* The next task, or NULL when the pool is stopping. */
+static struct ndl__work *next_task(struct lx *s) {
+  struct ndl__work *w = NULL;
+  pthread_mutex_lock(&s->lock);
+  while (!s->stopping && s->queue.head == NULL)
+    pthread_cond_wait(&s->has_work, &s->lock);
+  if (!s->stopping)
+    w = queue_shift(&s->queue);
+  pthread_mutex_unlock(&s->lock);
+  return w;
+}
+
+static void *worker_main(void *arg) {
+  struct worker *me = arg;
+  struct lx *s = me->owner;
+  struct ndl__work *w;
+  int ok;
+
+  thread_label = me->name;
+  (void)pthread_setname_np(pthread_self(), me->name);
+  ok = !ndl__fault_fail(NDL_FP_LINUX_WORKER_START);
+  pthread_mutex_lock(&s->lock);
+  s->reported++;
+  s->running += (unsigned)ok;
+  pthread_cond_signal(&s->reported_cv);
+  pthread_mutex_unlock(&s->lock);
+  if (!ok)
+    return NULL;
+  while ((w = next_task(s)) != NULL)
+    run_task(s, me, w);
+  return NULL;
+}
+
+/* Tells the trace sink, if any, that the pool is smaller than asked. */
+static void note_short_pool(struct lx *s, unsigned want, int create_err) {
+  char text[160];
+  ndl_trace_event ev;
+
+  if (s->base.trace == NULL)
+    return;
+  snprintf(text, sizeof(text),
+           "only %u of %u pool threads started (pthread_create: %s); "
+           "running with %u",
+           s->running, want, create_err != 0 ? strerror(create_err) : "ok",
+           s->running);
+  memset(&ev, 0, sizeof(ev));
+  ev.kind = NDL_TRACE_NOTE;
+  ev.thread = "main";
+  ev.now_ns = linux_now(&s->base);
+  ev.phase = NDL_PHASE_MAIN;
+  ev.cb_kind = NDL_CB_KIND_COUNT;
+  ev.text = text;
+  s->base.trace(s->base.trace_ctx, &ev);
+}
+
+/* Starts up to want threads, then waits until each has reported whether it
+ * runs, so that pool_size() is exact and a pool whose every thread died at
+ * start is an error now rather than a hang later. Threads are named by
+ * creation order, so a failed pthread_create() leaves no gap. */
+static int start_pool(struct lx *s, unsigned want) {
+  int create_err = 0;
+  unsigned i;
+
+  for (i = 0; i < want; i++) {
+    struct worker *wk = &s->workers[s->created];
+    wk->owner = s;
+    wk->index = s->created;
+    snprintf(wk->name, sizeof(wk->name), "pool%u", wk->index);
+    if (sys_thread_create(&wk->tid, worker_main, wk) != 0) {
+      create_err = errno;
+      continue;
+    }
+    s->created++;
+  }
+  pthread_mutex_lock(&s->lock);
+  while (s->reported < s->created)
+    pthread_cond_wait(&s->reported_cv, &s->lock);
+  pthread_mutex_unlock(&s->lock);
+  if (s->running == 0)
+    return NDL_NOTHREADS;
+  if (s->running < want)
+    note_short_pool(s, want, create_err);
+  return 0;
+}
+
+static unsigned linux_pool_size(struct ndl__platform *p) {
+  return from(p)->running;
+}
+
+static const char *linux_thread_name(struct ndl__platform *p) {
+  (void)p;
+  return thread_label != NULL ? thread_label : "main";
+}
+
+/* ---- The poller. */
+
+static int ctl(struct lx *s, int op, int fd, ndl_id id, unsigned events) {
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.events = ((events & NDL_READABLE) ? EPOLLIN : 0u) |
+              ((events & NDL_WRITABLE) ? EPOLLOUT : 0u);
+  /* The id in the low half, the interest in the high half: wait() needs the
+   * interest to report an error as the events the user asked for, and this
+   * spares a side table keyed by fd. */
+  ev.data.u64 = (uint64_t)id | ((uint64_t)events << 32);
+  if (sys_epoll_ctl(s->epfd, op, fd, &ev) != 0)
+    return -errno; /* EEXIST is NDL_EEXIST, ENOENT NDL_ENOENT */
+  return 0;
+}
+
+static int linux_io_add(struct ndl__platform *p, int fd, ndl_id id,
+                        unsigned events) {
+  return ctl(from(p), EPOLL_CTL_ADD, fd, id, events);
+}
+
+static int linux_io_modify(struct ndl__platform *p, int fd, ndl_id id,
+                           unsigned events) {
+  return ctl(from(p), EPOLL_CTL_MOD, fd, id, events);
+}
+
+static int linux_io_remove(struct ndl__platform *p, int fd) {
+  return ctl(from(p), EPOLL_CTL_DEL, fd, 0, 0);
+}
+
+/* Kernel events to NDL_* bits. An error or hangup is reported as every
+ * event the watcher asked for, plus NDL_HANGUP, so that the user's next
+ * read() or write() meets the error instead of waiting for a readiness
+ * that will never come. */
+static unsigned translate(uint32_t got, unsigned want) {
+  unsigned events = 0;
+  if (got & EPOLLIN)
+    events |= NDL_READABLE;
+  if (got & EPOLLOUT)
+    events |= NDL_WRITABLE;
+  if (got & (EPOLLERR | EPOLLHUP))
+    events |= NDL_HANGUP | want;
+  return events & (want | NDL_HANGUP);
+}
+
+/* The timeout for epoll_wait(), in ms, rounded up so that a timer never
+ * fires early. */
+static int timeout_ms(int64_t timeout_ns) {
+  uint64_t ms;
+  if (timeout_ns < 0)
+    return -1;
+  ms = ((uint64_t)timeout_ns + NS_PER_MS - 1) / NS_PER_MS;
+  return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static int completions_pending(struct lx *s) {
+  int pending;
+  pthread_mutex_lock(&s->done_lock);
+  pending = s->completion_queue.head != NULL;
+  pthread_mutex_unlock(&s->done_lock);
+  return pending;
+}
+
+/* Moves up to cap finished tasks into fired records, in finishing order.
+ * The rest stay queued; the next wait() sees them and does not block. */
+static size_t drain_completions(struct lx *s, struct ndl__fired *out,
+                                size_t cap) {
+  struct ndl__work *w;
+  size_t n = 0;
+
+  pthread_mutex_lock(&s->done_lock);
+  while (n < cap && (w = queue_shift(&s->completion_queue)) != NULL) {
+    out[n].kind = NDL__FIRED_WORK;
+    out[n].id = w->id;
+    out[n].events = 0;
+    out[n].work = w;
+    n++;
+  }
+  pthread_mutex_unlock(&s->done_lock);
+  ANNOTATE_HAPPENS_AFTER(&s->completion_queue);
+  return n;
+}
+
+static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
+                      struct ndl__fired *out, size_t cap, size_t *n) {
+  struct lx *s = from(p);
+  uint64_t deadline = 0;
+  int got, i, max;
+
+  *n = 0;
+  if (cap == 0)
+    return NDL_EINVAL;
+  /* Tasks left over from a full out[], or whose eventfd write is still
+   * being retried, must not wait behind a long timeout. */
+  if (timeout_ns != 0 && completions_pending(s))
+    timeout_ns = 0;
+  if (timeout_ns > 0)
+    deadline = linux_now(p) + (uint64_t)timeout_ns;
+  max = cap < MAX_EVENTS ? (int)cap : MAX_EVENTS;
+
+  /* On EINTR, wait again for what is left of the timeout, measured on the
+   * monotonic clock, so a signal neither ends the wait early nor extends
+   * it. */
+  while ((got = sys_epoll_wait(s->epfd, s->events, max,
+                               timeout_ms(timeout_ns))) < 0) {
+    uint64_t now;
+    if (errno != EINTR)
+      return -errno;
+    if (timeout_ns == 0) {
+      got = 0;
+      break;
+    }
+    if (timeout_ns > 0) {
+      if ((now = linux_now(p)) >= deadline) {
+        got = 0;
+        break;
+      }
+      timeout_ns = (int64_t)(deadline - now);
+    }
+  }
+
+  for (i = 0; i < got; i++) {
+    const struct epoll_event *ev = &s->events[i];
+    if (ev->data.u64 == WAKE_TOKEN) {
+      /* Reset the eventfd before draining, so that a task finishing after
+       * the drain signals it anew. EAGAIN: someone already reset it. */
+      if (sys_eventfd_read(s->efd) != 0 && errno != EAGAIN && errno != EINTR) {
+        *n = 0;
+        return -errno;
+      }
+      continue;
+    }
+    out[*n].kind = NDL__FIRED_IO;
+    out[*n].id = (ndl_id)(ev->data.u64 & 0xffffffffu);
+    out[*n].events = translate(ev->events, (unsigned)(ev->data.u64 >> 32));
+    out[*n].work = NULL;
+    (*n)++;
+  }
+  /* Always drain, not only when the eventfd fired: it costs one
+   * uncontended lock, and it picks up tasks whose wake-up is still being
+   * retried. */
+  *n += drain_completions(s, out + *n, cap - *n);
+  return 0;
+}
+
+/* Any thread. EAGAIN means the counter is saturated; it is still returned,
+ * because the caller (ndl_stop) can retry and a fault plan may mean it. */
+static int linux_wake(struct ndl__platform *p) {
+  struct lx *s = from(p);
+  while (sys_eventfd_write(s->efd) != 0)
+    if (errno != EINTR)
+      return -errno;
+  return 0;
+}
+
+/* ---- Lifetime. */
+
+/* Safe on a half-built platform: ndl__linux_new() cleans up through here. */
+static void linux_destroy(struct ndl__platform *p) {
+  struct lx *s = from(p);
+  unsigned i;
+
+  pthread_mutex_lock(&s->lock);
+  s->stopping = 1;
+  pthread_cond_broadcast(&s->has_work);
+  pthread_cond_broadcast(&s->stopped);
+  pthread_mutex_unlock(&s->lock);
+  for (i = 0; i < s->created; i++)
+    pthread_join(s->workers[i].tid, NULL);
+  /* Every thread has exited, so the queues need no lock. */
+  queue_free(&s->queue);
+  queue_free(&s->completion_queue);
+  sys_close(s->efd);
+  sys_close(s->epfd);
+  pthread_cond_destroy(&s->reported_cv);
+  pthread_cond_destroy(&s->stopped);
+  pthread_cond_destroy(&s->has_work);
+  pthread_mutex_destroy(&s->done_lock);
+  pthread_mutex_destroy(&s->lock);
+  ndl__free(s->workers);
+  ndl__free(s);
+}
+
+/* The locks and condition variables. Delays wait on "stopped" with
+ * absolute CLOCK_MONOTONIC deadlines, so it must use that clock. */
+static int init_sync(struct lx *s) {
+  pthread_condattr_t attr;
+  int err, stage = 0;
+
+  if ((err = pthread_mutex_init(&s->lock, NULL)) != 0)
+    goto fail;
+  stage = 1;
+  if ((err = pthread_mutex_init(&s->done_lock, NULL)) != 0)
+    goto fail;
+  stage = 2;
+  if ((err = pthread_cond_init(&s->has_work, NULL)) != 0)
+    goto fail;
+  stage = 3;
+  if ((err = pthread_cond_init(&s->reported_cv, NULL)) != 0)
+    goto fail;
+  stage = 4;
+  if ((err = pthread_condattr_init(&attr)) != 0)
+    goto fail;
+  err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  if (err == 0)
+    err = pthread_cond_init(&s->stopped, &attr);
+  pthread_condattr_destroy(&attr);
+  if (err != 0)
+    goto fail;
+  return 0;
+
+fail:
+  if (stage >= 4)
+    pthread_cond_destroy(&s->reported_cv);
+  if (stage >= 3)
+    pthread_cond_destroy(&s->has_work);
+  if (stage >= 2)
+    pthread_mutex_destroy(&s->done_lock);
+  if (stage >= 1)
+    pthread_mutex_destroy(&s->lock);
+  return -err;
+}
+
+static int open_fds(struct lx *s) {
+  struct epoll_event ev;
+
+  if ((s->epfd = sys_epoll_create()) < 0)
+    return -errno;
+  if ((s->efd = sys_eventfd()) < 0)
+    return -errno;
+  memset(&ev, 0, sizeof(ev));
+  ev.events = EPOLLIN;
+  ev.data.u64 = WAKE_TOKEN;
+  if (sys_epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev) != 0)
+    return -errno;
+  return 0;
+}
+
+static const struct ndl__platform_ops linux_ops = {
+    .name = "linux",
+    .now = linux_now,
+    .io_add = linux_io_add,
+    .io_modify = linux_io_modify,
+    .io_remove = linux_io_remove,
+    .wait = linux_wait,
+    .wake = linux_wake,
+    .submit = linux_submit,
+    .thread_name = linux_thread_name,
+    .pool_size = linux_pool_size,
+    .destroy = linux_destroy,
+};
+
+int ndl__linux_new(const ndl_options *opts, unsigned threads,
+                   struct ndl__platform **out) {
+  struct lx *s;
+  int err;
+
+  if (out == NULL)
+    return NDL_EINVAL;
+  *out = NULL;
+  if (opts == NULL || threads < 1 || threads > 1024)
+    return NDL_EINVAL;
+  if ((s = ndl__calloc(1, sizeof(*s))) == NULL)
+    return NDL_ENOMEM;
+  s->base.ops = &linux_ops;
+  /* loop.c sets these after we return, but the pool-size note below is
+   * emitted before that. */
+  s->base.trace = opts->trace;
+  s->base.trace_ctx = opts->trace_ctx;
+  s->epfd = -1;
+  s->efd = -1;
+  atomic_init(&s->last_ns, 0);
+  if ((err = init_sync(s)) != 0) {
+    ndl__free(s);
+    return err;
+  }
+  (void)linux_now(&s->base); /* a first reading, should the clock fail */
+  if ((s->workers = ndl__calloc(threads, sizeof(*s->workers))) == NULL) {
+    err = NDL_ENOMEM;
+    goto fail;
+  }
+  if ((err = open_fds(s)) != 0)
+    goto fail;
+  if ((err = start_pool(s, threads)) != 0)
+    goto fail;
+  *out = &s->base;
+  return 0;
+
+fail:
+  linux_destroy(&s->base);
+  return err;
+}

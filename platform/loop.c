@@ -49,7 +49,7 @@ static int pool_size(const ndl_options *opts, unsigned *out) {
     return 0;
   }
   n = strtol(env, &end, 10);
-  if (*end != '\0' || n < 1 || n > 1024) {
+  if (env[0] < '0' || env[0] > '9' || *end != '\0' || n < 1 || n > 1024) {
     fprintf(stderr,
             "nodeloop: NODELOOP_THREADPOOL_SIZE=%s is not a number from 1 "
             "to 1024\n",
@@ -165,7 +165,6 @@ int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg) {
   core = &loop->core;
   loop->running = 1;
   loop->finished_naturally = 0;
-  atomic_store(&loop->stop_requested, 0);
   core->thread = loop->platform->ops->thread_name(loop->platform);
   core->now_ns = clock_now(loop);
 
@@ -184,6 +183,9 @@ int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg) {
 
   loop->finished_naturally = err == 0 && !ndl__core_alive(core);
   ndl__core_emit(core, NDL_TRACE_FINISHED, NDL_CB_KIND_COUNT, 0, NULL, NULL);
+  /* A stop is consumed by the run it ends, as uv_stop's flag is. One that
+   * came before this run started ended it right after main. */
+  atomic_store(&loop->stop_requested, 0);
   loop->running = 0;
   return err;
 }
@@ -296,6 +298,11 @@ int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
               ndl_id *id) {
   return loop == NULL ? NDL_EINVAL
                       : ndl__core_add_pending(&loop->core, value, cb, arg, id);
+}
+
+int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg)) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_set_release(&loop->core, id, release);
 }
 
 void ndl__work_free(struct ndl__work *w) {

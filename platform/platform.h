@@ -64,6 +64,10 @@ struct ndl__platform {
   void *trace_ctx;
 };
 
+/* Module use: frees arg if the callback with this id is cancelled, or the
+ * loop freed, before it runs. Errors: NDL_EINVAL, NDL_NOTFOUND. */
+int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg));
+
 /* Frees a work item and the value it holds. */
 void ndl__work_free(struct ndl__work *w);
 /* Emits a WORK_START or WORK_DONE event from a pool thread. */

@@ -1,0 +1,196 @@
+/*
+ * ndl_fs_read(): the seed's Fs::read, a whole-file read on the pool.
+ *
+ * The seed unwrapped every I/O result and panicked on a missing file; here
+ * each failure reaches the callback as an NDL_ERROR in Node's format,
+ * "ENOENT: no such file or directory, open 'test.txt'".
+ *
+ * The file is read until EOF rather than for st_size bytes, because
+ * st_size can be stale (the file grows while we read) or 0 (/proc files).
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "faults/fault_points.h"
+#include "nodeloop.h"
+#include "platform.h"
+
+/* Files above 1 GiB are refused with NDL_EFBIG: a callback receives the
+ * whole file as one string, and Node itself caps readFile at 2 GiB. */
+#define FS_MAX_SIZE ((size_t)1 << 30)
+/* The first buffer when st_size says nothing (0, as for /proc files). */
+#define FS_FIRST_CHUNK ((size_t)4096)
+
+struct fs_req {
+  ndl_cb cb;
+  void *arg;
+  char path[]; /* copied at call time */
+};
+
+/* The errno a failing fault point stands for. */
+static int fault_errno(int fallback) {
+  int e = (int)(intptr_t)ndl__fault_info();
+  return e != 0 ? e : fallback;
+}
+
+static int sys_open(const char *path) {
+  int fd;
+  if (ndl__fault_fail(NDL_FP_FS_OPEN)) {
+    errno = fault_errno(EMFILE);
+    return -1;
+  }
+  do
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+static ssize_t sys_read(int fd, void *buf, size_t len) {
+  if (ndl__fault_fail(NDL_FP_FS_READ)) {
+    errno = fault_errno(EINTR);
+    return -1;
+  }
+  return read(fd, buf, len);
+}
+
+/* Reads fd to EOF into a NUL-terminated buffer. Short reads and EINTR just
+ * loop. The buffer doubles as it fills, up to FS_MAX_SIZE + 1 bytes, so
+ * that a file one byte too big is caught without reading it all. */
+static int read_all(int fd, size_t hint, char **out, size_t *out_len) {
+  size_t cap, len = 0;
+  char *buf, *bigger;
+  ssize_t r;
+
+  if (hint > FS_MAX_SIZE)
+    return NDL_EFBIG;
+  cap = hint > 0 ? hint + 1 : FS_FIRST_CHUNK; /* + 1: room to see EOF */
+  if ((buf = ndl__malloc(cap)) == NULL)
+    return NDL_ENOMEM;
+  for (;;) {
+    if (len == cap) {
+      if (cap > FS_MAX_SIZE) {
+        ndl__free(buf);
+        return NDL_EFBIG;
+      }
+      cap = cap > FS_MAX_SIZE / 2 ? FS_MAX_SIZE + 1 : cap * 2;
+      if ((bigger = ndl__reallocarray(buf, cap, 1)) == NULL) {
+        ndl__free(buf);
+        return NDL_ENOMEM;
+      }
+      buf = bigger;
+    }
+    r = sys_read(fd, buf + len, cap - len);
+    if (r < 0) {
+      int err = -errno;
+      if (errno == EINTR)
+        continue;
+      ndl__free(buf);
+      return err;
+    }
+    if (r == 0)
+      break;
+    len += (size_t)r;
+  }
+  buf[len] = '\0'; /* len < cap: the last read returned 0 with room left */
+  *out = buf;
+  *out_len = len;
+  return 0;
+}
+
+/* The name and message of an error: nodeloop's own, else glibc's for an
+ * errno outside NDL_ERRNO_MAP (ENOTDIR, ELOOP, ...). */
+static void describe(int err, const char **name, const char **msg) {
+  *name = ndl_err_name(err);
+  *msg = ndl_strerror(err);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+  if (strcmp(*name, "UNKNOWN") == 0 && err < 0 &&
+      strerrorname_np(-err) != NULL) {
+    *name = strerrorname_np(-err);
+    *msg = strerrordesc_np(-err);
+  }
+#endif
+}
+
+/* Runs on a pool thread. */
+static void fs_work(void *arg, ndl_value *result) {
+  const struct fs_req *req = arg;
+  const char *name, *msg, *call = "open";
+  struct stat st;
+  char *buf;
+  size_t len;
+  int fd, err;
+
+  if ((fd = sys_open(req->path)) < 0) {
+    err = -errno;
+    goto fail;
+  }
+  call = "fstat";
+  if (fstat(fd, &st) != 0) {
+    err = -errno;
+    goto fail;
+  }
+  call = "read";
+  /* open() accepts a directory; read() would fail with EISDIR anyway, but
+   * saying so up front spares a buffer. */
+  if (S_ISDIR(st.st_mode)) {
+    err = NDL_EISDIR;
+    goto fail;
+  }
+  err = read_all(fd, st.st_size > 0 ? (size_t)st.st_size : 0, &buf, &len);
+  if (err)
+    goto fail;
+  close(fd);
+  /* Hand the buffer over instead of copying it with ndl_value_set_string():
+   * it was allocated with ndl__malloc, which ndl_value_clear() frees. */
+  ndl_value_clear(result);
+  result->kind = NDL_STRING;
+  result->as.str.ptr = buf;
+  result->as.str.len = len;
+  return;
+
+fail:
+  if (fd >= 0)
+    close(fd);
+  describe(err, &name, &msg);
+  /* On ENOMEM the value becomes a bare NDL_ENOMEM error, which is right. */
+  (void)ndl_value_set_error(result, err, "%s: %s, %s '%s'", name, msg, call,
+                            req->path);
+}
+
+/* Runs on the loop thread. The request is freed before the user's callback
+ * runs, so nothing is left to free if that callback stops the loop. */
+static void fs_done(ndl_loop *loop, const ndl_value *value, void *arg) {
+  struct fs_req *req = arg;
+  ndl_cb cb = req->cb;
+  void *user_arg = req->arg;
+
+  ndl__free(req);
+  cb(loop, value, user_arg);
+}
+
+int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms, ndl_cb cb,
+                void *arg) {
+  struct fs_req *req;
+  size_t len;
+  ndl_id id;
+  int err;
+
+  if (loop == NULL || path == NULL || cb == NULL || delay_ms < 0)
+    return NDL_EINVAL;
+  len = strlen(path);
+  if ((req = ndl__malloc(sizeof(*req) + len + 1)) == NULL)
+    return NDL_ENOMEM;
+  req->cb = cb;
+  req->arg = arg;
+  memcpy(req->path, path, len + 1);
+  err = ndl_queue_work(loop, "File read", delay_ms, fs_work, fs_done, req, &id);
+  if (err) {
+    ndl__free(req);
+    return err;
+  }
+  /* If the loop is freed before fs_done runs, the request goes with it. */
+  return ndl__set_release(loop, id, ndl__free);
+}

@@ -1,0 +1,19 @@
+/*
+ * The socket calls of the networking code, each behind its own fault point
+ * (faults/fault_points.h). They behave exactly like the libc calls, except
+ * that a failing fault point makes them return -1 with the fault's errno.
+ */
+#ifndef NDL_PLATFORM_NET_SYS_H
+#define NDL_PLATFORM_NET_SYS_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+int ndl__net_socket(int domain, int type, int protocol);
+int ndl__net_connect(int fd, const struct sockaddr *addr, socklen_t len);
+int ndl__net_accept(int fd);
+ssize_t ndl__net_recv(int fd, void *buf, size_t len);
+/* Never raises SIGPIPE: a closed peer is an EPIPE error. */
+ssize_t ndl__net_send(int fd, const void *buf, size_t len);
+
+#endif
