@@ -13,6 +13,8 @@ void *ndl__calloc(size_t n, size_t size);
 /* Like realloc, but n * size is checked for overflow (NULL on overflow). */
 void *ndl__reallocarray(void *ptr, size_t n, size_t size);
 void ndl__free(void *ptr);
+/* Allocations made here and not yet freed (test builds; -1 otherwise). */
+long ndl__alloc_live(void);
 /* A malloc'd copy of len bytes plus a NUL. */
 char *ndl__strndup(const char *s, size_t len);
 

@@ -1,69 +1,108 @@
 /*
- * Every libfiu fault point in nodeloop, named once and listed here with what
- * failing it means. A point is compiled in only when FIU_ENABLE is defined
- * (test builds); in a release build each macro is empty and costs nothing,
- * which is the fiu-local.h pattern.
+ * Every libfiu fault point in nodeloop, named once, with what failing it
+ * means and the errno it stands for unless the plan says otherwise. A point
+ * is compiled in only when FIU_ENABLE is defined (test builds); in a release
+ * build every macro below is empty and costs nothing: the fiu-local.h
+ * pattern.
  *
- * Names are "<layer>/<call>" and are never reused for another site.
+ * Names are "<layer>/<call>" and never reused for another site. Only the
+ * thin wrappers around syscalls and allocation hold points, as SQLite's
+ * os_unix.c syscall table does.
  */
 #ifndef NDL_FAULT_POINTS_H
 #define NDL_FAULT_POINTS_H
 
-/* core/malloc: any allocation made by the core or the platform returns NULL. */
-#define NDL_FP_CORE_MALLOC "core/malloc"
+#include <errno.h>
 
-/* linux/epoll_create: creating the loop's epoll instance fails (EMFILE). */
-#define NDL_FP_LINUX_EPOLL_CREATE "linux/epoll_create"
-/* linux/eventfd: creating the loop's wake-up eventfd fails (EMFILE). */
-#define NDL_FP_LINUX_EVENTFD "linux/eventfd"
-/* linux/epoll_wait: the poll returns -1 (EINTR by default), as a signal does. */
-#define NDL_FP_LINUX_EPOLL_WAIT "linux/epoll_wait"
-/* linux/epoll_ctl: adding, changing or removing a watched fd fails (ENOMEM). */
-#define NDL_FP_LINUX_EPOLL_CTL "linux/epoll_ctl"
-/* linux/eventfd_read: the loop thread cannot reset the eventfd (EAGAIN). */
-#define NDL_FP_LINUX_EVENTFD_READ "linux/eventfd_read"
-/* linux/eventfd_write: a worker or ndl_stop() cannot signal the loop (EAGAIN). */
-#define NDL_FP_LINUX_EVENTFD_WRITE "linux/eventfd_write"
-/* linux/pthread_create: a pool thread cannot be created (EAGAIN). */
-#define NDL_FP_LINUX_PTHREAD_CREATE "linux/pthread_create"
-/* linux/worker_start: a pool thread dies as it starts, before taking work. */
-#define NDL_FP_LINUX_WORKER_START "linux/worker_start"
-/* linux/clock: clock_gettime(CLOCK_MONOTONIC) fails (EINVAL). */
-#define NDL_FP_LINUX_CLOCK "linux/clock"
-/* fs/open: ndl_fs_read() cannot open its file (EMFILE). */
-#define NDL_FP_FS_OPEN "fs/open"
-/* fs/read: one read() of ndl_fs_read() fails (EINTR by default). */
-#define NDL_FP_FS_READ "fs/read"
+/* X(ID, "name", default errno, "what failing it means") */
+#define NDL_FAULT_POINTS(X)                                                    \
+  X(CORE_MALLOC, "core/malloc", ENOMEM,                                         \
+    "an allocation of the core or the platform returns NULL")                  \
+  X(LINUX_EPOLL_CREATE, "linux/epoll_create", EMFILE,                          \
+    "creating the loop's epoll instance fails")                                \
+  X(LINUX_EVENTFD, "linux/eventfd", EMFILE,                                    \
+    "creating the loop's wake-up eventfd fails")                               \
+  X(LINUX_EPOLL_WAIT, "linux/epoll_wait", EINTR,                               \
+    "the poll returns -1, as when a signal arrives")                           \
+  X(LINUX_EPOLL_CTL, "linux/epoll_ctl", ENOMEM,                                \
+    "adding, changing or removing a watched fd fails (ENOMEM, ENOSPC)")        \
+  X(LINUX_EVENTFD_READ, "linux/eventfd_read", EAGAIN,                          \
+    "the loop thread cannot reset the eventfd (EAGAIN, EINTR)")                \
+  X(LINUX_EVENTFD_WRITE, "linux/eventfd_write", EAGAIN,                        \
+    "a worker or ndl_stop() cannot signal the loop (EAGAIN, EINTR)")           \
+  X(LINUX_PTHREAD_CREATE, "linux/pthread_create", EAGAIN,                      \
+    "a pool thread cannot be created")                                         \
+  X(LINUX_WORKER_START, "linux/worker_start", 0,                               \
+    "a pool thread dies as it starts, before it takes any work")               \
+  X(LINUX_CLOCK, "linux/clock", EINVAL,                                        \
+    "clock_gettime(CLOCK_MONOTONIC) fails; the last reading stands in")        \
+  X(LINUX_CLOCK_STEP, "linux/clock_step", 0,                                   \
+    "the clock steps by the plan's argument in ms (negative: backwards)")      \
+  X(FS_OPEN, "fs/open", EMFILE,                                                \
+    "ndl_fs_read() cannot open its file (EMFILE, ENOENT)")                     \
+  X(FS_READ, "fs/read", EINTR, "one read() of ndl_fs_read() fails")            \
+  X(NET_SOCKET, "net/socket", EMFILE, "creating a socket fails")               \
+  X(NET_CONNECT, "net/connect", ECONNREFUSED,                                  \
+    "connect() fails at once (ECONNREFUSED, ETIMEDOUT)")                       \
+  X(NET_ACCEPT, "net/accept", EMFILE,                                          \
+    "accept4() fails (EMFILE, ECONNABORTED)")                                  \
+  X(NET_RECV, "net/recv", EINTR, "recv() fails (EINTR, EAGAIN, ECONNRESET)")   \
+  X(NET_RECV_SHORT, "net/recv_short", 0,                                       \
+    "recv() reads at most one byte: a short transfer")                         \
+  X(NET_SEND, "net/send", EINTR, "send() fails (EINTR, EAGAIN, EPIPE)")        \
+  X(NET_SEND_SHORT, "net/send_short", 0,                                       \
+    "send() writes at most one byte: a short transfer")
 
-/* net/socket: creating a socket fails (EMFILE). */
-#define NDL_FP_NET_SOCKET "net/socket"
-/* net/connect: connect() fails at once (ECONNREFUSED by default; ETIMEDOUT
- * through the fault's argument). */
-#define NDL_FP_NET_CONNECT "net/connect"
-/* net/accept: accept4() fails (EMFILE by default; ECONNABORTED). */
-#define NDL_FP_NET_ACCEPT "net/accept"
-/* net/recv: recv() fails (EINTR by default; EAGAIN, ECONNRESET). */
-#define NDL_FP_NET_RECV "net/recv"
-/* net/recv_short: recv() reads at most one byte: a short transfer. */
-#define NDL_FP_NET_RECV_SHORT "net/recv_short"
-/* net/send: send() fails (EINTR by default; EAGAIN, EPIPE). */
-#define NDL_FP_NET_SEND "net/send"
-/* net/send_short: send() writes at most one byte: a short transfer. */
-#define NDL_FP_NET_SEND_SHORT "net/send_short"
+enum ndl__fault_point {
+#define NDL_FP_ENUM(id, name, err, what) NDL__FP_##id,
+  NDL_FAULT_POINTS(NDL_FP_ENUM)
+#undef NDL_FP_ENUM
+  NDL__FP_COUNT
+};
+
+struct ndl__fault_info {
+  const char *name;
+  int default_errno;
+  const char *what;
+};
+/* Indexed by enum ndl__fault_point (faults/fault_points.c). */
+extern const struct ndl__fault_info ndl__fault_points[NDL__FP_COUNT];
+
+/* The libfiu name of a point: NDL_FP(CORE_MALLOC) is "core/malloc". */
+#define NDL_FP(id) (ndl__fault_points[NDL__FP_##id].name)
 
 #ifdef FIU_ENABLE
 #include <fiu.h>
-/* Returns ret from the calling function when the point fails. */
-#define ndl__fault_return_on(name, ret) fiu_return_on(name, ret)
-/* Nonzero when the point fails; ndl__fault_info() then holds its argument. */
+#include <stdint.h>
+/* Nonzero when the point fails this time. */
 #define ndl__fault_fail(name) fiu_fail(name)
-#define ndl__fault_info() fiu_failinfo()
+/* The errno a failed point stands for: the plan's, else the default. */
+#define ndl__fault_errno(default_errno)                                        \
+  ((intptr_t)fiu_failinfo() != 0 ? (int)(intptr_t)fiu_failinfo()               \
+                                 : (default_errno))
+/* The plan's argument to a failed point (clock_step: ms), or 0. */
+#define ndl__fault_arg() ((intptr_t)fiu_failinfo())
 #else
-#define ndl__fault_return_on(name, ret)                                        \
-  do {                                                                         \
-  } while (0)
 #define ndl__fault_fail(name) 0
-#define ndl__fault_info() ((void *)0)
+#define ndl__fault_errno(default_errno) (default_errno)
+#define ndl__fault_arg() ((intptr_t)0)
 #endif
+
+/* Returns ret from the calling function when point `id` fails. */
+#define ndl__fault_return_on(id, ret)                                          \
+  do {                                                                         \
+    if (ndl__fault_fail(NDL_FP(id)))                                           \
+      return ret;                                                              \
+  } while (0)
+
+/* For syscall wrappers: when point `id` fails, sets errno (the plan's, or
+ * the point's default) and returns -1, exactly as the failing call would. */
+#define ndl__fault_syscall(id)                                                 \
+  do {                                                                         \
+    if (ndl__fault_fail(NDL_FP(id))) {                                         \
+      errno = ndl__fault_errno(ndl__fault_points[NDL__FP_##id].default_errno); \
+      return -1;                                                               \
+    }                                                                          \
+  } while (0)
 
 #endif

@@ -30,18 +30,9 @@ struct fs_req {
   char path[]; /* copied at call time */
 };
 
-/* The errno a failing fault point stands for. */
-static int fault_errno(int fallback) {
-  int e = (int)(intptr_t)ndl__fault_info();
-  return e != 0 ? e : fallback;
-}
-
 static int sys_open(const char *path) {
   int fd;
-  if (ndl__fault_fail(NDL_FP_FS_OPEN)) {
-    errno = fault_errno(EMFILE);
-    return -1;
-  }
+  ndl__fault_syscall(FS_OPEN);
   do
     fd = open(path, O_RDONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
@@ -49,10 +40,7 @@ static int sys_open(const char *path) {
 }
 
 static ssize_t sys_read(int fd, void *buf, size_t len) {
-  if (ndl__fault_fail(NDL_FP_FS_READ)) {
-    errno = fault_errno(EINTR);
-    return -1;
-  }
+  ndl__fault_syscall(FS_READ);
   return read(fd, buf, len);
 }
 

@@ -68,6 +68,7 @@ struct lx {
   int epfd;
   int efd;
   _Atomic uint64_t last_ns; /* the clock's latest reading, for when it fails */
+  _Atomic int64_t step_ns;  /* fault plans: how far the clock has stepped */
 
   /* lock guards queue, stopping, reported and running. */
   pthread_mutex_t lock;
@@ -98,45 +99,32 @@ static struct lx *from(struct ndl__platform *p) {
 
 /* ---- The syscall wrappers: the only place with fault points. */
 
-/* The errno a failing fault point stands for. */
-static int fault_errno(int fallback) {
-  int e = (int)(intptr_t)ndl__fault_info();
-  return e != 0 ? e : fallback;
-}
-
-#define FAULT_POINT(name, fallback)                                            \
-  do {                                                                         \
-    if (ndl__fault_fail(name)) {                                               \
-      errno = fault_errno(fallback);                                           \
-      return -1;                                                               \
-    }                                                                          \
-  } while (0)
 
 static int sys_epoll_create(void) {
-  FAULT_POINT(NDL_FP_LINUX_EPOLL_CREATE, EMFILE);
+  ndl__fault_syscall(LINUX_EPOLL_CREATE);
   return epoll_create1(EPOLL_CLOEXEC);
 }
 
 static int sys_eventfd(void) {
-  FAULT_POINT(NDL_FP_LINUX_EVENTFD, EMFILE);
+  ndl__fault_syscall(LINUX_EVENTFD);
   return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
 static int sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) {
-  FAULT_POINT(NDL_FP_LINUX_EPOLL_CTL, ENOMEM);
+  ndl__fault_syscall(LINUX_EPOLL_CTL);
   return epoll_ctl(epfd, op, fd, ev);
 }
 
 static int sys_epoll_wait(int epfd, struct epoll_event *ev, int max,
                           int timeout_ms) {
-  FAULT_POINT(NDL_FP_LINUX_EPOLL_WAIT, EINTR);
+  ndl__fault_syscall(LINUX_EPOLL_WAIT);
   return epoll_wait(epfd, ev, max, timeout_ms);
 }
 
 static int sys_eventfd_read(int fd) {
   uint64_t count;
   ssize_t r;
-  FAULT_POINT(NDL_FP_LINUX_EVENTFD_READ, EAGAIN);
+  ndl__fault_syscall(LINUX_EVENTFD_READ);
   r = read(fd, &count, sizeof(count));
   if (r == (ssize_t)sizeof(count))
     return 0;
@@ -148,7 +136,7 @@ static int sys_eventfd_read(int fd) {
 static int sys_eventfd_write(int fd) {
   uint64_t one = 1;
   ssize_t r;
-  FAULT_POINT(NDL_FP_LINUX_EVENTFD_WRITE, EAGAIN);
+  ndl__fault_syscall(LINUX_EVENTFD_WRITE);
   r = write(fd, &one, sizeof(one));
   if (r == (ssize_t)sizeof(one))
     return 0;
@@ -159,7 +147,7 @@ static int sys_eventfd_write(int fd) {
 
 static int sys_thread_create(pthread_t *tid, void *(*fn)(void *), void *arg) {
   int err;
-  FAULT_POINT(NDL_FP_LINUX_PTHREAD_CREATE, EAGAIN);
+  ndl__fault_syscall(LINUX_PTHREAD_CREATE);
   if ((err = pthread_create(tid, NULL, fn, arg)) != 0) {
     errno = err;
     return -1;
@@ -168,7 +156,7 @@ static int sys_thread_create(pthread_t *tid, void *(*fn)(void *), void *arg) {
 }
 
 static int sys_clock(struct timespec *ts) {
-  FAULT_POINT(NDL_FP_LINUX_CLOCK, EINVAL);
+  ndl__fault_syscall(LINUX_CLOCK);
   return clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
@@ -189,10 +177,19 @@ static uint64_t linux_now(struct ndl__platform *p) {
   struct timespec ts;
   uint64_t t, last;
 
+  int64_t step;
+
   last = atomic_load(&s->last_ns);
   if (sys_clock(&ts) != 0)
     return last;
   t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+  /* A stepped clock (linux/clock_step) moves by the plan's ms for good. A
+   * step backwards only holds time still until the real clock catches up,
+   * so no timer fires early and the stall is bounded by the step. */
+  if (ndl__fault_fail(NDL_FP(LINUX_CLOCK_STEP)))
+    atomic_fetch_add(&s->step_ns, (int64_t)ndl__fault_arg() * NS_PER_MS);
+  step = atomic_load(&s->step_ns);
+  t = step < 0 && (uint64_t)-step > t ? 0 : t + (uint64_t)step;
   while (t > last && !atomic_compare_exchange_weak(&s->last_ns, &last, t))
     ;
   return t > last ? t : last;
@@ -315,7 +312,7 @@ static void *worker_main(void *arg) {
 
   thread_label = me->name;
   (void)pthread_setname_np(pthread_self(), me->name);
-  ok = !ndl__fault_fail(NDL_FP_LINUX_WORKER_START);
+  ok = !ndl__fault_fail(NDL_FP(LINUX_WORKER_START));
   pthread_mutex_lock(&s->lock);
   s->reported++;
   s->running += (unsigned)ok;
@@ -515,10 +512,11 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
     if (ev->data.u64 == WAKE_TOKEN) {
       /* Reset the eventfd before draining, so that a task finishing after
        * the drain signals it anew. EAGAIN: someone already reset it. */
-      if (sys_eventfd_read(s->efd) != 0 && errno != EAGAIN && errno != EINTR) {
-        *n = 0;
-        return -errno;
-      }
+      /* The eventfd is only a doorbell: completions are drained below
+       * whether or not it was reset. A read that fails (EAGAIN, EINTR, or
+       * anything an injected fault makes up) leaves it readable, which
+       * costs one spare wake-up, never a lost one. */
+      (void)sys_eventfd_read(s->efd);
       continue;
     }
     out[*n].kind = NDL__FIRED_IO;
@@ -536,11 +534,20 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
 
 /* Any thread. EAGAIN means the counter is saturated; it is still returned,
  * because the caller (ndl_stop) can retry and a fault plan may mean it. */
+/* A stop that never reaches the loop would leave ndl_run() blocked for
+ * good, so a failed write is tried again, every millisecond for up to a
+ * second, before the error goes back to the caller. */
 static int linux_wake(struct ndl__platform *p) {
   struct lx *s = from(p);
-  while (sys_eventfd_write(s->efd) != 0)
-    if (errno != EINTR)
+  const struct timespec ms = {0, (long)NS_PER_MS};
+  int tries;
+  for (tries = 0; sys_eventfd_write(s->efd) != 0; tries++) {
+    if (errno == EINTR)
+      continue;
+    if (tries == 1000)
       return -errno;
+    nanosleep(&ms, NULL);
+  }
   return 0;
 }
 
@@ -661,6 +668,7 @@ int ndl__linux_new(const ndl_options *opts, unsigned threads,
   s->epfd = -1;
   s->efd = -1;
   atomic_init(&s->last_ns, 0);
+  atomic_init(&s->step_ns, 0);
   if ((err = init_sync(s)) != 0) {
     ndl__free(s);
     return err;

@@ -4,6 +4,7 @@
  * iteration read top to bottom in ndl_run().
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/core.h"
 #include "nodeloop.h"
+#include "nodeloop_faults.h"
 #include "platform.h"
 
 #define FIRED_CAP 1024
@@ -60,6 +62,19 @@ static int pool_size(const ndl_options *opts, unsigned *out) {
   return 0;
 }
 
+/* NODELOOP_FAULTS applies to the whole process, as libfiu does: once, at
+ * the first loop. A bad plan is reported, and every loop creation fails
+ * with NDL_BADFAULTS, so that a typo never silently runs without faults. */
+static pthread_once_t env_faults_once = PTHREAD_ONCE_INIT;
+static int env_faults_err;
+
+static void apply_env_faults(void) {
+  char why[256];
+  env_faults_err = ndl_faults_from_env(why, sizeof(why));
+  if (env_faults_err != 0)
+    fprintf(stderr, "nodeloop: NODELOOP_FAULTS: %s\n", why);
+}
+
 int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
   ndl_options defaults;
   ndl_loop *loop;
@@ -69,6 +84,9 @@ int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
   if (out == NULL)
     return NDL_EINVAL;
   *out = NULL;
+  pthread_once(&env_faults_once, apply_env_faults);
+  if (env_faults_err != 0)
+    return env_faults_err;
   if (opts == NULL) {
     ndl_options_init(&defaults);
     opts = &defaults;

@@ -810,11 +810,11 @@ Test(faults, some_threads_fail_to_start) {
   opts.threadpool_size = 4;
   opts.trace = note_trace;
   opts.trace_ctx = &notes;
-  cr_assert_eq(fiu_enable_external(NDL_FP_LINUX_PTHREAD_CREATE, 1, NULL, 0,
+  cr_assert_eq(fiu_enable_external(NDL_FP(LINUX_PTHREAD_CREATE), 1, NULL, 0,
                                    fail_after_two),
                0);
   cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
-  fiu_disable(NDL_FP_LINUX_PTHREAD_CREATE);
+  fiu_disable(NDL_FP(LINUX_PTHREAD_CREATE));
   cr_assert_eq(ndl_threadpool_size(loop), 2);
   cr_assert_eq(notes.count, 1);
   cr_assert(strstr(notes.last, "2 of 4") != NULL, "note: %s", notes.last);
@@ -825,28 +825,28 @@ Test(faults, some_threads_fail_to_start) {
 Test(faults, no_thread_starts) {
   int before = count_fds();
   ndl_loop *loop = (ndl_loop *)1;
-  cr_assert_eq(fiu_enable(NDL_FP_LINUX_PTHREAD_CREATE, 1, NULL, 0), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_PTHREAD_CREATE), 1, NULL, 0), 0);
   cr_assert_eq(ndl_loop_new(NULL, &loop), NDL_NOTHREADS);
   cr_assert_null(loop);
-  fiu_disable(NDL_FP_LINUX_PTHREAD_CREATE);
+  fiu_disable(NDL_FP(LINUX_PTHREAD_CREATE));
   cr_assert_eq(count_fds(), before);
 }
 
 Test(faults, every_worker_dies_at_start) {
   int before = count_fds();
   ndl_loop *loop = NULL;
-  cr_assert_eq(fiu_enable(NDL_FP_LINUX_WORKER_START, 1, NULL, 0), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_WORKER_START), 1, NULL, 0), 0);
   cr_assert_eq(ndl_loop_new(NULL, &loop), NDL_NOTHREADS);
-  fiu_disable(NDL_FP_LINUX_WORKER_START);
+  fiu_disable(NDL_FP(LINUX_WORKER_START));
   cr_assert_eq(count_fds(), before);
 }
 
 Test(faults, one_worker_dies_at_start) {
   ndl_loop *loop = NULL;
   struct fib_case c = {0};
-  cr_assert_eq(fiu_enable(NDL_FP_LINUX_WORKER_START, 1, NULL, FIU_ONETIME), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_WORKER_START), 1, NULL, FIU_ONETIME), 0);
   cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
-  fiu_disable(NDL_FP_LINUX_WORKER_START);
+  fiu_disable(NDL_FP(LINUX_WORKER_START));
   cr_assert_eq(ndl_threadpool_size(loop), 3);
   cr_assert_eq(ndl_crypto_encrypt(loop, 20, on_fib, &c), 0);
   run_and_free(loop);
@@ -854,8 +854,8 @@ Test(faults, one_worker_dies_at_start) {
 }
 
 Test(faults, creation_failures_leak_no_fd) {
-  static const char *points[] = {NDL_FP_LINUX_EPOLL_CREATE,
-                                 NDL_FP_LINUX_EVENTFD, NDL_FP_LINUX_EPOLL_CTL};
+  const char *points[] = {NDL_FP(LINUX_EPOLL_CREATE),
+                                 NDL_FP(LINUX_EVENTFD), NDL_FP(LINUX_EPOLL_CTL)};
   size_t i;
   for (i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
     int before = count_fds();
@@ -875,10 +875,10 @@ Test(faults, epoll_ctl_error_reaches_io_start) {
   int fds[2];
   cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
   cr_assert_eq(
-      fiu_enable(NDL_FP_LINUX_EPOLL_CTL, 1, (void *)(intptr_t)ENOSPC, 0), 0);
+      fiu_enable(NDL_FP(LINUX_EPOLL_CTL), 1, (void *)(intptr_t)ENOSPC, 0), 0);
   cr_assert_eq(ndl_io_start(loop, fds[0], NDL_READABLE, on_never, NULL, NULL),
                NDL_ENOSPC);
-  fiu_disable(NDL_FP_LINUX_EPOLL_CTL);
+  fiu_disable(NDL_FP(LINUX_EPOLL_CTL));
   run_and_free(loop); /* nothing registered: returns at once */
   close(fds[0]);
   close(fds[1]);
@@ -888,11 +888,11 @@ Test(faults, epoll_ctl_error_reaches_io_start) {
 Test(faults, eintr_in_epoll_wait_keeps_timers_on_time) {
   struct timer_probe p = {0};
   ndl_loop *loop = new_loop(1);
-  cr_assert_eq(fiu_enable_random(NDL_FP_LINUX_EPOLL_WAIT, 1, NULL, 0, 0.5), 0);
+  cr_assert_eq(fiu_enable_random(NDL_FP(LINUX_EPOLL_WAIT), 1, NULL, 0, 0.5), 0);
   p.set_ns = mono_ns();
   cr_assert_eq(ndl_set_timeout(loop, 30, on_probe, &p, NULL), 0);
   run_and_free(loop);
-  fiu_disable(NDL_FP_LINUX_EPOLL_WAIT);
+  fiu_disable(NDL_FP(LINUX_EPOLL_WAIT));
   cr_assert_eq(p.fired, 1);
   cr_assert_geq(p.fired_ns - p.set_ns, 30 * MS);
 }
@@ -902,9 +902,9 @@ Test(faults, fatal_epoll_wait_error_ends_run) {
   cr_assert_eq(
       ndl_set_timeout(loop, 10, on_probe, &(struct timer_probe){0}, NULL), 0);
   cr_assert_eq(
-      fiu_enable(NDL_FP_LINUX_EPOLL_WAIT, 1, (void *)(intptr_t)EBADF, 0), 0);
+      fiu_enable(NDL_FP(LINUX_EPOLL_WAIT), 1, (void *)(intptr_t)EBADF, 0), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), -EBADF);
-  fiu_disable(NDL_FP_LINUX_EPOLL_WAIT);
+  fiu_disable(NDL_FP(LINUX_EPOLL_WAIT));
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
 
@@ -912,10 +912,10 @@ Test(faults, fatal_epoll_wait_error_ends_run) {
 Test(faults, eventfd_write_failure_does_not_strand_work) {
   struct fib_case c = {0};
   ndl_loop *loop = new_loop(1);
-  cr_assert_eq(fiu_enable(NDL_FP_LINUX_EVENTFD_WRITE, 1, NULL, FIU_ONETIME), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_EVENTFD_WRITE), 1, NULL, FIU_ONETIME), 0);
   cr_assert_eq(ndl_crypto_encrypt(loop, 15, on_fib, &c), 0);
   run_and_free(loop);
-  fiu_disable(NDL_FP_LINUX_EVENTFD_WRITE);
+  fiu_disable(NDL_FP(LINUX_EVENTFD_WRITE));
   cr_assert_eq(c.calls, 1);
   cr_assert_eq(c.got, 610);
 }
@@ -923,10 +923,10 @@ Test(faults, eventfd_write_failure_does_not_strand_work) {
 Test(faults, eventfd_read_eagain_is_harmless) {
   struct fib_case c = {0};
   ndl_loop *loop = new_loop(1);
-  cr_assert_eq(fiu_enable(NDL_FP_LINUX_EVENTFD_READ, 1, NULL, FIU_ONETIME), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_EVENTFD_READ), 1, NULL, FIU_ONETIME), 0);
   cr_assert_eq(ndl_crypto_encrypt(loop, 15, on_fib, &c), 0);
   run_and_free(loop);
-  fiu_disable(NDL_FP_LINUX_EVENTFD_READ);
+  fiu_disable(NDL_FP(LINUX_EVENTFD_READ));
   cr_assert_eq(c.got, 610);
 }
 
@@ -934,9 +934,9 @@ Test(faults, eventfd_read_eagain_is_harmless) {
 Test(faults, failing_clock_never_goes_backwards) {
   ndl_loop *loop = new_loop(1);
   uint64_t a = ndl_now_ns(loop), b, c;
-  cr_assert_eq(fiu_enable(NDL_FP_LINUX_CLOCK, 1, NULL, 0), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_CLOCK), 1, NULL, 0), 0);
   b = ndl_now_ns(loop);
-  fiu_disable(NDL_FP_LINUX_CLOCK);
+  fiu_disable(NDL_FP(LINUX_CLOCK));
   c = ndl_now_ns(loop);
   cr_assert_geq(b, a);
   cr_assert_geq(c, b);
@@ -947,10 +947,10 @@ Test(faults, read_eintr_is_retried) {
   struct fs_result r;
   ndl_loop *loop = new_loop(1);
   memset(&r, 0, sizeof(r));
-  cr_assert_eq(fiu_enable(NDL_FP_FS_READ, 1, NULL, FIU_ONETIME), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(FS_READ), 1, NULL, FIU_ONETIME), 0);
   cr_assert_eq(ndl_fs_read(loop, "/proc/self/status", 0, on_fs, &r), 0);
   run_and_free(loop);
-  fiu_disable(NDL_FP_FS_READ);
+  fiu_disable(NDL_FP(FS_READ));
   cr_assert_eq(r.kind, NDL_STRING);
   cr_assert_gt(r.len, 0);
 }
@@ -959,10 +959,10 @@ Test(faults, read_error_reaches_callback) {
   struct fs_result r;
   ndl_loop *loop = new_loop(1);
   memset(&r, 0, sizeof(r));
-  cr_assert_eq(fiu_enable(NDL_FP_FS_READ, 1, (void *)(intptr_t)EIO, 0), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(FS_READ), 1, (void *)(intptr_t)EIO, 0), 0);
   cr_assert_eq(ndl_fs_read(loop, "/proc/self/status", 0, on_fs, &r), 0);
   run_and_free(loop);
-  fiu_disable(NDL_FP_FS_READ);
+  fiu_disable(NDL_FP(FS_READ));
   cr_assert_eq(r.kind, NDL_ERROR);
   cr_assert_eq(r.code, -EIO);
   cr_assert(strncmp(r.text, "EIO: ", 5) == 0, "got %s", r.text);

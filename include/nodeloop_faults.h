@@ -1,0 +1,50 @@
+/*
+ * Fault plans: which libfiu fault points fail, how often, and with which
+ * errno, decided by nodeloop's own seeded PRNG (through fiu_enable_external)
+ * so that a failing run replays exactly from its seed, and so that plans are
+ * safe to use while pool threads run. libfiu's own random mode shares one
+ * unlocked global PRNG, and is neither.
+ *
+ * A plan is text, a comma-separated list of entries:
+ *   point=P           fail `point` with probability P (0 to 1), its default errno
+ *   point:ERRNO=P     ... with that errno (eagain, EINTR, econnrefused, ...)
+ *   point:N=P         ... with argument N (linux/clock_step: ms, may be < 0)
+ *   point#N           fail only the Nth call (1-based) of `point`
+ * e.g. "linux/epoll_wait=0.2,net/recv:eagain=0.1,core/malloc=0.01".
+ * ndl_fault_point_name() lists the points.
+ *
+ * Plans are process-wide, as libfiu is. They exist in builds with fault
+ * points (NDL_FAULTS, on for test builds); elsewhere the calls return
+ * NDL_ENOTSUP.
+ */
+#ifndef NODELOOP_FAULTS_H
+#define NODELOOP_FAULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Replaces the current plan. On NDL_BADFAULTS, why (if not NULL) says what
+ * is wrong. Errors: NDL_BADFAULTS, NDL_EINVAL, NDL_ENOTSUP. */
+int ndl_faults_plan(const char *spec, uint64_t seed, char *why, size_t cap);
+/* Applies NODELOOP_FAULTS with NODELOOP_FAULTS_SEED (default 1), if set.
+ * Returns 0 when unset. */
+int ndl_faults_from_env(char *why, size_t cap);
+/* Disables every point of the plan. */
+void ndl_faults_clear(void);
+/* Faults injected since the plan was set. */
+uint64_t ndl_faults_injected(void);
+/* Times the plan's points were reached (injected or not). */
+uint64_t ndl_faults_reached(void);
+
+/* The fault points: index from 0 until NULL. */
+const char *ndl_fault_point_name(unsigned i);
+const char *ndl_fault_point_about(unsigned i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
