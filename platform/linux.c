@@ -67,8 +67,11 @@ struct lx {
   struct ndl__platform base;
   int epfd;
   int efd;
-  _Atomic uint64_t last_ns; /* the clock's latest reading, for when it fails */
-  _Atomic int64_t step_ns;  /* fault plans: how far the clock has stepped */
+  /* clock_lock guards the two fields below: the latest time handed out,
+   * and what is added to the raw clock (steps, and what was absorbed). */
+  pthread_mutex_t clock_lock;
+  uint64_t last_ns;
+  int64_t offset_ns;
 
   /* lock guards queue, stopping, reported and running. */
   pthread_mutex_t lock;
@@ -169,30 +172,35 @@ static void sys_close(int fd) {
 
 /* ---- Clock. */
 
-/* CLOCK_MONOTONIC in ns. If the clock fails, the latest reading stands in,
- * so time stops for a moment but never runs backwards. The CAS keeps the
- * latest reading the largest, whichever thread stored it. */
+/* CLOCK_MONOTONIC in ns, never decreasing. If the clock fails, the latest
+ * reading stands in. A clock stepped backwards (linux/clock_step with a
+ * negative argument) is absorbed at once: time goes on from the latest
+ * reading at the real rate, so no timer fires early and the loop never
+ * waits for the real clock to catch up. A forward step is a jump, as it
+ * would be on a real machine. The lock costs an uncontended mutex per
+ * reading; readings happen per registration and per poll, not per
+ * callback. */
 static uint64_t linux_now(struct ndl__platform *p) {
   struct lx *s = from(p);
   struct timespec ts;
-  uint64_t t, last;
+  uint64_t t;
+  int clock_ok = sys_clock(&ts) == 0;
 
-  int64_t step;
-
-  last = atomic_load(&s->last_ns);
-  if (sys_clock(&ts) != 0)
-    return last;
-  t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
-  /* A stepped clock (linux/clock_step) moves by the plan's ms for good. A
-   * step backwards only holds time still until the real clock catches up,
-   * so no timer fires early and the stall is bounded by the step. */
-  if (ndl__fault_fail(NDL_FP(LINUX_CLOCK_STEP)))
-    atomic_fetch_add(&s->step_ns, (int64_t)ndl__fault_arg() * NS_PER_MS);
-  step = atomic_load(&s->step_ns);
-  t = step < 0 && (uint64_t)-step > t ? 0 : t + (uint64_t)step;
-  while (t > last && !atomic_compare_exchange_weak(&s->last_ns, &last, t))
-    ;
-  return t > last ? t : last;
+  pthread_mutex_lock(&s->clock_lock);
+  if (clock_ok) {
+    if (ndl__fault_fail(NDL_FP(LINUX_CLOCK_STEP)))
+      s->offset_ns += (int64_t)ndl__fault_arg() * (int64_t)NS_PER_MS;
+    t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec +
+        (uint64_t)s->offset_ns;
+    if (t < s->last_ns) {
+      s->offset_ns += (int64_t)(s->last_ns - t);
+      t = s->last_ns;
+    }
+    s->last_ns = t;
+  }
+  t = s->last_ns;
+  pthread_mutex_unlock(&s->clock_lock);
+  return t;
 }
 
 /* ---- The queues. The caller holds the lock that guards q. */
@@ -238,10 +246,17 @@ static int linux_submit(struct ndl__platform *p, struct ndl__work *w) {
  * pool to stop; returns nonzero in the second case. It waits on a condition
  * variable rather than in nanosleep() so that destroy() never waits out a
  * task's delay, which may be as long as INT32_MAX ms. */
-static int sleep_until(struct lx *s, uint64_t deadline_ns) {
+static int sleep_for(struct lx *s, uint64_t delay_ns) {
   struct timespec ts;
+  uint64_t deadline_ns;
   int stop;
 
+  /* The condition variable runs on the raw CLOCK_MONOTONIC, so the
+   * deadline comes from it too, not from the loop's (fault-steppable)
+   * clock. */
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  deadline_ns = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec +
+                delay_ns;
   ts.tv_sec = (time_t)(deadline_ns / NS_PER_SEC);
   ts.tv_nsec = (long)(deadline_ns % NS_PER_SEC);
   pthread_mutex_lock(&s->lock);
@@ -269,7 +284,7 @@ static void complete_task(struct lx *s, struct ndl__work *w) {
   while (sys_eventfd_write(s->efd) != 0) {
     if (errno == EINTR)
       continue;
-    if (sleep_until(s, linux_now(&s->base) + NS_PER_MS))
+    if (sleep_for(s, NS_PER_MS))
       break;
   }
 }
@@ -281,7 +296,7 @@ static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {
   ndl__platform_trace_work(&s->base, NDL_TRACE_WORK_START, w, me->name,
                            linux_now(&s->base));
   if (w->delay_ns > 0 &&
-      sleep_until(s, linux_now(&s->base) + w->delay_ns) != 0) {
+      sleep_for(s, w->delay_ns) != 0) {
     ndl__work_free(w);
     return;
   }
@@ -575,6 +590,7 @@ static void linux_destroy(struct ndl__platform *p) {
   pthread_cond_destroy(&s->has_work);
   pthread_mutex_destroy(&s->done_lock);
   pthread_mutex_destroy(&s->lock);
+  pthread_mutex_destroy(&s->clock_lock);
   ndl__free(s->workers);
   ndl__free(s);
 }
@@ -605,9 +621,14 @@ static int init_sync(struct lx *s) {
   pthread_condattr_destroy(&attr);
   if (err != 0)
     goto fail;
+  stage = 5;
+  if ((err = pthread_mutex_init(&s->clock_lock, NULL)) != 0)
+    goto fail;
   return 0;
 
 fail:
+  if (stage >= 5)
+    pthread_cond_destroy(&s->stopped);
   if (stage >= 4)
     pthread_cond_destroy(&s->reported_cv);
   if (stage >= 3)
@@ -667,8 +688,6 @@ int ndl__linux_new(const ndl_options *opts, unsigned threads,
   s->base.trace_ctx = opts->trace_ctx;
   s->epfd = -1;
   s->efd = -1;
-  atomic_init(&s->last_ns, 0);
-  atomic_init(&s->step_ns, 0);
   if ((err = init_sync(s)) != 0) {
     ndl__free(s);
     return err;

@@ -1,0 +1,166 @@
+#include "campaign.h"
+
+#include <string.h>
+
+#include "nodeloop_net.h"
+#include "sim/scenario.h"
+
+void campaign_pick(struct ndl__prng *p, int linux_backend,
+                   struct campaign_world *w) {
+  unsigned n = 0;
+  memset(w, 0, sizeof(*w));
+  if (linux_backend) {
+    w->name = "linux_mix";
+    w->linux_backend = 1;
+    return;
+  }
+  while (ndl_scenarios[n] != NULL)
+    n++;
+  w->scenario = ndl_scenarios[ndl__prng_below(p, n)];
+  w->name = ((const struct ndl_scenario *)w->scenario)->name;
+}
+
+/* ---- linux_mix: every kind of callback at once, finishing in tens of ms.
+ * Under faults any step may fail; the program then gives up on that part,
+ * and the loop must still end with every callback run exactly once. */
+
+struct mix {
+  ndl_loop *loop;
+  ndl_tcp *listener;
+  ndl_id interval;
+  int interval_runs;
+  int immediates;
+  size_t echoed, sent;
+};
+
+static void nop(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+}
+
+static void tick_and_micro(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  ndl_next_tick(loop, nop, NULL);
+  ndl_queue_microtask(loop, nop, NULL);
+}
+
+static void on_interval(ndl_loop *loop, const ndl_value *v, void *arg) {
+  struct mix *m = arg;
+  (void)v;
+  if (++m->interval_runs == 3)
+    ndl_clear_interval(loop, m->interval);
+}
+
+static void chain(ndl_loop *loop, const ndl_value *v, void *arg) {
+  struct mix *m = arg;
+  (void)v;
+  if (++m->immediates < 5)
+    ndl_set_immediate(loop, chain, m, NULL);
+}
+
+static void work(void *arg, ndl_value *result) {
+  ndl_value_set_int(result, (int64_t)(intptr_t)arg);
+}
+
+static void echo_back(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind != NDL_STRING ||
+      ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL) != 0)
+    ndl_tcp_close(tcp, NULL, NULL);
+}
+
+static void on_connection(ndl_tcp *listener, const ndl_value *v, void *arg) {
+  struct mix *m = arg;
+  ndl_tcp *peer;
+  if (v->kind == NDL_ERROR)
+    return; /* EMFILE and friends: the client will see its own error */
+  if (ndl_tcp_accept(listener, &peer) == 0 &&
+      ndl_tcp_read_start(peer, echo_back, m) != 0)
+    ndl_tcp_close(peer, NULL, NULL);
+  /* One connection is all: closing also drops one not accepted. */
+  ndl_tcp_close(listener, NULL, NULL);
+  m->listener = NULL;
+}
+
+static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct mix *m = arg;
+  if (v->kind == NDL_STRING) {
+    m->echoed += v->as.str.len;
+    if (m->echoed < m->sent)
+      return;
+  }
+  ndl_tcp_close(tcp, NULL, NULL);
+}
+
+static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  static const char block[32768];
+  struct mix *m = arg;
+  if (v->kind == NDL_ERROR || ndl_tcp_read_start(tcp, client_read, m) != 0 ||
+      ndl_tcp_write(tcp, block, sizeof(block), NULL, NULL) != 0) {
+    ndl_tcp_close(tcp, NULL, NULL);
+    if (m->listener != NULL) {
+      ndl_tcp_close(m->listener, NULL, NULL);
+      m->listener = NULL;
+    }
+    return;
+  }
+  m->sent = sizeof(block);
+}
+
+static void mix_main(ndl_loop *loop, void *arg) {
+  struct mix *m = arg;
+  ndl_tcp *client;
+  int i, port;
+
+  for (i = 0; i < 10; i++)
+    ndl_set_timeout(loop, i % 4 == 0 ? 0 : i, tick_and_micro, m, NULL);
+  ndl_set_interval(loop, 2, on_interval, m, &m->interval);
+  ndl_set_immediate(loop, chain, m, NULL);
+  for (i = 0; i < 8; i++)
+    ndl_queue_work(loop, "Mix", i % 3, work, tick_and_micro,
+                   (void *)(intptr_t)i, NULL);
+  for (i = 0; i < 4; i++) {
+    ndl_fs_read(loop, "/proc/self/status", 0, nop, NULL);
+    ndl_crypto_encrypt(loop, 15 + i, nop, NULL);
+  }
+  if (ndl_tcp_listen(loop, "127.0.0.1", 0, 8, on_connection, m,
+                     &m->listener) != 0)
+    return;
+  if (ndl_tcp_port(m->listener, &port) != 0 ||
+      ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, m,
+                      &client) != 0) {
+    ndl_tcp_close(m->listener, NULL, NULL);
+    m->listener = NULL;
+  }
+}
+
+static int run_linux_mix(ndl_stats *st) {
+  struct mix m;
+  ndl_options opts;
+  ndl_loop *loop;
+  int err;
+
+  memset(&m, 0, sizeof(m));
+  ndl_options_init(&opts);
+  if ((err = ndl_loop_new(&opts, &loop)) != 0)
+    return err;
+  m.loop = loop;
+  err = ndl_run(loop, mix_main, &m);
+  ndl_get_stats(loop, st);
+  ndl_loop_free(loop);
+  return err;
+}
+
+int campaign_run(const struct campaign_world *w, uint64_t seed,
+                 ndl_stats *st) {
+  struct ndl_scenario_result r;
+  int err;
+  memset(st, 0, sizeof(*st));
+  if (w->linux_backend)
+    return run_linux_mix(st);
+  err = ndl_scenario_run(w->scenario, seed, NULL, NULL, &r);
+  *st = r.stats;
+  return err != 0 ? err : r.run_err;
+}

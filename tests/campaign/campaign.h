@@ -1,0 +1,26 @@
+/*
+ * The worlds of the fault campaign: every named sim scenario, and a mixed
+ * program on the real platform (timers, an interval, immediates, pool work,
+ * file reads, and a TCP echo over loopback).
+ */
+#ifndef NDL_TESTS_CAMPAIGN_H
+#define NDL_TESTS_CAMPAIGN_H
+
+#include "core/prng.h"
+#include "nodeloop.h"
+
+struct campaign_world {
+  const char *name;
+  int linux_backend;
+  const void *scenario; /* a struct ndl_scenario, for sim worlds */
+};
+
+/* Picks a world for this backend from the PRNG. */
+void campaign_pick(struct ndl__prng *p, int linux_backend,
+                   struct campaign_world *w);
+/* Runs it, filling *st with the loop's own counts. Returns what creating
+ * or running the loop returned. */
+int campaign_run(const struct campaign_world *w, uint64_t seed,
+                 ndl_stats *st);
+
+#endif

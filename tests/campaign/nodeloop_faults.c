@@ -1,0 +1,183 @@
+/*
+ * nodeloop-faults: the fault campaign. Each run takes a seed, draws a
+ * world from it (a scenario, a backend, a fault plan), and runs it in a
+ * child process, so that a crash or a hang is counted rather than fatal:
+ *
+ *   nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]
+ *
+ * The child reports what the loop itself counted: the callbacks it
+ * registered (what the run expects), those that ran, and those lost or run
+ * twice. The campaign prints one line,
+ *   runs=N lost=0 duplicated=0 crashes=0 hangs=0
+ * and exits 1 if any count is not zero, after printing the command that
+ * replays each bad run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "campaign.h"
+#include "core/prng.h"
+#include "nodeloop_faults.h"
+
+/* What a child writes back through its pipe. */
+struct report {
+  uint64_t registered, callbacks, lost, duplicated, injected;
+  int run_err;
+  char world[320];
+};
+
+/* Sim worlds fail allocations (the only fault the sim backend can meet);
+ * linux worlds fail syscalls with the errors they must absorb. */
+static const char *const sim_points[] = {"core/malloc"};
+static const char *const linux_points[] = {
+    "linux/epoll_wait",   "linux/eventfd_read",    "linux/eventfd_write",
+    "net/recv:eintr",     "net/recv:eagain",       "net/recv_short",
+    "net/send:eintr",     "net/send:eagain",       "net/send_short",
+    "fs/read:eintr",      "linux/clock_step:-20",  "core/malloc",
+    "linux/pthread_create", "linux/worker_start"};
+
+/* A plan of 1 to 4 points, each failing with a probability up to 5%
+ * (thread start-up: up to 50%, as it is reached only a few times). */
+static void draw_plan(struct ndl__prng *p, int linux_world, char *out,
+                      size_t cap) {
+  const char *const *points = linux_world ? linux_points : sim_points;
+  size_t count = linux_world ? sizeof(linux_points) / sizeof(*linux_points)
+                             : sizeof(sim_points) / sizeof(*sim_points);
+  unsigned n = 1 + (unsigned)ndl__prng_below(p, 4), i;
+  size_t len = 0;
+  out[0] = '\0';
+  for (i = 0; i < n; i++) {
+    const char *point = points[ndl__prng_below(p, count)];
+    unsigned per_mille = 1 + (unsigned)ndl__prng_below(
+                                 p, strstr(point, "thread") ? 500 : 50);
+    len += (size_t)snprintf(out + len, cap - len, "%s%s=%u.%03u",
+                            i ? "," : "", point, per_mille / 1000,
+                            per_mille % 1000);
+  }
+}
+
+static void run_child(uint64_t seed, int fd, int verbose) {
+  struct ndl__prng p;
+  struct report r;
+  struct campaign_world w;
+  char plan[256], why[256];
+  ndl_stats st;
+  int linux_world;
+
+  memset(&r, 0, sizeof(r));
+  ndl__prng_seed(&p, seed);
+  linux_world = ndl__prng_below(&p, 4) == 0;
+  draw_plan(&p, linux_world, plan, sizeof(plan));
+  campaign_pick(&p, linux_world, &w);
+  snprintf(r.world, sizeof(r.world), "%s on %s, faults %s", w.name,
+           linux_world ? "linux" : "sim", plan);
+  if (verbose)
+    fprintf(stderr, "seed %" PRIu64 ": %s\n", seed, r.world);
+  if (ndl_faults_plan(plan, seed, why, sizeof(why)) != 0) {
+    fprintf(stderr, "bad plan %s: %s\n", plan, why);
+    _exit(3);
+  }
+  r.run_err = campaign_run(&w, seed, &st);
+  r.injected = ndl_faults_injected();
+  ndl_faults_clear();
+  r.registered = st.registered;
+  r.callbacks = st.callbacks;
+  r.lost = st.lost;
+  r.duplicated = st.duplicated;
+  if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+    _exit(4);
+  _exit(0);
+}
+
+static int parse_u64(const char *s, uint64_t *out) {
+  char *end;
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  *out = strtoull(s, &end, 10);
+  return *end == '\0' ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+  uint64_t runs = 1000, seed = 1, timeout_s = 20, i;
+  uint64_t lost = 0, duplicated = 0, crashes = 0, hangs = 0, injected = 0;
+  uint64_t expected = 0, ran = 0, run_errors = 0;
+  int a;
+
+  for (a = 1; a < argc; a++) {
+    if (strcmp(argv[a], "--runs") == 0 && a + 1 < argc &&
+        parse_u64(argv[a + 1], &runs) == 0) {
+      a++;
+    } else if (strcmp(argv[a], "--seed") == 0 && a + 1 < argc &&
+               parse_u64(argv[a + 1], &seed) == 0) {
+      a++;
+    } else if (strcmp(argv[a], "--timeout") == 0 && a + 1 < argc &&
+               parse_u64(argv[a + 1], &timeout_s) == 0) {
+      a++;
+    } else {
+      fprintf(stderr, "usage: nodeloop-faults [--runs N] [--seed S] "
+                      "[--timeout SECONDS]\n");
+      return 2;
+    }
+  }
+
+  for (i = 0; i < runs; i++) {
+    uint64_t s = seed + i;
+    struct report r;
+    int fds[2], status;
+    ssize_t got;
+    pid_t pid;
+    int bad = 0;
+
+    if (pipe(fds) != 0 || (pid = fork()) < 0) {
+      perror("nodeloop-faults");
+      return 2;
+    }
+    if (pid == 0) {
+      close(fds[0]);
+      alarm((unsigned)timeout_s); /* a hang ends in SIGALRM */
+      run_child(s, fds[1], runs == 1);
+    }
+    close(fds[1]);
+    memset(&r, 0, sizeof(r));
+    got = read(fds[0], &r, sizeof(r));
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      ;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+      hangs++;
+      bad = 1;
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+               got != (ssize_t)sizeof(r)) {
+      crashes++;
+      bad = 1;
+    } else {
+      lost += r.lost;
+      duplicated += r.duplicated;
+      injected += r.injected;
+      expected += r.registered;
+      ran += r.callbacks;
+      run_errors += r.run_err != 0;
+      bad = r.lost != 0 || r.duplicated != 0;
+    }
+    if (bad)
+      printf("BAD seed=%" PRIu64 " (%s) lost=%" PRIu64 " duplicated=%" PRIu64
+             " status=%d\nreplay: nodeloop-faults --seed %" PRIu64
+             " --runs 1\n",
+             s, r.world[0] ? r.world : "no report", r.lost, r.duplicated,
+             status, s);
+  }
+  printf("faults_injected=%" PRIu64 " callbacks_expected=%" PRIu64
+         " callbacks_ran=%" PRIu64 " runs_ended_by_error=%" PRIu64 "\n",
+         injected, expected, ran, run_errors);
+  printf("runs=%" PRIu64 " lost=%" PRIu64 " duplicated=%" PRIu64
+         " crashes=%" PRIu64 " hangs=%" PRIu64 "\n",
+         runs, lost, duplicated, crashes, hangs);
+  return lost || duplicated || crashes || hangs;
+}
