@@ -1,0 +1,480 @@
+/*
+ * pool.pml -- the protocol between nodeloop's loop thread and its worker
+ * pool (platform/linux.c, platform/loop.c, core/core.c), for spin.
+ *
+ * What is modelled (see model/README.md for the full story):
+ *   - the program: main() arms a timer or not and queues 0..2 tasks; every
+ *     after-callback and the timer callback may queue more (NTASKS in all);
+ *   - the submit queue `sq`, its mutex `qlock` (lx.lock) and condition
+ *     variable (lx.has_work), with pthread_cond_wait's atomic "release the
+ *     mutex and sleep", and a signal that wakes one sleeping waiter or is
+ *     lost when none sleeps;
+ *   - the completion queue `cq` and its mutex `cqlock` (lx.done_lock);
+ *   - the eventfd (only zero / non-zero is observable through epoll, and a
+ *     read resets it to zero, so one bit is enough);
+ *   - linux_wait: the completions_pending check, epoll_wait(timeout) (returns
+ *     when the eventfd is readable; returns with nothing only when a timeout
+ *     is set, 0 or "until the timer is due"; with -1 it blocks), the eventfd
+ *     read, and a drain of at most CAP completions, done on every wait;
+ *   - one timer: made due by the clock at any time, or by epoll_wait's
+ *     timeout running out (the timeout is the time to it);
+ *   - shutdown: stop flag under the lock, broadcast, join every worker, free
+ *     what is left;
+ *   - with -DSTOPPER: ndl_stop() from another thread at any moment, a task
+ *     delay (sleep_until) that destroy cuts short, and maybe a watcher on an
+ *     fd that never becomes readable (a server that only ndl_stop ends).
+ *
+ * Every modelled step names the C function it stands for in a comment:
+ * "@c" then the name; ci/model-names checks that each name is defined in
+ * platform/*.c or core/*.c.
+ *
+ * Bug switches (each must make spin fail; ci/model checks that it does):
+ *   LOST_WAKEUP        complete_task pushes the completion, skips the eventfd
+ *   WRITE_BEFORE_PUSH  complete_task writes the eventfd before pushing
+ *   NO_PENDING_CHECK   linux_wait blocks without first checking that no
+ *                      completion is left over (out[] was full, CAP): a
+ *                      leftover waits for a wake-up that never comes
+ *   WRONG_ORDER        linux_wait drains before reading (resetting) the
+ *                      eventfd; only a bug together with NO_PENDING_CHECK
+ *                      (ci/model runs it so, with CAP=NTASKS): the pending
+ *                      check alone also covers this order
+ *   LOST_SIGNAL        worker_main unlocks and sleeps in two steps (no
+ *                      pthread_cond_wait atomicity): a signal goes missing
+ *   STOP_NO_LOCK       linux_destroy sets the stop flag without the lock
+ *   STOP_WAKE_FIRST    ndl_stop wakes before storing the flag (-DSTOPPER)
+ *   TIMEOUT_OVERFLOW   linux_wait passes a timer's timeout to epoll_wait as
+ *                      -1 (e.g. ns -> int ms overflowing for a timer more
+ *                      than 24.8 days away): the seed's hang, in our design
+ *   POLL_IGNORES_ALIVE ndl__core_poll_timeout returns -1 when the last timer
+ *                      fired in this tick's timer phase (nothing is alive,
+ *                      nothing can wake epoll_wait: a hang; libuv's
+ *                      uv_backend_timeout returns 0 for a dead loop)
+ * Model switches:
+ *   SPURIOUS           pthread_cond_wait may return without a signal (safety
+ *                      runs only: under weak fairness spurious wakeups would
+ *                      be forced and would hide lost signals)
+ *   STOPPER            ndl_stop from another thread, task delays, and a
+ *                      never-ready watcher (ci/model runs it with NTASKS=2)
+ * Bounds: NW, NTASKS, CAP (below); see model/README.md for why they do.
+ */
+
+#ifndef NW
+#define NW 2          /* pool threads (ci/model also runs NW=1) */
+#endif
+#ifndef NTASKS
+#define NTASKS 3      /* work items the program may submit, in all */
+#endif
+#ifndef CAP
+#define CAP 1         /* records per wait(): loop.c's FIRED_CAP, scaled down */
+#endif
+
+/* poll_phase's timeout, abstracted */
+#define INF  0        /* -1: no timer, block until something happens */
+#define ZERO 1        /* 0: something is already due, do not block */
+#define FIN  2        /* >0: the time left until the timer is due */
+
+/* ---- shared state ---------------------------------------------------- */
+
+chan sq = [NTASKS] of { byte };   /* submit queue (FIFO), under qlock */
+bit  qlock;
+bit  waiting[NW];                 /* condvar: 1 = asleep in cond_wait */
+bit  pool_stop;                   /* shutdown flag, under qlock */
+
+chan cq = [NTASKS] of { byte };   /* completion queue, under cqlock */
+bit  cqlock;
+
+bit  efd;                         /* eventfd counter != 0 */
+
+bit  timer_armed, timer_due, timer_fired;
+bit  watching;                    /* an fd watcher that never fires */
+bit  stop_req;                    /* loop->stop_requested */
+
+/* ghost state: what the properties talk about */
+byte nsub;                        /* tasks submitted; also the next id */
+byte nran;                        /* after-callbacks run on the loop */
+byte nfreed;                      /* tasks freed unrun (destroy, sleep_until) */
+bit  ran[NTASKS];
+bit  loop_done;                   /* ndl_run returned */
+bit  all_joined;                  /* linux_destroy joined every worker */
+bit  exited[NW];
+
+/* ---- the properties ---------------------------------------------------- */
+
+#define outstanding (nsub != nran)
+/* ndl__core_alive: refed timers, work in flight, watchers */
+#define alive ((timer_armed && !timer_fired) || outstanding || watching)
+
+#ifndef NOLTL          /* safety runs: spin -DNOLTL -a, so no claim is used */
+#ifndef STOPPER
+/* Every submitted task's after-callback eventually runs on the loop. */
+ltl work_done   { [] (outstanding -> <> (!outstanding)) }
+/* A due timer is eventually fired, also when no I/O or work arrives. */
+ltl timer_fires { [] (timer_due -> <> timer_fired) }
+/* The run ends by itself and shutdown joins every worker. */
+ltl shutdown    { <> all_joined }
+#else
+/* ndl_stop always makes ndl_run return and shutdown join every worker. */
+ltl shutdown    { [] (stop_req -> <> all_joined) }
+/* Until a stop, a due timer is fired, and work completes. */
+ltl timer_fires { [] (timer_due -> <> (timer_fired || stop_req)) }
+ltl work_done   { [] (outstanding -> <> (!outstanding || stop_req)) }
+#endif
+#endif
+
+/* ---- primitives ------------------------------------------------------ */
+
+/* A mutex. A critical section that touches only what its mutex guards is
+ * written as one atomic step that starts by taking the mutex: no other
+ * thread can observe its middle, so this loses no behaviour, and it still
+ * blocks while another thread holds the mutex. */
+inline lock(m)   { atomic { m == 0 -> m = 1 } }
+inline unlock(m) { assert(m == 1); m = 0 }
+
+/* pthread_cond_signal: wakes one waiter, if one sleeps; else it is lost. */
+inline cond_signal() {
+  atomic {
+    if
+    :: waiting[0] -> waiting[0] = 0
+#if NW > 1
+    :: waiting[1] -> waiting[1] = 0
+#endif
+#if NW > 2
+    :: waiting[2] -> waiting[2] = 0
+#endif
+    :: else -> skip
+    fi
+  }
+}
+
+inline cond_broadcast() {
+  d_step {
+    j = 0;
+    do
+    :: j < NW -> waiting[j] = 0; j++
+    :: else -> break
+    od;
+    j = 0
+  }
+}
+
+/* pthread_cond_wait(&cond, &qlock): called with qlock held. */
+inline cond_wait(me) {
+#ifndef LOST_SIGNAL
+  atomic { waiting[me] = 1; unlock(qlock) }; /* release + sleep: one step */
+#else
+  unlock(qlock);                              /* BUG: a window in between */
+  waiting[me] = 1;
+#endif
+  if
+  :: waiting[me] == 0 -> skip                 /* signalled */
+#ifdef SPURIOUS
+  :: waiting[me] == 1 -> waiting[me] = 0      /* spurious wakeup */
+#endif
+  fi;
+  lock(qlock)
+}
+
+/* ---- the loop thread's side ------------------------------------------ */
+
+/* ndl_queue_work on the loop thread: the core registers the work (nsub),
+ * then the platform queues it. */
+inline submit() {
+  /* @c ndl_queue_work */
+  /* @c linux_submit */
+  atomic {
+    lock(qlock);
+    sq ! nsub;
+    nsub++;
+    cond_signal();
+    unlock(qlock)
+  }
+}
+
+/* A callback may queue more work, while the budget lasts. */
+inline maybe_submit() {
+  if
+  :: nsub < NTASKS -> submit()
+  :: true -> skip
+  fi
+}
+
+proctype Loop() {
+  byte tmo, nf, k, t, j;
+  byte fired[CAP];
+  bit readable;
+
+  /* @c ndl__core_run_main : the program. Any of: a timer or not, 0..2
+   * work items, a watcher (only with a stopper: nothing else ends it). */
+  if
+  :: timer_armed = 1
+  :: skip
+  fi;
+  if
+  :: skip
+  :: submit()
+  :: submit(); submit()
+  fi;
+#ifdef STOPPER
+  if
+  :: watching = 1
+  :: skip
+  fi;
+#endif
+
+  /* @c ndl_run */
+  do
+  :: alive && !stop_req ->
+     /* @c ndl__core_run_timers */
+     if
+     :: timer_armed && timer_due && !timer_fired ->
+        timer_fired = 1;              /* the timer callback runs */
+        maybe_submit()
+     :: else -> skip
+     fi;
+
+     /* @c poll_phase */
+     /* @c ndl__core_poll_timeout : one step, reading the clock once */
+     atomic {
+     if
+     :: stop_req -> tmo = ZERO
+#ifndef POLL_IGNORES_ALIVE
+     :: !stop_req && !alive -> tmo = ZERO /* the timer phase ended the run */
+#endif
+     :: else ->
+        if
+        :: timer_armed && !timer_fired && timer_due -> tmo = ZERO
+        :: timer_armed && !timer_fired && !timer_due -> tmo = FIN
+        :: else -> tmo = INF
+        fi
+     fi
+     };
+
+     /* @c linux_wait */
+#ifdef TIMEOUT_OVERFLOW
+     if
+     :: tmo == FIN -> tmo = INF       /* BUG: the timeout is lost */
+     :: else -> skip
+     fi;
+#endif
+#ifndef NO_PENDING_CHECK
+     /* @c completions_pending : tasks left over from a full out[] (or
+      * whose eventfd write is late) must not wait behind a timeout. */
+     if
+     :: tmo != ZERO ->
+        atomic {
+          lock(cqlock);
+          if
+          :: len(cq) > 0 -> tmo = ZERO
+          :: len(cq) == 0 -> skip
+          fi;
+          unlock(cqlock)
+        }
+     :: else -> skip
+     fi;
+#endif
+     /* epoll_wait(epfd, ..., timeout_ms(timeout)) */
+     atomic {
+       (efd || tmo != INF) ->
+       if
+       :: efd -> readable = 1
+       :: !efd && tmo == ZERO -> readable = 0
+       :: !efd && tmo == FIN ->       /* the time to the timer ran out */
+          readable = 0; timer_due = 1
+       fi
+     };
+     nf = 0;
+#ifndef WRONG_ORDER
+     /* The eventfd is reported: reset it, BEFORE draining. */
+     if
+     :: readable -> efd = 0           /* read(efd): the counter is 0 */
+     :: else -> skip
+     fi;
+#endif
+     /* @c drain_completions : always, not only when the eventfd fired;
+      * at most CAP records, the rest stay queued. */
+     atomic {
+       lock(cqlock);
+       do
+       :: nf < CAP && len(cq) > 0 -> cq ? fired[nf]; nf++
+       :: nf == CAP || len(cq) == 0 -> break
+       od;
+       unlock(cqlock)
+     };
+#ifdef WRONG_ORDER
+     if
+     :: readable -> efd = 0           /* BUG: reset after the drain */
+     :: else -> skip
+     fi;
+#endif
+
+     /* @c dispatch */
+     k = 0;
+     do
+     :: k < nf ->
+        /* @c ndl__core_dispatch_work : the after-callback, exactly once */
+        d_step {
+          t = fired[k];
+          assert(t < nsub && !ran[t]);
+          ran[t] = 1;
+          nran++
+        };
+        maybe_submit();
+        k++
+     :: else -> break
+     od
+  :: else -> break
+  od;
+  loop_done = 1;
+
+  /* @c ndl_loop_free */
+  /* @c linux_destroy */
+#ifndef STOP_NO_LOCK
+  atomic {
+    lock(qlock);
+    pool_stop = 1;
+    cond_broadcast();
+    unlock(qlock)
+  };
+#else
+  pool_stop = 1;                      /* BUG: no lock */
+  cond_broadcast();
+#endif
+  j = 0;
+  do
+  :: j < NW -> exited[j] == 1; j++    /* pthread_join, in order */
+  :: else -> break
+  od;
+  all_joined = 1;
+  /* Frees work still held: queued and not started, or finished and not
+   * handed back (only after a stop). */
+  do
+  :: nempty(sq) -> sq ? t; nfreed++
+  :: empty(sq) -> break
+  od;
+  do
+  :: nempty(cq) -> cq ? t; nfreed++
+  :: empty(cq) -> break
+  od;
+  /* Every task accounted for exactly once. */
+  assert(nran + nfreed == nsub);
+  t = 0;
+  do
+  :: t < nsub -> assert(ran[t] || stop_req); t++
+  :: else -> break
+  od;
+#ifndef STOPPER
+  assert(nfreed == 0 && (!timer_armed || timer_fired));
+#endif
+  assert(empty(sq) && empty(cq) && qlock == 0 && cqlock == 0)
+}
+
+/* ---- a pool thread -------------------------------------------------- */
+
+proctype Worker(byte me) {
+  byte t;
+  bit got;
+
+  /* @c worker_main */
+  do
+  :: true ->
+     /* @c next_task */
+     lock(qlock);
+     do
+     :: pool_stop -> break
+     :: !pool_stop && nempty(sq) -> break
+     :: !pool_stop && empty(sq) -> cond_wait(me)
+     od;
+     atomic {
+       if
+       :: !pool_stop -> sq ? t; got = 1
+       :: else -> got = 0
+       fi;
+       unlock(qlock)
+     };
+     if
+     :: !got -> break
+     :: else -> skip
+     fi;
+
+     /* @c run_task */
+#ifdef STOPPER
+     /* (Without a stopper no task is in flight at destroy, and the delay
+      * is only time passing: left out, to keep the state space small.) */
+     if
+     :: true -> skip                  /* no delay */
+     :: true ->
+        /* @c sleep_until : the task's delay, cut short by destroy. A timed
+         * wait always ends (time passes), so only what it sees counts. */
+        atomic {
+          lock(qlock);
+          if
+          :: pool_stop -> got = 0     /* never runs: freed here */
+          :: else -> skip
+          fi;
+          unlock(qlock)
+        }
+     fi;
+#endif
+     if
+     :: !got -> nfreed++
+     :: else ->
+        /* the task body runs here, holding no lock */
+        /* @c complete_task */
+#ifndef WRITE_BEFORE_PUSH
+        atomic { lock(cqlock); cq ! t; unlock(cqlock) };
+#ifndef LOST_WAKEUP
+        efd = 1                       /* write(efd, 1) */
+#else
+        skip                          /* BUG: no write */
+#endif
+#else
+        efd = 1;                      /* BUG: wakes the loop too early */
+        atomic { lock(cqlock); cq ! t; unlock(cqlock) }
+#endif
+     fi
+  od;
+  exited[me] = 1
+}
+
+/* ---- the environment ----------------------------------------------- */
+
+/* Time passes: an armed timer becomes due at some point, whatever the loop
+ * is doing. Passing time wakes no one; only a timeout set in epoll_wait. */
+proctype Clock() {
+end:
+  timer_armed -> timer_due = 1
+}
+
+#ifdef STOPPER
+/* Another thread calls ndl_stop() once, at any moment: before, during or
+ * after the run's natural end. ("Never" is the configuration without
+ * STOPPER; here a watcher may keep the loop alive, and then only the stop
+ * ends it, so it must come.) */
+proctype Stopper() {
+  /* @c ndl_stop */
+#ifndef STOP_WAKE_FIRST
+  stop_req = 1;
+  /* @c linux_wake */
+  efd = 1
+#else
+  efd = 1;                            /* BUG: wake, then the flag */
+  stop_req = 1
+#endif
+}
+#endif
+
+init {
+  byte i;
+  atomic {
+    run Loop();
+    i = 0;
+    do
+    :: i < NW -> run Worker(i); i++
+    :: else -> break
+    od;
+    run Clock();
+#ifdef STOPPER
+    run Stopper()
+#endif
+  }
+}
