@@ -21,7 +21,7 @@
  *   - shutdown: stop flag under the lock, broadcast, join every worker, free
  *     what is left;
  *   - with -DSTOPPER: ndl_stop() from another thread at any moment, a task
- *     delay (sleep_until) that destroy cuts short, and maybe a watcher on an
+ *     delay (sleep_for) that destroy cuts short, and maybe a watcher on an
  *     fd that never becomes readable (a server that only ndl_stop ends).
  *
  * Every modelled step names the C function it stands for in a comment:
@@ -92,7 +92,7 @@ bit  stop_req;                    /* loop->stop_requested */
 /* ghost state: what the properties talk about */
 byte nsub;                        /* tasks submitted; also the next id */
 byte nran;                        /* after-callbacks run on the loop */
-byte nfreed;                      /* tasks freed unrun (destroy, sleep_until) */
+byte nfreed;                      /* tasks freed unrun (destroy, sleep_for) */
 bit  ran[NTASKS];
 bit  loop_done;                   /* ndl_run returned */
 bit  all_joined;                  /* linux_destroy joined every worker */
@@ -403,7 +403,7 @@ proctype Worker(byte me) {
      if
      :: true -> skip                  /* no delay */
      :: true ->
-        /* @c sleep_until : the task's delay, cut short by destroy. A timed
+        /* @c sleep_for : the task's delay, cut short by destroy. A timed
          * wait always ends (time passes), so only what it sees counts. */
         atomic {
           lock(qlock);
