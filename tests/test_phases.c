@@ -288,3 +288,42 @@ Test(phases, several_loops_are_independent) {
   cr_assert_eq(ndl_now(other), 500);
   cr_assert_eq(ndl_loop_free(other), 0);
 }
+
+static void inline_work(void *arg, ndl_value *result) {
+  note(arg); /* runs on the loop thread, at submission */
+  ndl_value_set_string(result, arg, strlen(arg));
+}
+
+static void inline_after(ndl_loop *l, const ndl_value *v, void *arg) {
+  char buf[32];
+  (void)l;
+  (void)arg;
+  snprintf(buf, sizeof(buf), "after-%s", v->as.str.ptr);
+  note(buf);
+}
+
+static void submit_two(ndl_loop *l, void *arg) {
+  (void)arg;
+  ndl_queue_work(l, "W", 0, inline_work, inline_after, "w1", NULL);
+  note("between");
+  ndl_queue_work(l, "W", 0, inline_work, inline_after, "w2", NULL);
+}
+
+/* The sim's inline mode runs work on the loop thread as it is submitted,
+ * and completes it at the next poll, in submission order. */
+Test(inline_mode, work_runs_at_submit_and_completes_in_order) {
+  ndl_options opts;
+  ndl_loop *l;
+  ndl_stats st;
+  ndl_options_init(&opts);
+  opts.backend = NDL_BACKEND_SIM;
+  opts.sim_inline_work = 1;
+  log_buf[0] = '\0';
+  cr_assert_eq(ndl_loop_new(&opts, &l), 0);
+  cr_assert_eq(ndl_run(l, submit_two, NULL), 0);
+  cr_assert_str_eq(log_buf, "w1 between w2 after-w1 after-w2");
+  cr_assert_eq(ndl_now(l), 0);
+  ndl_get_stats(l, &st);
+  cr_assert_eq(st.ticks, 1);
+  cr_assert_eq(ndl_loop_free(l), 0);
+}
