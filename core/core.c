@@ -240,8 +240,9 @@ int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id) {
   return 0;
 }
 
-int ndl__core_add_next_tick(struct ndl__core *c, ndl_cb fn, void *arg) {
-  return add_queued(c, NDL_CB_NEXT_TICK, &c->next_ticks, fn, arg, NULL);
+int ndl__core_add_next_tick(struct ndl__core *c, ndl_cb fn, void *arg,
+                            ndl_id *id) {
+  return add_queued(c, NDL_CB_NEXT_TICK, &c->next_ticks, fn, arg, id);
 }
 
 int ndl__core_add_microtask(struct ndl__core *c, ndl_cb fn, void *arg) {
@@ -288,9 +289,18 @@ int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
   return 0;
 }
 
+/* Close callbacks run newest first, as libuv's closing-handle stack does
+ * (uv__make_close_pending pushes, uv__run_closing_handles pops), so that
+ * Node's order of 'close' events is kept. */
 int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
                         ndl_id *id) {
-  return add_queued(c, NDL_CB_CLOSE, &c->closing, fn, arg, id);
+  uint32_t slot;
+  int err = reg(c, NDL_CB_CLOSE, fn, arg, &slot);
+  if (err)
+    return err;
+  ndl__list_push_front(&c->reg, &c->closing, slot);
+  announce(c, slot, id);
+  return 0;
 }
 
 int ndl__core_add_work(struct ndl__core *c, struct ndl__work *w, ndl_cb fn,
@@ -411,13 +421,21 @@ static void drain_ticks(struct ndl__core *c) {
 }
 
 /* An interval keeps its record across the call; it is re-armed afterwards
- * from the cached loop time unless the callback cleared it. */
+ * from the cached loop time unless the callback cleared it. The id and the
+ * slot alone cannot tell: a callback that clears its interval and then
+ * registers again can get the same slot back (the free list is LIFO) and,
+ * with a narrow id width, the same id. So `ran` marks the record for the
+ * length of the call; a record that reuses the slot starts zeroed. */
 static void run_interval(struct ndl__core *c, uint32_t slot) {
   struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
   ndl_id id = cb->id;
+  cb->ran = 1;
   call(c, NDL_CB_INTERVAL, id, cb->fn, cb->arg, &undefined_value);
-  if (ndl__reg_find(&c->reg, id) == slot)
+  cb = ndl__reg_at(&c->reg, slot);
+  if (ndl__reg_find(&c->reg, id) == slot && cb->ran) {
+    cb->ran = 0;
     arm(c, slot, c->now_ns);
+  }
 }
 
 static void enter(struct ndl__core *c, ndl_phase phase) {

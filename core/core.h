@@ -68,7 +68,8 @@ int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed);
 int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
                             ndl_id *id);
 int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id);
-int ndl__core_add_next_tick(struct ndl__core *c, ndl_cb fn, void *arg);
+int ndl__core_add_next_tick(struct ndl__core *c, ndl_cb fn, void *arg,
+                            ndl_id *id);
 int ndl__core_add_microtask(struct ndl__core *c, ndl_cb fn, void *arg);
 /* value may be NULL (undefined); it is copied. */
 int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,

@@ -104,6 +104,20 @@ void ndl__list_push(struct ndl__registry *r, struct ndl__list *l,
   l->len++;
 }
 
+void ndl__list_push_front(struct ndl__registry *r, struct ndl__list *l,
+                          uint32_t slot) {
+  struct ndl__cb *cb = &r->cbs[slot];
+  cb->list = l;
+  cb->prev = NDL__NIL;
+  cb->next = l->head;
+  if (l->head == NDL__NIL)
+    l->tail = slot;
+  else
+    r->cbs[l->head].prev = slot;
+  l->head = slot;
+  l->len++;
+}
+
 void ndl__list_unlink(struct ndl__registry *r, uint32_t slot) {
   struct ndl__cb *cb = &r->cbs[slot];
   struct ndl__list *l = cb->list;

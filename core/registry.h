@@ -29,7 +29,8 @@ struct ndl__cb {
   ndl_id id; /* 0: the slot is free */
   uint8_t kind; /* ndl_cb_kind */
   uint8_t refed; /* 1: keeps the loop alive */
-  uint8_t ran;   /* a one-shot callback that has been started */
+  uint8_t ran;   /* a one-shot callback that has been started, or an
+                    interval inside its call */
   ndl_cb fn;
   void *arg;
   /* Frees arg if the callback is cancelled instead of run (module use). */
@@ -74,6 +75,9 @@ static inline struct ndl__cb *ndl__reg_at(const struct ndl__registry *r,
 void ndl__list_init(struct ndl__list *l);
 void ndl__list_push(struct ndl__registry *r, struct ndl__list *l,
                     uint32_t slot);
+/* Puts the record at the head: the list is then a stack at that end. */
+void ndl__list_push_front(struct ndl__registry *r, struct ndl__list *l,
+                          uint32_t slot);
 /* Unlinks the record from whatever list it is on (a no-op if none). */
 void ndl__list_unlink(struct ndl__registry *r, uint32_t slot);
 /* The first slot, removed; NDL__NIL when empty. */

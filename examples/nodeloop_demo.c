@@ -3,7 +3,9 @@
  * 1 s on the pool, the web call goes to the embedded slow server, and the
  * whole run takes about 3.5 s.
  *
- *   nodeloop-demo [path/to/test.txt]
+ *   nodeloop-demo [--trace trace.json] [path/to/test.txt]
+ *
+ * --trace also writes the run as Chrome Trace Event Format, for Perfetto.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,12 +45,27 @@ int main(int argc, char **argv) {
   struct ndl_slow_server *server;
   struct real_env real;
   struct ndl_demo_env env;
+  ndl_chrome_trace *chrome = NULL;
   ndl_options opts;
   ndl_loop *loop;
-  int err, bad;
+  int err, bad, a;
 
   memset(&env, 0, sizeof(env));
-  env.path = argc > 1 ? argv[1] : NDL_DEMO_TXT;
+  env.path = NDL_DEMO_TXT;
+  for (a = 1; a < argc; a++) {
+    if (strcmp(argv[a], "--trace") == 0 && a + 1 < argc) {
+      if ((err = ndl_chrome_trace_open(argv[++a], &chrome)) != 0) {
+        fprintf(stderr, "nodeloop-demo: %s: %s\n", argv[a],
+                ndl_strerror(err));
+        return 2;
+      }
+    } else if (argv[a][0] == '-') {
+      fprintf(stderr, "usage: nodeloop-demo [--trace FILE.json] [test.txt]\n");
+      return 2;
+    } else {
+      env.path = argv[a];
+    }
+  }
   env.fs_read = real_fs_read;
   env.encrypt = real_encrypt;
   env.http_get_slow = real_http_get_slow;
@@ -61,11 +78,18 @@ int main(int argc, char **argv) {
   ndl_options_init(&opts);
   opts.trace = ndl_trace_print_seed_style;
   opts.trace_ctx = stdout;
+  if (chrome != NULL) {
+    ndl_chrome_trace_chain(chrome, opts.trace, opts.trace_ctx);
+    opts.trace = ndl_chrome_trace_event;
+    opts.trace_ctx = chrome;
+  }
   if ((err = ndl_loop_new(&opts, &loop)) != 0) {
     fprintf(stderr, "nodeloop-demo: %s\n", ndl_strerror(err));
     ndl_slow_server_stop(server);
+    ndl_chrome_trace_close(chrome);
     return 1;
   }
+  ndl_chrome_trace_attach(chrome, loop);
   err = ndl_run(loop, ndl_demo_javascript, &env);
   fflush(stdout);
   if (err != 0)
@@ -73,5 +97,9 @@ int main(int argc, char **argv) {
   bad = ndl_demo_summary(loop, stdout);
   ndl_loop_free(loop);
   ndl_slow_server_stop(server);
+  if (ndl_chrome_trace_close(chrome) != 0) {
+    fprintf(stderr, "nodeloop-demo: the trace file could not be written\n");
+    bad = 1;
+  }
   return err != 0 || bad || env.errors != 0;
 }

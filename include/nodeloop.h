@@ -51,6 +51,7 @@ extern "C" {
   X(ENOTSUP, -ENOTSUP, "operation not supported")                              \
   X(ECANCELED, -ECANCELED, "operation canceled")                               \
   X(EEXIST, -EEXIST, "file descriptor is already watched")                     \
+  X(EIO, -EIO, "input/output error")                                           \
   X(EDEADLK, -EDEADLK, "the loop would block forever (sim)")                   \
   X(NOIDS, -4001, "every callback id is in use")                               \
   X(NOTFOUND, -4002, "no live callback has this id")                           \
@@ -185,6 +186,30 @@ typedef void (*ndl_trace_fn)(void *ctx, const ndl_trace_event *ev);
 void ndl_trace_print_seed_style(void *file, const ndl_trace_event *ev);
 /* Every event, one line each, with virtual or real time: for debugging. */
 void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
+
+/* The trace as Chrome Trace Event Format (JSON), for Perfetto's UI and
+ * chrome://tracing: ticks, phases and callbacks as slices on the loop
+ * thread's track, pool tasks on their workers' tracks, timers set as instant
+ * events, and flow arrows from registrations to callbacks.
+ *
+ *   ndl_chrome_trace *t;
+ *   ndl_chrome_trace_open("trace.json", &t);
+ *   opts.trace = ndl_chrome_trace_event; opts.trace_ctx = t;
+ *   ndl_loop_new(&opts, &loop);
+ *   ndl_chrome_trace_attach(t, loop);   (timestamps from the loop's clock)
+ *   ndl_run(...); ndl_loop_free(loop);
+ *   ndl_chrome_trace_close(t);
+ *
+ * Errors: NDL_EINVAL, NDL_ENOMEM, a system error from fopen; close returns
+ * NDL_EIO if anything could not be written. */
+typedef struct ndl_chrome_trace ndl_chrome_trace;
+int ndl_chrome_trace_open(const char *path, ndl_chrome_trace **out);
+void ndl_chrome_trace_event(void *chrome_trace, const ndl_trace_event *ev);
+void ndl_chrome_trace_attach(ndl_chrome_trace *t, const struct ndl_loop *loop);
+/* Also hands every event to next (e.g. ndl_trace_print_seed_style). */
+void ndl_chrome_trace_chain(ndl_chrome_trace *t, ndl_trace_fn next,
+                            void *next_ctx);
+int ndl_chrome_trace_close(ndl_chrome_trace *t);
 
 typedef struct ndl_options {
   ndl_backend backend;

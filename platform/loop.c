@@ -299,7 +299,7 @@ int ndl_clear_immediate(ndl_loop *loop, ndl_id id) {
 
 int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg) {
   return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_next_tick(&loop->core, cb, arg);
+                      : ndl__core_add_next_tick(&loop->core, cb, arg, NULL);
 }
 
 int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg) {
@@ -316,6 +316,11 @@ int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
               ndl_id *id) {
   return loop == NULL ? NDL_EINVAL
                       : ndl__core_add_pending(&loop->core, value, cb, arg, id);
+}
+
+int ndl__next_tick_id(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
+  return loop == NULL ? NDL_EINVAL
+                      : ndl__core_add_next_tick(&loop->core, cb, arg, id);
 }
 
 int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg)) {

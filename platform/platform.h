@@ -64,6 +64,8 @@ struct ndl__platform {
   void *trace_ctx;
 };
 
+/* Module use: ndl_next_tick() that also gives the callback's id. */
+int ndl__next_tick_id(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
 /* Module use: frees arg if the callback with this id is cancelled, or the
  * loop freed, before it runs. Errors: NDL_EINVAL, NDL_NOTFOUND. */
 int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg));

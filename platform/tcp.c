@@ -115,6 +115,9 @@ static void drop_deferred(void *arg) {
   ndl__free(d);
 }
 
+/* Runs cb(tcp, v) later: v == NULL (success) from a nextTick, as Node
+ * reports a write that went out at once; an error value in the next
+ * pending phase, as libuv reports an immediate connect error. */
 static int defer(ndl_tcp *tcp, const ndl_value *v, ndl_tcp_cb cb, void *arg) {
   struct deferred *d = ndl__malloc(sizeof(*d));
   ndl_id id;
@@ -124,7 +127,9 @@ static int defer(ndl_tcp *tcp, const ndl_value *v, ndl_tcp_cb cb, void *arg) {
   d->tcp = tcp;
   d->cb = cb;
   d->arg = arg;
-  if ((err = ndl_defer(tcp->loop, v, run_deferred, d, &id)) != 0) {
+  err = v == NULL ? ndl__next_tick_id(tcp->loop, run_deferred, d, &id)
+                  : ndl_defer(tcp->loop, v, run_deferred, d, &id);
+  if (err != 0) {
     ndl__free(d);
     return err;
   }
@@ -529,7 +534,7 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
     if (req->cb != NULL) {
       ndl_value ok;
       memset(&ok, 0, sizeof(ok));
-      if (complete_now || defer(tcp, &ok, req->cb, req->arg) != 0)
+      if (complete_now || defer(tcp, NULL, req->cb, req->arg) != 0)
         req->cb(tcp, &ok, req->arg);
     }
     ndl__free(req);

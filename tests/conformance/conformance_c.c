@@ -1,0 +1,132 @@
+/*
+ * conformance-c: runs one conformance scenario's C program.
+ *
+ *   conformance-c --list              every scenario: name and backends
+ *   conformance-c <name> <linux|sim>  runs it; the lines go to stdout
+ *
+ * The program runs with tests/conformance/ as its working directory (or
+ * $NDL_CONFORMANCE_DIR), as the .js files do, so that both read the same
+ * files by the same relative names. Exit status: 0, 1 when the loop failed
+ * or lost or duplicated a callback, 2 on bad usage.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conformance.h"
+
+#ifndef NDL_CONFORMANCE_DIR
+#define NDL_CONFORMANCE_DIR "."
+#endif
+
+static const struct conf_scenario *const tables[] = {
+    conf_timer_scenarios, conf_tick_scenarios, conf_io_scenarios,
+    conf_tcp_scenarios, NULL};
+
+void conf_log(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  putchar('\n');
+}
+
+void conf_say(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  conf_log("%s", (const char *)arg);
+}
+
+void conf_busy(ndl_loop *loop, unsigned ms) {
+  uint64_t end;
+  if (strcmp(ndl_backend_name(loop), "sim") == 0) {
+    CONF_OK(ndl_sim_advance(loop, ms));
+    return;
+  }
+  end = ndl_now_ns(loop) + (uint64_t)ms * 1000000u;
+  while (ndl_now_ns(loop) < end)
+    ;
+}
+
+void conf_fail(const char *what, int err) {
+  fflush(stdout);
+  fprintf(stderr, "conformance-c: %s: %s (%s)\n", what, ndl_strerror(err),
+          ndl_err_name(err));
+  exit(1);
+}
+
+static const struct conf_scenario *find(const char *name) {
+  const struct conf_scenario *const *t;
+  const struct conf_scenario *s;
+  for (t = tables; *t != NULL; t++)
+    for (s = *t; s->name != NULL; s++)
+      if (strcmp(s->name, name) == 0)
+        return s;
+  return NULL;
+}
+
+static void list(void) {
+  const struct conf_scenario *const *t;
+  const struct conf_scenario *s;
+  for (t = tables; *t != NULL; t++)
+    for (s = *t; s->name != NULL; s++)
+      printf("%s %s\n", s->name,
+             s->flags & CONF_LINUX_ONLY ? "linux" : "linux,sim");
+}
+
+static int usage(void) {
+  fprintf(stderr, "usage: conformance-c --list\n"
+                  "       conformance-c <scenario> <linux|sim>\n");
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  const struct conf_scenario *s;
+  const char *dir = getenv("NDL_CONFORMANCE_DIR");
+  ndl_options opts;
+  ndl_loop *loop;
+  ndl_stats st;
+  int err;
+
+  if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+    list();
+    return 0;
+  }
+  if (argc != 3)
+    return usage();
+  if ((s = find(argv[1])) == NULL) {
+    fprintf(stderr, "conformance-c: no scenario named %s\n", argv[1]);
+    return 2;
+  }
+  ndl_options_init(&opts);
+  if (strcmp(argv[2], "sim") == 0) {
+    if (s->flags & CONF_LINUX_ONLY) {
+      fprintf(stderr, "conformance-c: %s needs the linux backend\n", s->name);
+      return 2;
+    }
+    opts.backend = NDL_BACKEND_SIM;
+  } else if (strcmp(argv[2], "linux") != 0) {
+    return usage();
+  }
+  if (chdir(dir != NULL && *dir != '\0' ? dir : NDL_CONFORMANCE_DIR) != 0) {
+    perror("conformance-c: chdir");
+    return 1;
+  }
+
+  CONF_OK(ndl_loop_new(&opts, &loop));
+  if ((err = ndl_run(loop, s->main, NULL)) != 0)
+    conf_fail("ndl_run", err);
+  if (s->at_exit != NULL)
+    s->at_exit(loop);
+  fflush(stdout);
+  ndl_get_stats(loop, &st);
+  if (st.lost != 0 || st.duplicated != 0) {
+    fprintf(stderr, "conformance-c: %llu callbacks lost, %llu duplicated\n",
+            (unsigned long long)st.lost, (unsigned long long)st.duplicated);
+    return 1;
+  }
+  CONF_OK(ndl_loop_free(loop));
+  return 0;
+}

@@ -1,0 +1,15 @@
+// fs errors reach the callback: ENOENT (with Node's message), EISDIR, then a
+// successful read of this file.
+const fs = require('fs');
+const log = (s) => console.log(s);
+process.chdir(__dirname);
+fs.readFile('no-such-file.txt', (err) => {
+  log('missing: ' + err.code);
+  log('message: ' + err.message);
+  fs.readFile('.', (err2) => {
+    log('directory: ' + err2.code);
+    fs.readFile('fs_errors.js', (err3, data) => {
+      log('file: ' + (err3 ? err3.code : data.length + ' bytes'));
+    });
+  });
+});

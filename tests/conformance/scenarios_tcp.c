@@ -1,0 +1,396 @@
+/*
+ * TCP scenarios on 127.0.0.1, linux backend only. Node's net.Socket maps to
+ * an ndl_tcp handle: 'connect' is the connect callback, 'data' and 'end' the
+ * read callback's string and end of stream, socket.end() is
+ * ndl_tcp_shutdown(), destroy() is ndl_tcp_close(), and 'close' is the
+ * close callback. Node emits 'listening' from a nextTick, so the C programs
+ * start their clients from one too.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "conformance.h"
+#include "nodeloop_net.h"
+
+#define HOST "127.0.0.1"
+
+static ndl_tcp *listener;
+static int port;
+
+static void listen_then(ndl_loop *loop, ndl_tcp_cb on_connection,
+                        ndl_cb listening) {
+  CONF_OK(ndl_tcp_listen(loop, HOST, 0, 16, on_connection, NULL, &listener));
+  CONF_OK(ndl_tcp_port(listener, &port));
+  CONF_OK(ndl_next_tick(loop, listening, NULL));
+}
+
+/* ---- A quiet echo server: echoes, ends when the client ends, and closes
+ * the listener once `open` connections have closed. */
+
+static int open_conns;
+
+static void echo_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  if (--open_conns == 0)
+    CONF_OK(ndl_tcp_close(listener, NULL, NULL));
+}
+
+static void echo_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    CONF_OK(ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
+    return;
+  }
+  /* End of stream or an error (the peer reset): end and close. */
+  if (v->kind == NDL_UNDEFINED)
+    (void)ndl_tcp_shutdown(tcp);
+  CONF_OK(ndl_tcp_close(tcp, echo_closed, NULL));
+}
+
+static void echo_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_tcp *conn;
+  (void)arg;
+  if (v->kind != NDL_UNDEFINED)
+    conf_fail("listen", v->as.err.code);
+  CONF_OK(ndl_tcp_accept(server, &conn));
+  CONF_OK(ndl_tcp_read_start(conn, echo_read, NULL));
+}
+
+static ndl_tcp *connect_to(ndl_loop *loop, ndl_tcp_cb on_connect) {
+  ndl_tcp *c;
+  CONF_OK(ndl_tcp_connect(loop, HOST, port, on_connect, NULL, &c));
+  return c;
+}
+
+static void expect_connected(const ndl_value *v) {
+  if (v->kind != NDL_UNDEFINED)
+    conf_fail("connect", v->as.err.code);
+}
+
+/* ---- tcp_echo_events: each endpoint's events, printed at exit. */
+
+struct events {
+  char line[8][32];
+  int n;
+};
+static struct events server_ev, client_ev;
+
+static void note(struct events *e, const char *fmt, const char *s) {
+  if (e->n < 8)
+    snprintf(e->line[e->n++], sizeof(e->line[0]), fmt, s);
+}
+
+static void logged_server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  note(&server_ev, "%s", "close");
+  CONF_OK(ndl_tcp_close(listener, NULL, NULL));
+}
+
+static void logged_server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    note(&server_ev, "data %s", v->as.str.ptr);
+    CONF_OK(ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
+    return;
+  }
+  if (v->kind == NDL_ERROR)
+    conf_fail("server read", v->as.err.code);
+  note(&server_ev, "%s", "end");
+  CONF_OK(ndl_tcp_shutdown(tcp)); /* allowHalfOpen is false */
+  CONF_OK(ndl_tcp_close(tcp, logged_server_closed, NULL));
+}
+
+static void logged_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_tcp *conn;
+  (void)arg;
+  if (v->kind != NDL_UNDEFINED)
+    conf_fail("listen", v->as.err.code);
+  note(&server_ev, "%s", "connection");
+  CONF_OK(ndl_tcp_accept(server, &conn));
+  CONF_OK(ndl_tcp_read_start(conn, logged_server_read, NULL));
+}
+
+static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  note(&client_ev, "%s", "close");
+}
+
+static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    note(&client_ev, "data %s", v->as.str.ptr);
+    CONF_OK(ndl_tcp_shutdown(tcp));
+    return;
+  }
+  if (v->kind == NDL_ERROR)
+    conf_fail("client read", v->as.err.code);
+  note(&client_ev, "%s", "end");
+  CONF_OK(ndl_tcp_close(tcp, client_closed, NULL));
+}
+
+static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  expect_connected(v);
+  note(&client_ev, "%s", "connect");
+  CONF_OK(ndl_tcp_read_start(tcp, client_read, NULL));
+  CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
+}
+
+static void echo_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  connect_to(loop, client_connected);
+}
+
+static void echo_events(ndl_loop *loop, void *arg) {
+  (void)arg;
+  listen_then(loop, logged_connection, echo_listening);
+}
+
+static void echo_events_exit(ndl_loop *loop) {
+  int i;
+  (void)loop;
+  for (i = 0; i < server_ev.n; i++)
+    conf_log("server: %s", server_ev.line[i]);
+  for (i = 0; i < client_ev.n; i++)
+    conf_log("client: %s", client_ev.line[i]);
+}
+
+/* ---- tcp_close_phase_then_timer. */
+
+static void closed_sets_timer(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(tcp);
+  (void)v;
+  (void)arg;
+  conf_log("close");
+  CONF_OK(ndl_set_timeout(loop, 0, conf_say, "timeout from close", NULL));
+  CONF_OK(ndl_set_immediate(loop, conf_say, "immediate from close", NULL));
+  conf_busy(loop, 5);
+}
+
+static void read_then_close(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(tcp);
+  (void)arg;
+  if (v->kind != NDL_STRING)
+    conf_fail("client read", v->kind == NDL_ERROR ? v->as.err.code : 0);
+  conf_log("data %s", v->as.str.ptr);
+  CONF_OK(ndl_tcp_close(tcp, closed_sets_timer, NULL));
+  CONF_OK(ndl_next_tick(loop, conf_say, "tick"));
+  CONF_OK(ndl_set_immediate(loop, conf_say, "immediate", NULL));
+}
+
+static void ping_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  expect_connected(v);
+  CONF_OK(ndl_tcp_read_start(tcp, read_then_close, NULL));
+  CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
+}
+
+static void ping_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  connect_to(loop, ping_connected);
+}
+
+static void close_phase_then_timer(ndl_loop *loop, void *arg) {
+  (void)arg;
+  open_conns = 1;
+  listen_then(loop, echo_connection, ping_listening);
+}
+
+/* ---- Two clients, a and b, closed from one callback or one after the
+ * other's close callback. */
+
+static ndl_tcp *client_a, *client_b;
+static int connected;
+static int close_b_from_a; /* else both close together */
+
+static void b_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("b close");
+}
+
+static void a_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  conf_log("a close");
+  if (close_b_from_a) {
+    CONF_OK(ndl_tcp_close(client_b, b_closed, NULL));
+    CONF_OK(ndl_set_immediate(ndl_tcp_loop(tcp), conf_say,
+                              "immediate from a close", NULL));
+  }
+}
+
+static void pair_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)arg;
+  expect_connected(v);
+  if (++connected < 2)
+    return;
+  conf_log("both connected");
+  CONF_OK(ndl_tcp_close(client_a, a_closed, NULL));
+  if (!close_b_from_a)
+    CONF_OK(ndl_tcp_close(client_b, b_closed, NULL));
+}
+
+static void pair_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  client_a = connect_to(loop, pair_connected);
+  client_b = connect_to(loop, pair_connected);
+}
+
+static void close_from_close(ndl_loop *loop, void *arg) {
+  (void)arg;
+  open_conns = 2;
+  close_b_from_a = 1;
+  listen_then(loop, echo_connection, pair_listening);
+}
+
+static void close_order(ndl_loop *loop, void *arg) {
+  (void)arg;
+  open_conns = 2;
+  close_b_from_a = 0;
+  listen_then(loop, echo_connection, pair_listening);
+}
+
+/* ---- tcp_connect_refused: a port that was just closed. */
+
+static void refused_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("close");
+}
+
+static void refused(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind != NDL_ERROR) {
+    conf_log("connected: no error");
+  } else {
+    conf_log("error %s", ndl_err_name(v->as.err.code));
+    CONF_OK(ndl_set_immediate(ndl_tcp_loop(tcp), conf_say, "immediate", NULL));
+  }
+  CONF_OK(ndl_tcp_close(tcp, refused_closed, NULL));
+}
+
+static void probe_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  connect_to(ndl_tcp_loop(tcp), refused);
+}
+
+static void probe_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+  CONF_OK(ndl_tcp_close(listener, probe_closed, NULL));
+}
+
+static void connect_refused(ndl_loop *loop, void *arg) {
+  (void)arg;
+  listen_then(loop, echo_connection, probe_listening);
+}
+
+/* ---- tcp_server_close_cb (deliberate difference). */
+
+static void server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("server close");
+}
+
+static void close_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  conf_log("listening");
+  CONF_OK(ndl_tcp_close(listener, server_closed, NULL));
+  CONF_OK(ndl_next_tick(loop, conf_say, "tick"));
+  CONF_OK(ndl_set_immediate(loop, conf_say, "immediate", NULL));
+}
+
+static void server_close_cb(ndl_loop *loop, void *arg) {
+  (void)arg;
+  listen_then(loop, echo_connection, close_listening);
+}
+
+/* ---- tcp_write_cb (open divergence). */
+
+static ndl_tcp *writer;
+
+static void writer_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("close");
+}
+
+static void writer_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING)
+    return;
+  if (v->kind == NDL_ERROR)
+    conf_fail("client read", v->as.err.code);
+  conf_log("end");
+  CONF_OK(ndl_tcp_close(tcp, writer_closed, NULL));
+}
+
+static void written(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)arg;
+  if (v->kind == NDL_ERROR)
+    conf_fail("write", v->as.err.code);
+  conf_log("write callback");
+}
+
+static void writer_ends(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+  conf_log("immediate");
+  CONF_OK(ndl_tcp_shutdown(writer));
+}
+
+static void writer_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(tcp);
+  (void)arg;
+  expect_connected(v);
+  conf_log("connect");
+  CONF_OK(ndl_tcp_read_start(tcp, writer_read, NULL));
+  CONF_OK(ndl_tcp_write(tcp, "x", 1, written, NULL));
+  CONF_OK(ndl_next_tick(loop, conf_say, "tick"));
+  CONF_OK(ndl_set_immediate(loop, writer_ends, NULL, NULL));
+}
+
+static void writer_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  writer = connect_to(loop, writer_connected);
+}
+
+static void write_cb(ndl_loop *loop, void *arg) {
+  (void)arg;
+  open_conns = 1;
+  listen_then(loop, echo_connection, writer_listening);
+}
+
+const struct conf_scenario conf_tcp_scenarios[] = {
+    {"tcp_echo_events", CONF_LINUX_ONLY, echo_events, echo_events_exit},
+    {"tcp_close_phase_then_timer", CONF_LINUX_ONLY, close_phase_then_timer,
+     NULL},
+    {"tcp_close_from_close_next_iteration", CONF_LINUX_ONLY, close_from_close,
+     NULL},
+    {"tcp_close_order_lifo", CONF_LINUX_ONLY, close_order, NULL},
+    {"tcp_connect_refused", CONF_LINUX_ONLY, connect_refused, NULL},
+    {"tcp_server_close_cb", CONF_LINUX_ONLY, server_close_cb, NULL},
+    {"tcp_write_cb", CONF_LINUX_ONLY, write_cb, NULL},
+    {NULL, 0, NULL, NULL}};

@@ -1,0 +1,17 @@
+// A connection refused: the error reaches the connect callback (err.code),
+// an immediate set there runs in the check phase, and the socket's close
+// callback after it, in the close phase.
+const net = require('net');
+const log = (s) => console.log(s);
+const probe = net.createServer();
+probe.listen(0, '127.0.0.1', () => {
+  const port = probe.address().port;
+  probe.close(() => {
+    const c = net.connect(port, '127.0.0.1');
+    c.on('error', (err) => {
+      log('error ' + err.code);
+      setImmediate(() => log('immediate'));
+    });
+    c.on('close', () => log('close'));
+  });
+});
