@@ -115,10 +115,14 @@ static void announce(struct ndl__core *c, uint32_t slot, ndl_id *id) {
  * upper bound keeps deadline arithmetic far from overflow (~292 years). */
 #define MAX_DELAY_MS ((int64_t)1 << 43)
 
+/* The deadline saturates at the end of time (UINT64_MAX ns, 584 years of
+ * virtual time) rather than wrapping to the past and firing at once. */
 static void arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns) {
   struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
-  ndl__heap_insert(&c->timers, start_ns + cb->u.repeat_ns, c->timer_seq++,
-                   slot);
+  uint64_t deadline = start_ns > UINT64_MAX - cb->u.repeat_ns
+                          ? UINT64_MAX
+                          : start_ns + cb->u.repeat_ns;
+  ndl__heap_insert(&c->timers, deadline, c->timer_seq++, slot);
 }
 
 int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
@@ -338,11 +342,12 @@ int ndl__core_add_io(struct ndl__core *c, int fd, unsigned events, ndl_cb fn,
   return 0;
 }
 
-struct ndl__cb *ndl__core_find_io(struct ndl__core *c, ndl_id id) {
+int ndl__core_find_io(struct ndl__core *c, ndl_id id, struct ndl__cb **out) {
   uint32_t slot;
-  if (lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot) != 0)
-    return NULL;
-  return ndl__reg_at(&c->reg, slot);
+  int err = lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
+  if (err == 0)
+    *out = ndl__reg_at(&c->reg, slot);
+  return err;
 }
 
 int ndl__core_set_release(struct ndl__core *c, ndl_id id,

@@ -84,7 +84,8 @@ void ndl__core_unregister(struct ndl__core *c, ndl_id id);
 int ndl__core_add_io(struct ndl__core *c, int fd, unsigned events, ndl_cb fn,
                      void *arg, ndl_id *id);
 /* The record of a live I/O watcher, or NULL. */
-struct ndl__cb *ndl__core_find_io(struct ndl__core *c, ndl_id id);
+/* The record of a live I/O watcher. Errors: NDL_NOTFOUND, NDL_BADKIND. */
+int ndl__core_find_io(struct ndl__core *c, ndl_id id, struct ndl__cb **out);
 /* Gives a live callback a function that frees its arg if it is cancelled
  * (by the user, or by freeing the loop) instead of run. Errors:
  * NDL_NOTFOUND. */

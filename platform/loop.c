@@ -25,6 +25,8 @@ struct ndl_loop {
   atomic_int stop_requested;
   int running;
   int finished_naturally;
+  /* fired[next_fired..nfired) are reported but not yet dispatched. */
+  size_t next_fired, nfired;
   struct ndl__fired fired[FIRED_CAP];
 };
 
@@ -138,9 +140,9 @@ static uint64_t clock_now(ndl_loop *loop) {
 
 /* Hands every fired record to the core, in the order the platform gave. */
 static void dispatch(ndl_loop *loop, size_t n) {
-  size_t i;
-  for (i = 0; i < n; i++) {
-    struct ndl__fired *f = &loop->fired[i];
+  loop->nfired = n;
+  for (loop->next_fired = 0; loop->next_fired < n;) {
+    struct ndl__fired *f = &loop->fired[loop->next_fired++];
     if (f->kind == NDL__FIRED_IO) {
       ndl__core_dispatch_io(&loop->core, f->id, f->events);
     } else {
@@ -390,8 +392,8 @@ int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events) {
 
   if (loop == NULL || (events & ~(NDL_READABLE | NDL_WRITABLE)) != 0)
     return NDL_EINVAL;
-  if ((cb = ndl__core_find_io(&loop->core, id)) == NULL)
-    return NDL_NOTFOUND;
+  if ((err = ndl__core_find_io(&loop->core, id, &cb)) != 0)
+    return err;
   err = loop->platform->ops->io_modify(loop->platform, cb->u.io.fd, id,
                                        events);
   if (err == 0)
@@ -399,14 +401,27 @@ int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events) {
   return err;
 }
 
+/* A watcher stopped during the poll phase may still have an event in the
+ * part of fired[] not yet dispatched. Its id is free from now on and may
+ * go to a new watcher at once, so the event is voided here, as libuv's
+ * uv__platform_invalidate_fd does, rather than looked up later by id. */
+static void forget_fired(ndl_loop *loop, ndl_id id) {
+  size_t i;
+  for (i = loop->next_fired; i < loop->nfired; i++)
+    if (loop->fired[i].kind == NDL__FIRED_IO && loop->fired[i].id == id)
+      loop->fired[i].id = 0; /* no callback ever has id 0 */
+}
+
 int ndl_io_stop(ndl_loop *loop, ndl_id id) {
   struct ndl__cb *cb;
+  int err;
   if (loop == NULL)
     return NDL_EINVAL;
-  if ((cb = ndl__core_find_io(&loop->core, id)) == NULL)
-    return NDL_NOTFOUND;
+  if ((err = ndl__core_find_io(&loop->core, id, &cb)) != 0)
+    return err;
   /* The fd may already be closed by the user; the watcher ends either way. */
   (void)loop->platform->ops->io_remove(loop->platform, cb->u.io.fd);
+  forget_fired(loop, id);
   return ndl__core_remove_io(&loop->core, id);
 }
 

@@ -1,5 +1,6 @@
 /*
- * The worlds of the fault campaign: every named sim scenario, and a mixed
+ * The worlds of the fault campaign: every named sim scenario, random
+ * programs from the property tests' generator (tests/model/), and a mixed
  * program on the real platform (timers, an interval, immediates, pool work,
  * file reads, and a TCP echo over loopback).
  */
@@ -12,7 +13,7 @@
 struct campaign_world {
   const char *name;
   int linux_backend;
-  const void *scenario; /* a struct ndl_scenario, for sim worlds */
+  const void *scenario; /* a struct ndl_scenario, or NULL: a random program */
 };
 
 /* Picks a world for this backend from the PRNG. */

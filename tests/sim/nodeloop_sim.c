@@ -1,33 +1,54 @@
 /*
- * nodeloop-sim: runs named scenarios on the simulated platform.
+ * nodeloop-sim: runs named scenarios, or random programs checked against the
+ * reference model, on the simulated platform.
  *
  *   nodeloop-sim --scenario demo --seed 7            one run, with its trace
  *   nodeloop-sim --scenario demo --seed 1 --runs 1000  seeds 1..1000
+ *   nodeloop-sim --random --seed 1 --runs 10000      random programs
  *   nodeloop-sim --list
  *
- * A single run prints its trace in the seed's style and ends with
+ * A single scenario run prints its trace in the seed's style and ends with
  * "callbacks=N lost=0 duplicated=0". Several runs print one line per failure
  * with the command that replays it, then "runs=K failures=F seeds_per_s=R".
- * The same seed prints the same bytes.
+ *
+ * --random draws, for each seed, a world (pool size, worker jitter, id
+ * width) and a program (tests/model/program.h), runs it on the core and on
+ * the reference model, and checks the properties of tests/model/runner.h.
+ * One seed prints its program and outcome; a failure prints the program,
+ * a shrunk program that fails the same way, and the replay command. The
+ * summary line is the same as for scenarios.
+ *
+ * The same seed prints the same bytes (but for the seeds_per_s figure).
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "model/program.h"
+#include "nodeloop_faults.h"
+#include "model/runner.h"
 #include "scenario.h"
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: nodeloop-sim --scenario NAME [--seed N] [--runs K] "
-             "[--trace FILE] [--verbose]\n       nodeloop-sim --list\n");
-}
+/* Failures after this many print only their FAIL and replay lines. */
+#define SHRUNK_FAILURES 3
+#define SHRINK_RUNS 3000
+/* A seed (with its shrinking) that takes longer than this hangs. */
+#define HANG_SECONDS 60
 
-static double wall_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+struct cli {
+  const char *scenario;
+  int random;
+  int list;
+  uint64_t seed, runs;
+  const char *trace_path;
+  const char *faults; /* a fault plan, applied with each run's seed */
+  int verbose;
+  int planted_max_timers;
+};
 
 static int parse_u64(const char *s, uint64_t *out) {
   char *end;
@@ -41,78 +62,315 @@ static int parse_u64(const char *s, uint64_t *out) {
   return 0;
 }
 
-int main(int argc, char **argv) {
-  const char *name = NULL, *trace_path = NULL;
-  const struct ndl_scenario *s;
-  uint64_t seed = 1, runs = 1, i, failures = 0;
-  ndl_trace_fn trace = ndl_trace_print_seed_style;
-  FILE *trace_file = stdout;
-  double started;
+/* ---- Options: one row each, so a new one (--faults SPEC) is one more row
+ * and one setter. A setter returns 0, or prints why and returns -1. */
+
+static int set_scenario(struct cli *c, const char *v) {
+  c->scenario = v;
+  return 0;
+}
+static int set_random(struct cli *c, const char *v) {
+  (void)v;
+  c->random = 1;
+  return 0;
+}
+static int set_list(struct cli *c, const char *v) {
+  (void)v;
+  c->list = 1;
+  return 0;
+}
+static int set_seed(struct cli *c, const char *v) {
+  if (parse_u64(v, &c->seed) == 0)
+    return 0;
+  fprintf(stderr, "nodeloop-sim: --seed wants a number\n");
+  return -1;
+}
+static int set_runs(struct cli *c, const char *v) {
+  if (parse_u64(v, &c->runs) == 0 && c->runs != 0)
+    return 0;
+  fprintf(stderr, "nodeloop-sim: --runs wants a positive number\n");
+  return -1;
+}
+static int set_trace(struct cli *c, const char *v) {
+  c->trace_path = v;
+  return 0;
+}
+static int set_faults(struct cli *c, const char *v) {
+  char why[256];
+  if (ndl_faults_plan(v, 1, why, sizeof(why)) == 0) {
+    ndl_faults_clear();
+    c->faults = v;
+    return 0;
+  }
+  fprintf(stderr, "nodeloop-sim: --faults: %s\n", why);
+  return -1;
+}
+/* Each run gets the plan afresh, seeded with its own seed. */
+static void plan_faults(const struct cli *c, uint64_t seed) {
+  if (c->faults != NULL)
+    ndl_faults_plan(c->faults, seed, NULL, 0);
+}
+static int set_verbose(struct cli *c, const char *v) {
+  (void)v;
+  c->verbose = 1;
+  return 0;
+}
+static int set_plant(struct cli *c, const char *v) {
+  uint64_t n;
+  if (parse_u64(v, &n) == 0 && n > 0 && n < 1000) {
+    c->planted_max_timers = (int)n;
+    return 0;
+  }
+  fprintf(stderr, "nodeloop-sim: --plant-max-timers wants 1 to 999\n");
+  return -1;
+}
+
+static const struct option {
+  const char *name;
+  int has_value;
+  int (*set)(struct cli *c, const char *value);
+} options[] = {
+    {"--scenario", 1, set_scenario},
+    {"--random", 0, set_random},
+    {"--list", 0, set_list},
+    {"--seed", 1, set_seed},
+    {"--runs", 1, set_runs},
+    {"--trace", 1, set_trace},
+    /* A fault plan (include/nodeloop_faults.h). With --random, faults make
+     * the model's checks moot: a run then fails only if it loses a
+     * callback, runs one twice, or hangs. */
+    {"--faults", 1, set_faults},
+    {"--verbose", 0, set_verbose},
+    /* A fake property ("no program has more than N timers") that fails on
+     * purpose: shows the shrinker at work. */
+    {"--plant-max-timers", 1, set_plant},
+};
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: nodeloop-sim --scenario NAME [--seed N] [--runs K] "
+          "[--trace FILE] [--faults PLAN] [--verbose]\n"
+          "       nodeloop-sim --random [--seed N] [--runs K] [--trace FILE] "
+          "[--faults PLAN] [--verbose] [--plant-max-timers N]\n"
+          "       nodeloop-sim --list\n");
+}
+
+static int parse_args(int argc, char **argv, struct cli *c) {
   int a;
-
+  size_t k;
+  memset(c, 0, sizeof(*c));
+  c->seed = 1;
+  c->runs = 1;
   for (a = 1; a < argc; a++) {
-    if (strcmp(argv[a], "--scenario") == 0 && a + 1 < argc) {
-      name = argv[++a];
-    } else if (strcmp(argv[a], "--seed") == 0 && a + 1 < argc) {
-      if (parse_u64(argv[++a], &seed) != 0) {
-        fprintf(stderr, "nodeloop-sim: --seed wants a number\n");
-        return 2;
-      }
-    } else if (strcmp(argv[a], "--runs") == 0 && a + 1 < argc) {
-      if (parse_u64(argv[++a], &runs) != 0 || runs == 0) {
-        fprintf(stderr, "nodeloop-sim: --runs wants a positive number\n");
-        return 2;
-      }
-    } else if (strcmp(argv[a], "--trace") == 0 && a + 1 < argc) {
-      trace_path = argv[++a];
-    } else if (strcmp(argv[a], "--verbose") == 0) {
-      trace = ndl_trace_print_verbose;
-    } else if (strcmp(argv[a], "--list") == 0) {
-      for (i = 0; ndl_scenarios[i] != NULL; i++)
-        printf("%-14s %s\n", ndl_scenarios[i]->name, ndl_scenarios[i]->about);
-      return 0;
-    } else {
+    const struct option *o = NULL;
+    for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
+      if (strcmp(argv[a], options[k].name) == 0)
+        o = &options[k];
+    if (o == NULL || (o->has_value && a + 1 >= argc)) {
       usage(stderr);
-      return 2;
+      return -1;
     }
+    if (o->set(c, o->has_value ? argv[++a] : NULL) != 0)
+      return -1;
   }
-  if (name == NULL) {
+  if (!c->list && (c->scenario == NULL) == !c->random) {
     usage(stderr);
-    return 2;
+    return -1;
   }
-  if ((s = ndl_scenario_find(name)) == NULL) {
-    fprintf(stderr, "nodeloop-sim: no scenario named '%s' (try --list)\n",
-            name);
-    return 2;
-  }
-  if (trace_path != NULL && (trace_file = fopen(trace_path, "w")) == NULL) {
-    perror(trace_path);
-    return 2;
-  }
+  return 0;
+}
 
+/* The flags, besides --seed, that a replay of a random run needs. */
+static void replay_flags(const struct cli *c, char *buf, size_t n) {
+  int len = 0;
+  buf[0] = '\0';
+  if (c->planted_max_timers > 0)
+    len = snprintf(buf, n, " --plant-max-timers %d", c->planted_max_timers);
+  if (c->faults != NULL && len >= 0 && (size_t)len < n)
+    snprintf(buf + len, n - (size_t)len, " --faults '%s'", c->faults);
+}
+
+static double wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void summary(uint64_t runs, uint64_t failures, double started) {
+  printf("runs=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n", runs,
+         failures, (double)runs / (wall_seconds() - started + 1e-9));
+}
+
+/* ---- Scenarios. */
+
+static int run_scenarios(const struct cli *c, FILE *trace_file) {
+  const struct ndl_scenario *s;
+  ndl_trace_fn trace =
+      c->verbose ? ndl_trace_print_verbose : ndl_trace_print_seed_style;
+  uint64_t i, failures = 0;
+  double started;
+
+  if ((s = ndl_scenario_find(c->scenario)) == NULL) {
+    fprintf(stderr, "nodeloop-sim: no scenario named '%s' (try --list)\n",
+            c->scenario);
+    return 2;
+  }
   started = wall_seconds();
-  for (i = 0; i < runs; i++) {
+  for (i = 0; i < c->runs; i++) {
     struct ndl_scenario_result r;
-    int traced = runs == 1 || trace_path != NULL;
-    int err = ndl_scenario_run(s, seed + i, traced ? trace : NULL, trace_file,
-                               &r);
+    int traced = c->runs == 1 || c->trace_path != NULL;
+    int err;
+    plan_faults(c, c->seed + i);
+    err = ndl_scenario_run(s, c->seed + i, traced ? trace : NULL, trace_file,
+                           &r);
+    ndl_faults_clear();
     if (err != 0)
       ndl_scenario_fail(&r, "ndl_loop_new: %s", ndl_strerror(err));
-    if (runs == 1)
-      printf("callbacks=%" PRIu64 " lost=%" PRIu64 " duplicated=%" PRIu64
-             " virtual_ms=%" PRIu64 "\n",
-             r.stats.callbacks, r.stats.lost, r.stats.duplicated, r.end_ms);
+    if (c->runs == 1)
+      printf("virtual_ms=%" PRIu64 "\ncallbacks=%" PRIu64 " lost=%" PRIu64
+             " duplicated=%" PRIu64 "\n",
+             r.end_ms, r.stats.callbacks, r.stats.lost, r.stats.duplicated);
     if (r.failure[0] != '\0') {
       failures++;
       printf("FAIL seed=%" PRIu64 ": %s\nreplay: nodeloop-sim --scenario %s "
              "--seed %" PRIu64 "\n",
-             seed + i, r.failure, name, seed + i);
+             c->seed + i, r.failure, c->scenario, c->seed + i);
     }
   }
-  if (runs > 1)
-    printf("runs=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n", runs,
-           failures, (double)runs / (wall_seconds() - started + 1e-9));
+  if (c->runs > 1)
+    summary(c->runs, failures, started);
+  return failures != 0;
+}
+
+/* ---- Random programs against the model. */
+
+/* A hang inside the loop cannot be caught by the checks, which run between
+ * callbacks; an alarm reports the seed instead. The message is formatted
+ * before each seed, as a signal handler may only write() it. */
+static char hang_msg[512];
+static size_t hang_len;
+
+static void on_alarm(int sig) {
+  ssize_t w;
+  (void)sig;
+  w = write(STDOUT_FILENO, hang_msg, hang_len);
+  (void)w;
+  _exit(1);
+}
+
+static void arm_watchdog(uint64_t seed, const char *flags, uint64_t done,
+                         uint64_t failures, double started) {
+  int n =
+      snprintf(hang_msg, sizeof(hang_msg),
+               "FAIL seed=%" PRIu64 " property=hang: no verdict within "
+               "%d s\nreplay: nodeloop-sim --random --seed %" PRIu64
+               "%s\nruns=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n",
+               seed, HANG_SECONDS, seed, flags, done + 1, failures + 1,
+               (double)(done + 1) / (wall_seconds() - started + 1e-9));
+  hang_len = n < 0                          ? 0
+             : (size_t)n < sizeof(hang_msg) ? (size_t)n
+                                            : sizeof(hang_msg) - 1;
+  fflush(stdout);
+  alarm(HANG_SECONDS);
+}
+
+static int run_random(const struct cli *c, FILE *trace_file) {
+  struct prog *p = malloc(sizeof(*p)), *shrunk = malloc(sizeof(*shrunk));
+  struct prop_options o;
+  uint64_t i, failures = 0;
+  double started = wall_seconds();
+  char flags[128];
+
+  if (p == NULL || shrunk == NULL) {
+    fprintf(stderr, "nodeloop-sim: out of memory\n");
+    free(p);
+    free(shrunk);
+    return 2;
+  }
+  replay_flags(c, flags, sizeof(flags));
+  signal(SIGALRM, on_alarm);
+  memset(&o, 0, sizeof(o));
+  o.planted_max_timers = c->planted_max_timers;
+  for (i = 0; i < c->runs; i++) {
+    uint64_t seed = c->seed + i;
+    struct prop_outcome out;
+
+    arm_watchdog(seed, flags, i, failures, started);
+    prog_generate(seed, p);
+    o.trace = NULL;
+    if (trace_file != stdout)
+      o.trace = trace_file;
+    else if (c->runs == 1 && c->verbose)
+      o.trace = stdout;
+    if (o.trace != NULL) {
+      fprintf(o.trace, "== seed %" PRIu64 "\n", seed);
+      prog_print(p, o.trace);
+    }
+    if (c->runs == 1) {
+      printf("seed=%" PRIu64 "\n", seed);
+      prog_print(p, stdout);
+    }
+    plan_faults(c, seed);
+    prop_check(p, &o, &out);
+    if (c->faults != NULL) {
+      /* Under faults only the loop's own invariants must hold. */
+      ndl_faults_clear();
+      out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
+      snprintf(out.msg, sizeof(out.msg), "lost=%llu duplicated=%llu",
+               (unsigned long long)out.lost,
+               (unsigned long long)out.duplicated);
+    }
+    if (out.prop == PROP_OK) {
+      if (c->runs == 1)
+        printf("ok: callbacks=%" PRIu64 " ticks=%" PRIu64 " virtual_ns=%" PRIu64
+               "\n",
+               out.callbacks, out.ticks, out.end_ns);
+      continue;
+    }
+    failures++;
+    printf("FAIL seed=%" PRIu64 " property=%s: %s\n", seed, prop_name(out.prop),
+           out.msg);
+    if (failures <= SHRUNK_FAILURES && c->faults == NULL) {
+      struct prop_outcome again;
+      int runs;
+      o.trace = NULL;
+      if (c->runs != 1)
+        prog_print(p, stdout);
+      *shrunk = *p;
+      runs = prop_shrink(shrunk, &o, out.prop, SHRINK_RUNS);
+      prop_check(shrunk, &o, &again);
+      printf("shrunk in %d runs: property=%s: %s\n", runs,
+             prop_name(again.prop), again.msg);
+      prog_print(shrunk, stdout);
+    }
+    printf("replay: nodeloop-sim --random --seed %" PRIu64 "%s\n", seed, flags);
+  }
+  alarm(0);
+  summary(c->runs, failures, started);
+  free(p);
+  free(shrunk);
+  return failures != 0;
+}
+
+int main(int argc, char **argv) {
+  struct cli c;
+  FILE *trace_file = stdout;
+  size_t i;
+  int rc;
+
+  if (parse_args(argc, argv, &c) != 0)
+    return 2;
+  if (c.list) {
+    for (i = 0; ndl_scenarios[i] != NULL; i++)
+      printf("%-14s %s\n", ndl_scenarios[i]->name, ndl_scenarios[i]->about);
+    return 0;
+  }
+  if (c.trace_path != NULL && (trace_file = fopen(c.trace_path, "w")) == NULL) {
+    perror(c.trace_path);
+    return 2;
+  }
+  rc = c.random ? run_random(&c, trace_file) : run_scenarios(&c, trace_file);
   if (trace_file != stdout)
     fclose(trace_file);
-  return failures != 0;
+  return rc;
 }
