@@ -1,0 +1,432 @@
+/*
+ * nodeloop-bench: nodeloop against libuv, workload by workload.
+ *
+ *   nodeloop-bench [--quick] [--reps N] [--only a,b] [--n name=N]
+ *                  [--json FILE] [--text FILE]
+ *
+ * Every run is a fresh child process (this binary again, with a hidden
+ * --child flag), so that its peak RSS from wait4() belongs to that run
+ * alone. The two sides alternate, and swap which goes first on every
+ * repetition, so that a burst of load from elsewhere on the machine hits
+ * both alike; the medians and their ratio are what to read.
+ *
+ * For profiling, one side of one workload runs in this process with
+ *   nodeloop-bench --child WORKLOAD nodeloop|libuv N
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "driver.h"
+
+#ifndef NDL_BENCH_JSON
+#define NDL_BENCH_JSON "results.json"
+#endif
+#ifndef NDL_BENCH_BUILD_TYPE
+#define NDL_BENCH_BUILD_TYPE "unknown"
+#endif
+
+#define S(key, label)                                                          \
+  { key, label, "s", GOAL_NONE, 0 }
+#define RSS                                                                    \
+  { "maxrss_mb", "peak RSS", "MB", GOAL_NONE, 0 }
+
+static const struct bench_workload workloads[] = {
+    {"timers",
+     "libuv's million-timers: timer i times out after i/1000+1 ms",
+     10000000,
+     100000,
+     {bench_timers_ndl, bench_timers_uv},
+     {{"start_s", "start", "s", GOAL_RATIO_MAX, 0.5},
+      S("run_s", "dispatch (run)"),
+      S("cleanup_s", "cleanup"),
+      {"total_s", "total", "s", GOAL_RATIO_MAX, 0.8},
+      S("start_cpu_s", "start CPU"),
+      S("run_cpu_s", "dispatch CPU"),
+      S("cpu_s", "CPU"),
+      {"maxrss_mb", "peak RSS", "MB", GOAL_RATIO_MAX, 1.0},
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
+    {"pool-burst",
+     "no-op pool tasks, all submitted at once",
+     200000,
+     10000,
+     {bench_pool_burst_ndl, bench_pool_burst_uv},
+     {S("wall_s", "wall"),
+      S("cpu_s", "CPU"),
+      {"tasks_per_s", "throughput", "/s", GOAL_RATIO_MIN, 1.0},
+      RSS,
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
+    {"pool-chain",
+     "libuv's queue_work: one task in flight, re-queued from its callback",
+     100000,
+     10000,
+     {bench_pool_chain_ndl, bench_pool_chain_uv},
+     {S("wall_s", "wall"),
+      S("cpu_s", "CPU"),
+      {"tasks_per_s", "throughput", "/s", GOAL_RATIO_MIN, 1.0},
+      RSS,
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
+    {"immediates",
+     "chained immediates, one per loop iteration (libuv: check + idle)",
+     10000000,
+     100000,
+     {bench_immediates_ndl, bench_immediates_uv},
+     {{"wall_s", "wall", "s", GOAL_RATIO_MAX, 1.0},
+      S("cpu_s", "CPU"),
+      {"per_s", "rate", "/s", GOAL_NONE, 0},
+      RSS,
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
+    {"tcp-pingpong",
+     "64-byte round trips over 127.0.0.1, client and server in one loop",
+     100000,
+     2000,
+     {bench_tcp_ndl, bench_tcp_uv},
+     {S("wall_s", "wall"),
+      S("cpu_s", "CPU"),
+      {"round_trips_per_s", "throughput", "/s", GOAL_RATIO_MIN, 0.9},
+      RSS,
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
+    {"sim",
+     "nodeloop-sim: seeds per second, and virtual ms per wall ms on demo",
+     50000,
+     200,
+     {bench_sim_ndl, NULL},
+     {S("demo_wall_s", "demo wall"),
+      S("proc_cpu_s", "CPU"),
+      {"demo_seeds_per_s", "demo seeds", "/s", GOAL_NONE, 0},
+      {"speedup_x", "demo speed-up", "x", GOAL_ABS_MIN, 1000},
+      S("random_wall_s", "random wall"),
+      {"random_seeds_per_s", "random seeds", "/s", GOAL_NONE, 0},
+      RSS,
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
+};
+#define WORKLOADS ((int)(sizeof(workloads) / sizeof(workloads[0])))
+
+const char *const bench_impl_names[BENCH_IMPLS] = {"nodeloop", "libuv"};
+
+static const struct bench_workload *find_workload(const char *name) {
+  int i;
+  for (i = 0; i < WORKLOADS; i++)
+    if (strcmp(workloads[i].name, name) == 0)
+      return &workloads[i];
+  return NULL;
+}
+
+static int parse_count(const char *s, uint64_t *out) {
+  char *end;
+  unsigned long long v;
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v == 0)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* ---- The child: one workload, one side, then exit. */
+
+static int child_main(int argc, char **argv) {
+  const struct bench_workload *w;
+  uint64_t n, limit = 0;
+  int impl;
+
+  if (argc < 5 || (w = find_workload(argv[2])) == NULL ||
+      parse_count(argv[4], &n) != 0 ||
+      (argc > 5 && parse_count(argv[5], &limit) != 0)) {
+    fprintf(stderr, "usage: nodeloop-bench --child WORKLOAD nodeloop|libuv N "
+                    "[LIMIT_S]\n");
+    return 2;
+  }
+  for (impl = 0; impl < BENCH_IMPLS; impl++)
+    if (strcmp(argv[3], bench_impl_names[impl]) == 0)
+      break;
+  if (impl == BENCH_IMPLS || w->run[impl] == NULL) {
+    fprintf(stderr, "nodeloop-bench: %s has no %s side\n", w->name, argv[3]);
+    return 2;
+  }
+  /* A run that hangs is killed rather than stalling the whole benchmark. */
+  if (limit != 0)
+    alarm((unsigned)limit);
+  return w->run[impl](n);
+}
+
+/* ---- The driver. */
+
+static double tv_seconds(struct timeval tv) {
+  return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void sample_add(struct bench_sample *s, const char *key, double value) {
+  int i;
+  for (i = 0; i < s->count; i++)
+    if (strcmp(s->key[i], key) == 0) {
+      s->value[i] = value;
+      return;
+    }
+  if (s->count == BENCH_MAX_METRICS + 2)
+    return;
+  snprintf(s->key[s->count], sizeof(s->key[0]), "%s", key);
+  s->value[s->count++] = value;
+}
+
+/* Parses the child's "key=value" lines. */
+static void sample_parse(struct bench_sample *s, char *out) {
+  char *line, *save = NULL, *eq, *end;
+  for (line = strtok_r(out, "\n", &save); line != NULL;
+       line = strtok_r(NULL, "\n", &save)) {
+    double v;
+    if ((eq = strchr(line, '=')) == NULL)
+      continue;
+    *eq = '\0';
+    v = strtod(eq + 1, &end);
+    if (end != eq + 1)
+      sample_add(s, line, v);
+  }
+}
+
+/* Runs one side of one workload in a fresh child. Returns 0 and fills *s,
+ * or -1 when the child failed (it said why on stderr). */
+static int spawn(const struct bench_workload *w, int impl, uint64_t n,
+                 unsigned limit_s, struct bench_sample *s) {
+  char count[32], limit[32], out[4096];
+  char *argv[] = {"/proc/self/exe",
+                  "--child",
+                  (char *)w->name,
+                  (char *)bench_impl_names[impl],
+                  count,
+                  limit,
+                  NULL};
+  struct rusage ru;
+  size_t len = 0;
+  int fds[2], status;
+  pid_t pid;
+  ssize_t r;
+
+  snprintf(count, sizeof(count), "%llu", (unsigned long long)n);
+  snprintf(limit, sizeof(limit), "%u", limit_s);
+  memset(s, 0, sizeof(*s));
+  if (pipe(fds) != 0) {
+    perror("nodeloop-bench: pipe");
+    return -1;
+  }
+  fflush(NULL);
+  if ((pid = fork()) < 0) {
+    perror("nodeloop-bench: fork");
+    return -1;
+  }
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    execv(argv[0], argv);
+    perror("nodeloop-bench: exec /proc/self/exe");
+    _exit(127);
+  }
+  close(fds[1]);
+  /* Read to the end, so the child never blocks on a full pipe; what does
+   * not fit in out (far more than any workload reports) is dropped. */
+  for (;;) {
+    char chunk[1024];
+    size_t take;
+    r = read(fds[0], chunk, sizeof(chunk));
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    take =
+        (size_t)r < sizeof(out) - 1 - len ? (size_t)r : sizeof(out) - 1 - len;
+    memcpy(out + len, chunk, take);
+    len += take;
+  }
+  out[len] = '\0';
+  close(fds[0]);
+  while (wait4(pid, &status, 0, &ru) < 0)
+    if (errno != EINTR) {
+      perror("nodeloop-bench: wait4");
+      return -1;
+    }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (WIFSIGNALED(status))
+      fprintf(stderr, "nodeloop-bench: %s/%s killed by signal %d%s\n", w->name,
+              bench_impl_names[impl], WTERMSIG(status),
+              WTERMSIG(status) == SIGALRM ? " (time limit)" : "");
+    else
+      fprintf(stderr, "nodeloop-bench: %s/%s failed\n", w->name,
+              bench_impl_names[impl]);
+    return -1;
+  }
+  sample_parse(s, out);
+  sample_add(s, "proc_cpu_s",
+             tv_seconds(ru.ru_utime) + tv_seconds(ru.ru_stime));
+  sample_add(s, "maxrss_mb", (double)ru.ru_maxrss / 1024.0);
+  return 0;
+}
+
+static void read_load(double load[3]) {
+  FILE *f = fopen("/proc/loadavg", "r");
+  load[0] = load[1] = load[2] = -1;
+  if (f == NULL)
+    return;
+  if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+    load[0] = load[1] = load[2] = -1;
+  fclose(f);
+}
+
+static int selected(const char *only, const char *name) {
+  size_t len = strlen(name);
+  const char *p;
+  if (only == NULL)
+    return 1;
+  for (p = only; (p = strstr(p, name)) != NULL; p += len)
+    if ((p == only || p[-1] == ',') && (p[len] == '\0' || p[len] == ','))
+      return 1;
+  return 0;
+}
+
+static void usage(FILE *f) {
+  int i;
+  fprintf(f, "usage: nodeloop-bench [--quick] [--reps N] [--only a,b] "
+             "[--n name=N] [--json FILE] [--text FILE]\nworkloads:\n");
+  for (i = 0; i < WORKLOADS; i++)
+    fprintf(f, "  %-13s %s (full %llu, quick %llu)\n", workloads[i].name,
+            workloads[i].about, (unsigned long long)workloads[i].n_full,
+            (unsigned long long)workloads[i].n_quick);
+}
+
+/* Writes the report to path, creating nothing but the file. */
+static int write_report(const char *path, const struct bench_info *info,
+                        const struct bench_result *results, int count,
+                        int json) {
+  FILE *f = fopen(path, "w");
+  if (f == NULL) {
+    fprintf(stderr, "nodeloop-bench: %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  if (json)
+    bench_report_json(f, info, results, count);
+  else
+    bench_report_text(f, info, results, count);
+  return fclose(f) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+  static struct bench_result results[WORKLOADS];
+  uint64_t override[WORKLOADS] = {0};
+  const char *only = NULL, *json = NDL_BENCH_JSON, *text = NULL;
+  char text_default[4096];
+  struct bench_info info;
+  int quick = 0, reps = 0, count = 0, failed = 0, i, a, rep, k;
+  double started;
+
+  if (argc > 1 && strcmp(argv[1], "--child") == 0)
+    return child_main(argc, argv);
+  for (a = 1; a < argc; a++) {
+    if (strcmp(argv[a], "--quick") == 0) {
+      quick = 1;
+    } else if (strcmp(argv[a], "--reps") == 0 && a + 1 < argc) {
+      uint64_t v;
+      if (parse_count(argv[++a], &v) != 0 || v > BENCH_MAX_REPS) {
+        fprintf(stderr, "nodeloop-bench: --reps wants 1 to %d\n",
+                BENCH_MAX_REPS);
+        return 2;
+      }
+      reps = (int)v;
+    } else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc) {
+      only = argv[++a];
+    } else if (strcmp(argv[a], "--n") == 0 && a + 1 < argc) {
+      char *eq = strchr(argv[++a], '=');
+      const struct bench_workload *w = NULL;
+      if (eq != NULL) {
+        *eq = '\0';
+        w = find_workload(argv[a]);
+      }
+      if (w == NULL || parse_count(eq + 1, &override[w - workloads]) != 0) {
+        fprintf(stderr, "nodeloop-bench: --n wants WORKLOAD=COUNT\n");
+        return 2;
+      }
+    } else if (strcmp(argv[a], "--json") == 0 && a + 1 < argc) {
+      json = argv[++a];
+    } else if (strcmp(argv[a], "--text") == 0 && a + 1 < argc) {
+      text = argv[++a];
+    } else if (strcmp(argv[a], "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else {
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (reps == 0)
+    reps = quick ? 1 : 5;
+  if (text == NULL) {
+    /* The text next to the JSON: results.json gives results.txt. */
+    size_t len = strlen(json);
+    if (len > 5 && strcmp(json + len - 5, ".json") == 0)
+      len -= 5;
+    snprintf(text_default, sizeof(text_default), "%.*s.txt", (int)len, json);
+    text = text_default;
+  }
+
+  memset(&info, 0, sizeof(info));
+  info.mode = quick ? "quick" : "full";
+  info.reps = reps;
+  info.cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  info.libuv_version = uv_version_string();
+  info.build_type = NDL_BENCH_BUILD_TYPE;
+  read_load(info.load_start);
+  started = bench_now();
+
+  for (i = 0; i < WORKLOADS; i++) {
+    const struct bench_workload *w = &workloads[i];
+    struct bench_result *r;
+    if (!selected(only, w->name))
+      continue;
+    r = &results[count++];
+    r->w = w;
+    r->n = override[i] != 0 ? override[i] : quick ? w->n_quick : w->n_full;
+    for (rep = 0; rep < reps; rep++) {
+      fprintf(stderr, "%-13s n=%-9llu rep %d/%d:", w->name,
+              (unsigned long long)r->n, rep + 1, reps);
+      /* nodeloop first on even repetitions, libuv first on odd ones. */
+      for (k = 0; k < BENCH_IMPLS; k++) {
+        int impl = (rep % 2 == 0) ? k : BENCH_IMPLS - 1 - k;
+        struct bench_sample *s = &r->samples[impl][r->runs[impl]];
+        double t0;
+        if (w->run[impl] == NULL)
+          continue;
+        t0 = bench_now();
+        if (spawn(w, impl, r->n, quick ? 60 : 900, s) != 0) {
+          r->failures[impl]++;
+          failed = 1;
+          fprintf(stderr, " %s FAILED", bench_impl_names[impl]);
+          continue;
+        }
+        r->runs[impl]++;
+        fprintf(stderr, " %s %.2fs", bench_impl_names[impl], bench_now() - t0);
+      }
+      fputc('\n', stderr);
+    }
+  }
+  if (count == 0) {
+    fprintf(stderr, "nodeloop-bench: --only selected no workload\n");
+    return 2;
+  }
+  info.elapsed_s = bench_now() - started;
+  read_load(info.load_end);
+
+  bench_report_text(stdout, &info, results, count);
+  if (write_report(json, &info, results, count, 1) != 0 ||
+      write_report(text, &info, results, count, 0) != 0)
+    failed = 1;
+  else
+    printf("\nwritten: %s, %s\n", json, text);
+  return failed;
+}
