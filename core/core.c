@@ -510,12 +510,16 @@ void ndl__core_run_idle_prepare(struct ndl__core *c) {
   enter(c, NDL_PHASE_IDLE_PREPARE);
 }
 
+/* As libuv's uv_backend_timeout: a loop that is no longer alive, or has
+ * callbacks queued for this iteration, only polls. */
+int ndl__core_poll_now(const struct ndl__core *c) {
+  return c->alive == 0 || c->immediates.len != 0 || c->pending.len != 0 ||
+         c->closing.len != 0;
+}
+
 int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
   const struct ndl__heap_entry *min;
-  /* As libuv's uv_backend_timeout: a loop that is no longer alive, or has
-   * callbacks queued for this iteration, only polls. */
-  if (c->alive == 0 || c->immediates.len != 0 || c->pending.len != 0 ||
-      c->closing.len != 0)
+  if (ndl__core_poll_now(c))
     return 0;
   min = ndl__heap_min(&c->timers);
   if (min == NULL)

@@ -99,8 +99,11 @@ void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns);
 void ndl__core_run_timers(struct ndl__core *c);
 void ndl__core_run_pending(struct ndl__core *c);
 void ndl__core_run_idle_prepare(struct ndl__core *c);
-/* How long poll may block, in ns: 0 when something is queued for this
- * iteration, -1 when no timer exists, else the time to the next deadline. */
+/* Whether poll must not block: the loop is no longer alive, or callbacks
+ * are queued for this iteration. */
+int ndl__core_poll_now(const struct ndl__core *c);
+/* How long poll may block, in ns: 0 when ndl__core_poll_now(), -1 when no
+ * timer exists, else the time to the next deadline. */
 int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns);
 void ndl__core_enter_poll(struct ndl__core *c);
 void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns);

@@ -67,10 +67,10 @@ struct lx {
   struct ndl__platform base;
   int epfd;
   int efd;
-  /* clock_lock guards the two fields below: the latest time handed out,
-   * and what is added to the raw clock (steps, and what was absorbed). */
+  /* The latest time handed out. Test builds: clock_lock guards it and what
+   * is added to the raw clock (steps, and what was absorbed). */
   pthread_mutex_t clock_lock;
-  uint64_t last_ns;
+  _Atomic uint64_t last_ns;
   int64_t offset_ns;
 
   /* lock guards queue, stopping, reported and running. */
@@ -80,12 +80,16 @@ struct lx {
   pthread_cond_t reported_cv;
   struct work_queue queue;
   int stopping;
+  unsigned idle;     /* workers waiting on has_work */
   unsigned reported; /* threads that got as far as starting */
   unsigned running;  /* threads that started and take work */
 
   /* done_lock guards completion_queue: finished tasks, in finishing order. */
   pthread_mutex_t done_lock;
   struct work_queue completion_queue;
+  /* 1 from the first completion that rings the eventfd until the loop
+   * drains the queue: the rest of a burst finds the bell already rung. */
+  atomic_int wake_pending;
 
   struct worker *workers;
   unsigned created; /* threads pthread_create() started: all are joined */
@@ -173,13 +177,13 @@ static void sys_close(int fd) {
 /* ---- Clock. */
 
 /* CLOCK_MONOTONIC in ns, never decreasing. If the clock fails, the latest
- * reading stands in. A clock stepped backwards (linux/clock_step with a
- * negative argument) is absorbed at once: time goes on from the latest
- * reading at the real rate, so no timer fires early and the loop never
- * waits for the real clock to catch up. A forward step is a jump, as it
- * would be on a real machine. The lock costs an uncontended mutex per
- * reading; readings happen per registration and per poll, not per
- * callback. */
+ * reading stands in. */
+#ifdef FIU_ENABLE
+/* Test builds can step the clock (linux/clock_step). A step backwards is
+ * absorbed at once: time goes on from the latest reading at the real rate,
+ * so no timer fires early and the loop never waits for the real clock to
+ * catch up. A forward step is a jump, as on a real machine. The lock makes
+ * the absorption exact; release builds have no steps and take no lock. */
 static uint64_t linux_now(struct ndl__platform *p) {
   struct lx *s = from(p);
   struct timespec ts;
@@ -202,6 +206,20 @@ static uint64_t linux_now(struct ndl__platform *p) {
   pthread_mutex_unlock(&s->clock_lock);
   return t;
 }
+#else
+/* The kernel's CLOCK_MONOTONIC never goes back, so the latest reading is
+ * kept only for a failing call; a relaxed store suffices for that. */
+static uint64_t linux_now(struct ndl__platform *p) {
+  struct lx *s = from(p);
+  struct timespec ts;
+  uint64_t t;
+  if (sys_clock(&ts) != 0)
+    return atomic_load_explicit(&s->last_ns, memory_order_relaxed);
+  t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+  atomic_store_explicit(&s->last_ns, t, memory_order_relaxed);
+  return t;
+}
+#endif
 
 /* ---- The queues. The caller holds the lock that guards q. */
 
@@ -233,11 +251,16 @@ static void queue_free(struct work_queue *q) {
 
 /* ---- The pool. */
 
+/* Signals only when a worker is waiting, as libuv's pool does: a busy
+ * worker looks at the queue before it waits, so it cannot miss the task,
+ * and a burst of submissions costs one wake-up per idle worker rather than
+ * one futex call per task. */
 static int linux_submit(struct ndl__platform *p, struct ndl__work *w) {
   struct lx *s = from(p);
   pthread_mutex_lock(&s->lock);
   queue_push(&s->queue, w);
-  pthread_cond_signal(&s->has_work);
+  if (s->idle > 0)
+    pthread_cond_signal(&s->has_work);
   pthread_mutex_unlock(&s->lock);
   return 0;
 }
@@ -281,6 +304,12 @@ static void complete_task(struct lx *s, struct ndl__work *w) {
   pthread_mutex_unlock(&s->done_lock);
   /* w belongs to the loop thread from here on: do not touch it. */
   ANNOTATE_HAPPENS_BEFORE(&s->completion_queue);
+  /* Only the first completion since the loop's last drain rings. The push
+   * comes before the exchange, and the loop clears the flag before it
+   * drains, so a task is either drained by a drain that follows the clear
+   * or rings the bell itself (model/pool.pml checks this). */
+  if (atomic_exchange(&s->wake_pending, 1) != 0)
+    return;
   while (sys_eventfd_write(s->efd) != 0) {
     if (errno == EINTR)
       continue;
@@ -293,8 +322,9 @@ static void complete_task(struct lx *s, struct ndl__work *w) {
  * the hand-back. A task whose delay is cut short by destroy() never runs and
  * is freed here, as destroy() frees every task that never ran. */
 static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {
+  int traced = s->base.trace != NULL; /* else no clock reads */
   ndl__platform_trace_work(&s->base, NDL_TRACE_WORK_START, w, me->name,
-                           linux_now(&s->base));
+                           traced ? linux_now(&s->base) : 0);
   if (w->delay_ns > 0 &&
       sleep_for(s, w->delay_ns) != 0) {
     ndl__work_free(w);
@@ -303,7 +333,7 @@ static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {
   w->fn(w->arg, &w->result);
   w->worker = me->index;
   ndl__platform_trace_work(&s->base, NDL_TRACE_WORK_DONE, w, me->name,
-                           linux_now(&s->base));
+                           traced ? linux_now(&s->base) : 0);
   complete_task(s, w);
 }
 
@@ -311,8 +341,11 @@ static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {
 static struct ndl__work *next_task(struct lx *s) {
   struct ndl__work *w = NULL;
   pthread_mutex_lock(&s->lock);
-  while (!s->stopping && s->queue.head == NULL)
+  while (!s->stopping && s->queue.head == NULL) {
+    s->idle++;
     pthread_cond_wait(&s->has_work, &s->lock);
+    s->idle--;
+  }
   if (!s->stopping)
     w = queue_shift(&s->queue);
   pthread_mutex_unlock(&s->lock);
@@ -542,7 +575,9 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
   }
   /* Always drain, not only when the eventfd fired: it costs one
    * uncontended lock, and it picks up tasks whose wake-up is still being
-   * retried. */
+   * retried. The bell is re-armed first, so that a task pushed after this
+   * drain rings it again. */
+  atomic_store(&s->wake_pending, 0);
   *n += drain_completions(s, out + *n, cap - *n);
   return 0;
 }
@@ -687,6 +722,7 @@ int ndl__linux_new(const ndl_options *opts, unsigned threads,
   s->base.trace = opts->trace;
   s->base.trace_ctx = opts->trace_ctx;
   s->epfd = -1;
+  atomic_init(&s->wake_pending, 0);
   s->efd = -1;
   if ((err = init_sync(s)) != 0) {
     ndl__free(s);

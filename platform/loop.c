@@ -162,9 +162,10 @@ static int poll_phase(ndl_loop *loop) {
   int err;
 
   ndl__core_enter_poll(&loop->core);
-  timeout = stopping(loop) ? 0
-                           : ndl__core_poll_timeout(&loop->core,
-                                                    clock_now(loop));
+  /* Only a wait that may block needs the clock. */
+  timeout = stopping(loop) || ndl__core_poll_now(&loop->core)
+                ? 0
+                : ndl__core_poll_timeout(&loop->core, clock_now(loop));
   err = loop->platform->ops->wait(loop->platform, timeout, loop->fired,
                                   FIRED_CAP, &n);
   ndl__core_update_time(&loop->core, clock_now(loop));

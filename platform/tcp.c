@@ -472,6 +472,11 @@ static void on_readable(ndl_tcp *tcp) {
       v.as.str.ptr = buf;
       v.as.str.len = (size_t)n;
       tcp->read_cb(tcp, &v, tcp->read_arg);
+      /* A short read emptied the socket: epoll (level-triggered) reports
+       * the next bytes, so the recv that would say EAGAIN is saved, as
+       * libuv's uv__read does. */
+      if ((size_t)n < READ_CHUNK)
+        return;
       continue;
     }
     if (n < 0 && errno == EINTR)
