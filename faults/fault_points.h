@@ -74,14 +74,17 @@ extern const struct ndl__fault_info ndl__fault_points[NDL__FP_COUNT];
 #ifdef FIU_ENABLE
 #include <fiu.h>
 #include <stdint.h>
-/* Nonzero when the point fails this time. */
-#define ndl__fault_fail(name) fiu_fail(name)
+/* Nonzero when the point fails this time (faults/plan.c). */
+int ndl__fault_check(const char *name);
+/* The failinfo of the calling thread's latest failure: the fault plan's,
+ * kept per thread, or else libfiu's (fiu_enable() in tests). */
+intptr_t ndl__fault_failinfo(void);
+#define ndl__fault_fail(name) ndl__fault_check(name)
 /* The errno a failed point stands for: the plan's, else the default. */
 #define ndl__fault_errno(default_errno)                                        \
-  ((intptr_t)fiu_failinfo() != 0 ? (int)(intptr_t)fiu_failinfo()               \
-                                 : (default_errno))
+  (ndl__fault_failinfo() != 0 ? (int)ndl__fault_failinfo() : (default_errno))
 /* The plan's argument to a failed point (clock_step: ms), or 0. */
-#define ndl__fault_arg() ((intptr_t)fiu_failinfo())
+#define ndl__fault_arg() ndl__fault_failinfo()
 #else
 #define ndl__fault_fail(name) 0
 #define ndl__fault_errno(default_errno) (default_errno)

@@ -80,12 +80,33 @@ static unsigned point_of(const char *name) {
   return NDL__FP_COUNT;
 }
 
+/* The failinfo of this thread's latest failure, when decide() made it.
+ * decide() must not write the failnum and failinfo that libfiu passes it:
+ * they point into libfiu's one record of the point, which every thread
+ * that reaches the point shares, so concurrent failures raced there (found
+ * by Helgrind and DRD, tests/stress/stress_faultstart.c) and one thread
+ * could fail with another's errno. failnum stays the 1 given at enable
+ * time. */
+static _Thread_local int plan_failed;
+static _Thread_local intptr_t plan_info;
+
+int ndl__fault_check(const char *name) {
+  plan_failed = 0;
+  return fiu_fail(name);
+}
+
+intptr_t ndl__fault_failinfo(void) {
+  return plan_failed ? plan_info : (intptr_t)fiu_failinfo();
+}
+
 /* libfiu asks this whether `name` fails now. Entries of the same point
  * share one draw, tried in the plan's order. */
 static int decide(const char *name, int *failnum, void **failinfo,
                   unsigned int *flags) {
   unsigned point = point_of(name), i;
   uint64_t call, draw, below = 0;
+  (void)failnum;
+  (void)failinfo;
   (void)flags;
   if (point == NDL__FP_COUNT)
     return 0;
@@ -103,8 +124,8 @@ static int decide(const char *name, int *failnum, void **failinfo,
       below += e->threshold;
     }
     if (fail) {
-      *failnum = 1;
-      *failinfo = (void *)e->info;
+      plan_info = e->info;
+      plan_failed = 1;
       atomic_fetch_add(&injected, 1);
       return 1;
     }
@@ -200,10 +221,18 @@ int ndl_faults_plan(const char *spec, uint64_t seed, char *why, size_t cap) {
   atomic_store(&injected, 0);
   for (i = 0; i < NDL__FP_COUNT; i++)
     atomic_store(&reached[i], 0);
-  for (i = 0; i < n; i++)
-    if (fiu_enable_external(ndl__fault_points[plan[i].point].name, 1, NULL,
-                            0, decide) != 0)
+  /* One fiu_enable_external() per point: decide() already tries every
+   * entry of the point, and libfiu 1.1 leaks the name's copy when a point
+   * that is enabled is enabled again (hash_set strdup()s the key, and
+   * _hash_set drops it when the key exists). */
+  for (i = 0; i < n; i++) {
+    unsigned j;
+    for (j = 0; j < i && plan[j].point != plan[i].point; j++)
+      ;
+    if (j == i && fiu_enable_external(ndl__fault_points[plan[i].point].name, 1,
+                                      NULL, 0, decide) != 0)
       return NDL_ENOMEM;
+  }
   return 0;
 }
 

@@ -107,8 +107,10 @@ static void fs_work(void *arg, ndl_value *result) {
   const struct fs_req *req = arg;
   const char *name, *msg, *call = "open";
   struct stat st;
-  char *buf;
-  size_t len;
+  /* Set by read_all() on success; initialised because gcc -O2 cannot see
+   * that (-Wmaybe-uninitialized under -Werror). */
+  char *buf = NULL;
+  size_t len = 0;
   int fd, err;
 
   if ((fd = sys_open(req->path)) < 0) {
