@@ -8,14 +8,18 @@
  *   - the submit queue `sq`, its mutex `qlock` (lx.lock) and condition
  *     variable (lx.has_work), with pthread_cond_wait's atomic "release the
  *     mutex and sleep", and a signal that wakes one sleeping waiter or is
- *     lost when none sleeps;
+ *     lost when none sleeps; the count of waiting workers `idle` (lx.idle,
+ *     under qlock), and linux_submit signalling only when it is not 0;
  *   - the completion queue `cq` and its mutex `cqlock` (lx.done_lock);
  *   - the eventfd (only zero / non-zero is observable through epoll, and a
- *     read resets it to zero, so one bit is enough);
+ *     read resets it to zero, so one bit is enough), and the doorbell flag
+ *     `wake_pending` (lx.wake_pending): complete_task pushes, exchanges the
+ *     flag with 1, and writes the eventfd only if it was 0;
  *   - linux_wait: the completions_pending check, epoll_wait(timeout) (returns
  *     when the eventfd is readable; returns with nothing only when a timeout
  *     is set, 0 or "until the timer is due"; with -1 it blocks), the eventfd
- *     read, and a drain of at most CAP completions, done on every wait;
+ *     read, the flag cleared, and a drain of at most CAP completions, done
+ *     on every wait;
  *   - one timer: made due by the clock at any time, or by epoll_wait's
  *     timeout running out (the timeout is the time to it);
  *   - shutdown: stop flag under the lock, broadcast, join every worker, free
@@ -30,15 +34,29 @@
  *
  * Bug switches (each must make spin fail; ci/model checks that it does):
  *   LOST_WAKEUP        complete_task pushes the completion, skips the eventfd
- *   WRITE_BEFORE_PUSH  complete_task writes the eventfd before pushing
+ *   WRITE_BEFORE_PUSH  complete_task rings (exchange, write) before pushing
+ *   EXCHANGE_BEFORE_PUSH complete_task exchanges the flag before pushing and
+ *                      writes (if it was 0) after: a completion that finds
+ *                      the flag set is pushed after the loop's clear + drain
+ *   CLEAR_BEFORE_READ  linux_wait clears wake_pending before it reads the
+ *                      eventfd: the read eats a ring made after the clear,
+ *                      the flag stays 1, and no later completion rings
+ *   CLEAR_AFTER_DRAIN  linux_wait clears wake_pending after the drain; only a
+ *                      bug together with NO_PENDING_CHECK (ci/model runs it
+ *                      so, with CAP=NTASKS): the pending check alone also
+ *                      covers this order
+ *   SIGNAL_WITHOUT_IDLE_COUNT next_task waits without counting itself in
+ *                      idle: linux_submit sees idle == 0 and never signals
  *   NO_PENDING_CHECK   linux_wait blocks without first checking that no
  *                      completion is left over (out[] was full, CAP): a
  *                      leftover waits for a wake-up that never comes
  *   WRONG_ORDER        linux_wait drains before reading (resetting) the
- *                      eventfd; only a bug together with NO_PENDING_CHECK
- *                      (ci/model runs it so, with CAP=NTASKS): the pending
- *                      check alone also covers this order
- *   LOST_SIGNAL        worker_main unlocks and sleeps in two steps (no
+ *                      eventfd, the flag still cleared before the drain: a
+ *                      bug on its own since the flag (the read comes after
+ *                      the clear, as in CLEAR_BEFORE_READ); ci/model also
+ *                      runs it with NO_PENDING_CHECK and CAP=NTASKS, where
+ *                      it was the bug before the flag
+ *   LOST_SIGNAL        next_task unlocks and sleeps in two steps (no
  *                      pthread_cond_wait atomicity): a signal goes missing
  *   STOP_NO_LOCK       linux_destroy sets the stop flag without the lock
  *   STOP_WAKE_FIRST    ndl_stop wakes before storing the flag (-DSTOPPER)
@@ -78,12 +96,14 @@
 chan sq = [NTASKS] of { byte };   /* submit queue (FIFO), under qlock */
 bit  qlock;
 bit  waiting[NW];                 /* condvar: 1 = asleep in cond_wait */
+byte idle;                        /* workers in next_task's wait (qlock) */
 bit  pool_stop;                   /* shutdown flag, under qlock */
 
 chan cq = [NTASKS] of { byte };   /* completion queue, under cqlock */
 bit  cqlock;
 
 bit  efd;                         /* eventfd counter != 0 */
+bit  wake_pending;                /* rung since the loop's last clear */
 
 bit  timer_armed, timer_due, timer_fired;
 bit  watching;                    /* an fd watcher that never fires */
@@ -157,12 +177,26 @@ inline cond_broadcast() {
   }
 }
 
-/* pthread_cond_wait(&cond, &qlock): called with qlock held. */
+/* @c next_task : "s->idle++; pthread_cond_wait(&has_work, &lock);
+ * s->idle--", called with qlock held. idle is only touched under qlock, so
+ * the count goes with the release and the uncount with the re-acquisition:
+ * idle is the number of workers inside the wait, asleep or woken. */
+#ifndef SIGNAL_WITHOUT_IDLE_COUNT
+#define count_idle    idle++
+#define uncount_idle  idle--
+#else
+#define count_idle    skip              /* BUG: waits uncounted */
+#define uncount_idle  skip
+#endif
 inline cond_wait(me) {
 #ifndef LOST_SIGNAL
-  atomic { waiting[me] = 1; unlock(qlock) }; /* release + sleep: one step */
+  atomic {                                    /* release + sleep: one step */
+    count_idle;
+    waiting[me] = 1;
+    unlock(qlock)
+  };
 #else
-  unlock(qlock);                              /* BUG: a window in between */
+  atomic { count_idle; unlock(qlock) };       /* BUG: a window in between */
   waiting[me] = 1;
 #endif
   if
@@ -171,7 +205,7 @@ inline cond_wait(me) {
   :: waiting[me] == 1 -> waiting[me] = 0      /* spurious wakeup */
 #endif
   fi;
-  lock(qlock)
+  atomic { lock(qlock); uncount_idle }
 }
 
 /* ---- the loop thread's side ------------------------------------------ */
@@ -185,7 +219,11 @@ inline submit() {
     lock(qlock);
     sq ! nsub;
     nsub++;
-    cond_signal();
+    /* @c linux_submit : if (s->idle > 0) pthread_cond_signal */
+    if
+    :: idle > 0 -> cond_signal()    /* only when a worker waits */
+    :: else -> skip
+    fi;
     unlock(qlock)
   }
 }
@@ -283,12 +321,20 @@ proctype Loop() {
        fi
      };
      nf = 0;
+#ifdef CLEAR_BEFORE_READ
+     wake_pending = 0;                /* BUG: cleared before the read */
+#endif
 #ifndef WRONG_ORDER
      /* The eventfd is reported: reset it, BEFORE draining. */
      if
      :: readable -> efd = 0           /* read(efd): the counter is 0 */
      :: else -> skip
      fi;
+#endif
+#if !defined(CLEAR_BEFORE_READ) && !defined(CLEAR_AFTER_DRAIN)
+     /* @c linux_wait : atomic_store(&wake_pending, 0), after the read and
+      * before the drain, whether or not the eventfd fired. */
+     wake_pending = 0;
 #endif
      /* @c drain_completions : always, not only when the eventfd fired;
       * at most CAP records, the rest stay queued. */
@@ -305,6 +351,9 @@ proctype Loop() {
      :: readable -> efd = 0           /* BUG: reset after the drain */
      :: else -> skip
      fi;
+#endif
+#ifdef CLEAR_AFTER_DRAIN
+     wake_pending = 0;                /* BUG: cleared after the drain */
 #endif
 
      /* @c dispatch */
@@ -365,7 +414,7 @@ proctype Loop() {
 #ifndef STOPPER
   assert(nfreed == 0 && (!timer_armed || timer_fired));
 #endif
-  assert(empty(sq) && empty(cq) && qlock == 0 && cqlock == 0)
+  assert(empty(sq) && empty(cq) && qlock == 0 && cqlock == 0 && idle == 0)
 }
 
 /* ---- a pool thread -------------------------------------------------- */
@@ -420,16 +469,33 @@ proctype Worker(byte me) {
      :: else ->
         /* the task body runs here, holding no lock */
         /* @c complete_task */
-#ifndef WRITE_BEFORE_PUSH
+#if !defined(WRITE_BEFORE_PUSH) && !defined(EXCHANGE_BEFORE_PUSH)
         atomic { lock(cqlock); cq ! t; unlock(cqlock) };
+        /* @c complete_task : if (atomic_exchange(&wake_pending, 1) != 0)
+         * return; only the first completion since the loop's clear rings */
+        if
+        :: atomic { wake_pending == 0 -> wake_pending = 1 };
 #ifndef LOST_WAKEUP
-        efd = 1                       /* write(efd, 1) */
+           efd = 1                    /* write(efd, 1) */
 #else
-        skip                          /* BUG: no write */
+           skip                       /* BUG: no write */
 #endif
-#else
-        efd = 1;                      /* BUG: wakes the loop too early */
+        :: atomic { wake_pending == 1 -> skip }     /* rung already */
+        fi
+#elif defined(WRITE_BEFORE_PUSH)
+        if                            /* BUG: rings before the push */
+        :: atomic { wake_pending == 0 -> wake_pending = 1 }; efd = 1
+        :: atomic { wake_pending == 1 -> skip }
+        fi;
         atomic { lock(cqlock); cq ! t; unlock(cqlock) }
+#else
+        if                            /* BUG: exchanges before the push */
+        :: atomic { wake_pending == 0 -> wake_pending = 1 };
+           atomic { lock(cqlock); cq ! t; unlock(cqlock) };
+           efd = 1                    /* ... and writes after it */
+        :: atomic { wake_pending == 1 -> skip };
+           atomic { lock(cqlock); cq ! t; unlock(cqlock) }
+        fi
 #endif
      fi
   od;

@@ -305,9 +305,10 @@ static void complete_task(struct lx *s, struct ndl__work *w) {
   /* w belongs to the loop thread from here on: do not touch it. */
   ANNOTATE_HAPPENS_BEFORE(&s->completion_queue);
   /* Only the first completion since the loop's last drain rings. The push
-   * comes before the exchange, and the loop clears the flag before it
-   * drains, so a task is either drained by a drain that follows the clear
-   * or rings the bell itself (model/pool.pml checks this). */
+   * comes before the exchange, and the loop reads the eventfd before it
+   * clears the flag (and drains after), so a task is either drained by a
+   * drain that follows the clear or rings a bell that no earlier read ate
+   * (model/pool.pml checks this; CLEAR_BEFORE_READ shows the hang). */
   if (atomic_exchange(&s->wake_pending, 1) != 0)
     return;
   while (sys_eventfd_write(s->efd) != 0) {
@@ -575,8 +576,8 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
   }
   /* Always drain, not only when the eventfd fired: it costs one
    * uncontended lock, and it picks up tasks whose wake-up is still being
-   * retried. The bell is re-armed first, so that a task pushed after this
-   * drain rings it again. */
+   * retried. The bell is re-armed after the eventfd read above and before
+   * the drain, so that a task pushed after this drain rings it again. */
   atomic_store(&s->wake_pending, 0);
   *n += drain_completions(s, out + *n, cap - *n);
   return 0;
