@@ -41,6 +41,7 @@
   X(FS_OPEN, "fs/open", EMFILE,                                                \
     "ndl_fs_read() cannot open its file (EMFILE, ENOENT)")                     \
   X(FS_READ, "fs/read", EINTR, "one read() of ndl_fs_read() fails")            \
+  X(FS_FSTAT, "fs/fstat", EIO, "ndl_fs_read() cannot stat its open file")      \
   X(NET_SOCKET, "net/socket", EMFILE, "creating a socket fails")               \
   X(NET_CONNECT, "net/connect", ECONNREFUSED,                                  \
     "connect() fails at once (ECONNREFUSED, ETIMEDOUT)")                       \
@@ -51,7 +52,15 @@
     "recv() reads at most one byte: a short transfer")                         \
   X(NET_SEND, "net/send", EINTR, "send() fails (EINTR, EAGAIN, EPIPE)")        \
   X(NET_SEND_SHORT, "net/send_short", 0,                                       \
-    "send() writes at most one byte: a short transfer")
+    "send() writes at most one byte: a short transfer")                        \
+  X(NET_LISTEN, "net/listen", EADDRINUSE,                                      \
+    "bind() or listen() of a listening socket fails")                          \
+  X(NET_SO_ERROR, "net/so_error", ECONNREFUSED,                                \
+    "a connect in progress completes with this error (getsockopt SO_ERROR)")  \
+  X(NET_SHUTDOWN, "net/shutdown", ENOTCONN, "shutdown(SHUT_WR) fails")         \
+  X(NET_SOCKOPT, "net/sockopt", ENOPROTOOPT,                                   \
+    "setsockopt() fails (TCP_NODELAY, SO_REUSEADDR: best effort)")            \
+  X(NET_SOCKNAME, "net/sockname", ENOBUFS, "getsockname() fails")
 
 enum ndl__fault_point {
 #define NDL_FP_ENUM(id, name, err, what) NDL__FP_##id,

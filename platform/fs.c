@@ -39,6 +39,11 @@ static int sys_open(const char *path) {
   return fd;
 }
 
+static int sys_fstat(int fd, struct stat *st) {
+  ndl__fault_syscall(FS_FSTAT);
+  return fstat(fd, st);
+}
+
 static ssize_t sys_read(int fd, void *buf, size_t len) {
   ndl__fault_syscall(FS_READ);
   return read(fd, buf, len);
@@ -118,7 +123,7 @@ static void fs_work(void *arg, ndl_value *result) {
     goto fail;
   }
   call = "fstat";
-  if (fstat(fd, &st) != 0) {
+  if (sys_fstat(fd, &st) != 0) {
     err = -errno;
     goto fail;
   }

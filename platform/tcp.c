@@ -300,7 +300,7 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
     if (err == NDL_ENOMEM || err == NDL_NOIDS || err == NDL_EMFILE ||
         tcp->fd < 0) {
       if (tcp->fd >= 0)
-        close(tcp->fd);
+        ndl__net_close(tcp->fd);
       ndl__free(tcp);
       return err;
     }
@@ -328,8 +328,7 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
 
 static void finish_connect(ndl_tcp *tcp) {
   int so_error = 0;
-  socklen_t len = sizeof(so_error);
-  if (getsockopt(tcp->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0)
+  if (ndl__net_so_error(tcp->fd, &so_error) != 0)
     so_error = errno;
   tcp->state = OPEN;
   update_interest(tcp);
@@ -343,7 +342,7 @@ static void finish_connect(ndl_tcp *tcp) {
   } else {
     ndl_value v;
     memset(&v, 0, sizeof(v));
-    setsockopt(tcp->fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+    ndl__net_set_option(tcp->fd, IPPROTO_TCP, TCP_NODELAY);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
   }
 }
@@ -366,21 +365,21 @@ int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
     return err == NDL_EAI ? NDL_EINVAL : err;
   if ((fd = ndl__net_socket(ss.ss_family, SOCK_STREAM, 0)) < 0)
     return -errno;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-  if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
-      listen(fd, backlog == 0 ? 511 : backlog) != 0) {
+  ndl__net_set_option(fd, SOL_SOCKET, SO_REUSEADDR);
+  if (ndl__net_bind_listen(fd, (struct sockaddr *)&ss, len,
+                           backlog == 0 ? 511 : backlog) != 0) {
     err = -errno;
-    close(fd);
+    ndl__net_close(fd);
     return err;
   }
   if ((tcp = tcp_new(loop, fd, LISTENING)) == NULL) {
-    close(fd);
+    ndl__net_close(fd);
     return NDL_ENOMEM;
   }
   tcp->connect_cb = on_connection;
   tcp->connect_arg = arg;
   if ((err = update_interest(tcp)) != 0) {
-    close(fd);
+    ndl__net_close(fd);
     ndl__free(tcp);
     return err;
   }
@@ -417,7 +416,7 @@ int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client) {
     return NDL_EAGAIN;
   if ((tcp = tcp_new(server->loop, server->accepted_fd, OPEN)) == NULL)
     return NDL_ENOMEM;
-  setsockopt(tcp->fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+  ndl__net_set_option(tcp->fd, IPPROTO_TCP, TCP_NODELAY);
   server->accepted_fd = -1;
   update_interest(server);
   *client = tcp;
@@ -429,7 +428,7 @@ int ndl_tcp_port(const ndl_tcp *tcp, int *port) {
   socklen_t len = sizeof(ss);
   if (tcp == NULL || port == NULL || tcp->fd < 0)
     return NDL_EINVAL;
-  if (getsockname(tcp->fd, (struct sockaddr *)&ss, &len) != 0)
+  if (ndl__net_sockname(tcp->fd, &ss, &len) != 0)
     return -errno;
   *port = ntohs(ss.ss_family == AF_INET6
                     ? ((struct sockaddr_in6 *)&ss)->sin6_port
@@ -548,7 +547,7 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
   }
   if (tcp->shutdown_pending) {
     tcp->shutdown_pending = 0;
-    shutdown(tcp->fd, SHUT_WR);
+    ndl__net_shutdown_write(tcp->fd);
   }
   return 0;
 }
@@ -608,7 +607,7 @@ int ndl_tcp_shutdown(ndl_tcp *tcp) {
   if (tcp == NULL || tcp->state != OPEN)
     return NDL_EINVAL;
   if (tcp->wq_head == NULL)
-    return shutdown(tcp->fd, SHUT_WR) == 0 ? 0 : -errno;
+    return ndl__net_shutdown_write(tcp->fd) == 0 ? 0 : -errno;
   tcp->shutdown_pending = 1;
   return 0;
 }
@@ -665,9 +664,9 @@ int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
     tcp->watch = 0;
   }
   if (tcp->accepted_fd >= 0)
-    close(tcp->accepted_fd);
+    ndl__net_close(tcp->accepted_fd);
   if (tcp->fd >= 0)
-    close(tcp->fd);
+    ndl__net_close(tcp->fd);
   tcp->fd = -1;
   return 0;
 }
