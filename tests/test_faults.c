@@ -234,12 +234,16 @@ static void accept_and_close(ndl_tcp *server, const ndl_value *v, void *arg) {
   ndl_tcp_close(server, NULL, NULL);
 }
 
+/* At once (connect fails), or later (the connect in progress completes
+ * with an error, read through SO_ERROR): either way, a callback value. */
 Test(faults, connect_errors_reach_the_callback) {
   static const char *const plans[] = {"net/connect#1",
-                                      "net/connect:etimedout#1"};
-  static const int codes[] = {NDL_ECONNREFUSED, NDL_ETIMEDOUT};
+                                      "net/connect:etimedout#1",
+                                      "net/so_error:etimedout#1"};
+  static const int codes[] = {NDL_ECONNREFUSED, NDL_ETIMEDOUT,
+                              NDL_ETIMEDOUT};
   unsigned i;
-  for (i = 0; i < 2; i++) {
+  for (i = 0; i < 3; i++) {
     ndl_loop *loop;
     ndl_tcp *tcp;
     struct conn_result r = {0, 0};
@@ -259,6 +263,21 @@ static void connect_then_close(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)arg;
   cr_assert_eq(v->kind, NDL_UNDEFINED);
   ndl_tcp_close(tcp, NULL, NULL);
+}
+
+Test(faults, listen_error_is_returned) {
+  ndl_loop *loop;
+  ndl_tcp *server;
+  long base = in_use();
+  cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
+  plan("net/listen#1");
+  cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 8, accept_and_close,
+                              NULL, &server),
+               NDL_EADDRINUSE);
+  ndl_faults_clear();
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_eq(ndl_loop_free(loop), 0);
+  cr_assert_eq(in_use(), base);
 }
 
 /* ECONNABORTED is retried silently; EMFILE reaches the listener. */
