@@ -275,7 +275,7 @@ static void do_op(struct fz *f) {
       CHECK(err == 0 || err == NDL_EINVAL || err == NDL_NOTFOUND ||
                 err == NDL_BADKIND,
             "io_modify returned %s", ndl_err_name(err));
-      if (r->live && r->kind != K_IO && events <= 3)
+      if (r->live && r->id != 0 && r->kind != K_IO && events <= 3)
         CHECK(err == NDL_BADKIND, "io_modify of a %d: %s", (int)r->kind,
               ndl_err_name(err));
       if (r->live && r->kind == K_IO)
