@@ -6,9 +6,34 @@
 #include "nodeloop.h"
 
 /* Fibonacci hashing: ids are handed out sequentially, and the multiply spreads
- * neighbours across the table. */
+ * neighbours across the table. (Split from home() only so that the provers
+ * see the mask as a plain value.) */
+/*@ assigns \nothing;
+    ensures \result == ndl_home(id, mask);
+    ensures \result <= mask;
+*/
+static uint32_t hash_bucket(uint32_t id, uint32_t mask) {
+  return (uint32_t)(((uint64_t)id * 2654435769u) >> 7) & mask;
+}
+
+/*@ requires \valid_read(m);
+    assigns \nothing;
+    ensures \result == ndl_home(id, m->mask);
+    ensures \result <= m->mask;
+*/
 static uint32_t home(const struct ndl__idmap *m, uint32_t id) {
-  return (uint32_t)(((uint64_t)id * 2654435769u) >> 7) & m->mask;
+  return hash_bucket(id, m->mask);
+}
+
+/* The bucket probed after i. Since the bucket count is a power of two this is
+ * (i + 1) & mask; the comparison says the same without bit arithmetic, which
+ * keeps the proofs in linear arithmetic, and compiles to a conditional move. */
+/*@ requires i <= mask;
+    assigns \nothing;
+    ensures \result == (i == mask ? 0 : i + 1);
+*/
+static uint32_t next_bucket(uint32_t mask, uint32_t i) {
+  return i == mask ? 0 : i + 1;
 }
 
 void ndl__idmap_init(struct ndl__idmap *m) {
@@ -23,21 +48,39 @@ void ndl__idmap_free(struct ndl__idmap *m) {
 }
 
 uint32_t ndl__idmap_find(const struct ndl__idmap *m, uint32_t id) {
-  uint32_t i;
+  uint32_t i, h;
+  /*@ ghost uint32_t d = 0; */
   if (m->b == NULL || id == 0)
     return NDL__NIL;
-  for (i = home(m, id);; i = (i + 1) & m->mask) {
+  h = home(m, id);
+  /*@ assert has_empty: \exists integer j; 0 <= j <= m->mask && m->b[j].id == 0;
+  */
+  /*@ assert probe_runs: ndl_probe_runs(m); */
+  /* d counts the probes: every bucket passed holds another id, and there is
+   * an empty bucket, so the probe stops within mask + 1 steps. */
+  /*@ loop invariant 0 <= d <= m->mask && i <= m->mask;
+      loop invariant \exists integer j; 0 <= j <= m->mask && m->b[j].id == 0;
+      loop invariant ndl_dist(h, i, (integer)m->mask + 1) == d;
+      loop invariant \forall integer k; 0 <= k <= m->mask &&
+        ndl_dist(h, k, (integer)m->mask + 1) < d ==>
+        m->b[k].id != 0 && m->b[k].id != id;
+      loop assigns i, d;
+      loop variant m->mask - d;
+  */
+  for (i = h;; i = next_bucket(m->mask, i)) {
     if (m->b[i].id == id)
       return m->b[i].slot;
     if (m->b[i].id == 0)
       return NDL__NIL;
+    /*@ assert unvisited_empty_bucket_remains: d < m->mask; */
+    /*@ ghost d++; */
   }
 }
 
 static void place(struct ndl__idmap_bucket *b, uint32_t mask,
                   const struct ndl__idmap *shape, uint32_t id, uint32_t slot) {
   uint32_t i;
-  for (i = home(shape, id); b[i].id != 0; i = (i + 1) & mask)
+  for (i = home(shape, id); b[i].id != 0; i = next_bucket(mask, i))
     ;
   b[i].id = id;
   b[i].slot = slot;
@@ -79,12 +122,13 @@ void ndl__idmap_remove(struct ndl__idmap *m, uint32_t id) {
   uint32_t i, j, h;
   if (m->b == NULL || id == 0)
     return;
-  for (i = home(m, id); m->b[i].id != id; i = (i + 1) & m->mask)
+  for (i = home(m, id); m->b[i].id != id; i = next_bucket(m->mask, i))
     if (m->b[i].id == 0)
       return;
   /* Backward shift: pull later entries of the same probe run into the hole,
    * unless that would move one before its home bucket. */
-  for (j = (i + 1) & m->mask; m->b[j].id != 0; j = (j + 1) & m->mask) {
+  for (j = next_bucket(m->mask, i); m->b[j].id != 0;
+       j = next_bucket(m->mask, j)) {
     h = home(m, m->b[j].id);
     if (((j - h) & m->mask) >= ((j - i) & m->mask)) {
       m->b[i] = m->b[j];

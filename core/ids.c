@@ -14,23 +14,59 @@ void ndl__ids_jump(struct ndl__ids *g, uint32_t last) {
   g->last = last > g->max ? g->max : last;
 }
 
+/*@ requires \valid_read(g) && 1 <= g->max;
+    assigns \nothing;
+    ensures id < g->max ==> \result == id + 1;
+    ensures id >= g->max ==> \result == 1;
+*/
 static uint32_t after(const struct ndl__ids *g, uint32_t id) {
   return id >= g->max ? 1 : id + 1;
 }
+
+/*@ ghost
+  // The counting argument behind the early NDL_NOIDS, proven by induction on
+  // k: at most k of the ids 1..k are live, and fewer when one is not.
+  /@ requires \valid_read(m);
+     assigns \nothing;
+     ensures ndl_nlive(m, k) <= k;
+     ensures (\exists integer id; 1 <= id <= k && !ndl_live(m, id)) ==>
+             ndl_nlive(m, k) < k;
+  @/
+  void nlive_bound(const struct ndl__idmap *m, uint32_t k) {
+    uint32_t j = 0;
+    /@ loop invariant 0 <= j <= k;
+       loop invariant ndl_nlive(m, j) <= j;
+       loop invariant (\exists integer id; 1 <= id <= j && !ndl_live(m, id))
+                      ==> ndl_nlive(m, j) < j;
+       loop assigns j;
+       loop variant k - j;
+    @/
+    while (j < k)
+      j++;
+  }
+*/
 
 int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
                   uint32_t *out) {
   uint32_t candidate = g->last;
   uint32_t tried;
 
-  if (live->count >= g->max)
+  /*@ ghost nlive_bound(live, g->max); */
+  if (live->count >= g->max) {
+    /*@ assert every_id_live: \forall integer id; 1 <= id <= g->max ==>
+          ndl_live(live, id);
+    */
     return NDL_NOIDS;
+  }
 #ifdef NDL_SEED_ID_BUG
   /* The seed's generator, restored only for the tests that show the fuzzer
    * and the prover catch it: on a collision its retry loop stops at the next
    * id that is taken, where it meant the next one that is free. */
   candidate = after(g, candidate);
   if (ndl__idmap_find(live, candidate) != NDL__NIL) {
+    /*@ loop invariant 1 <= candidate <= g->max;
+        loop assigns candidate;
+    */
     do
       candidate = after(g, candidate);
     while (ndl__idmap_find(live, candidate) == NDL__NIL);
@@ -40,6 +76,16 @@ int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
   (void)tried;
   return 0;
 #else
+  /* Every id in [1, max] is one of the first max steps after g->last, so
+   * after max misses every id is live. */
+  /*@ loop invariant 0 <= tried <= g->max;
+      loop invariant tried == 0 ? candidate == g->last
+                   : candidate == ndl_id_step(g->last, tried, g->max);
+      loop invariant \forall integer id; 1 <= id <= g->max &&
+        ndl_id_dist(g->last, id, g->max) <= tried ==> ndl_live(live, id);
+      loop assigns tried, candidate;
+      loop variant g->max - tried;
+  */
   for (tried = 0; tried < g->max; tried++) {
     candidate = after(g, candidate);
     if (ndl__idmap_find(live, candidate) == NDL__NIL) {
@@ -48,6 +94,9 @@ int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
       return 0;
     }
   }
+  /*@ assert every_id_live: \forall integer id; 1 <= id <= g->max ==>
+        ndl_live(live, id);
+  */
   return NDL_NOIDS;
 #endif
 }
