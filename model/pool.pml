@@ -9,7 +9,10 @@
  *     variable (lx.has_work), with pthread_cond_wait's atomic "release the
  *     mutex and sleep", and a signal that wakes one sleeping waiter or is
  *     lost when none sleeps; the count of waiting workers `idle` (lx.idle,
- *     under qlock), and linux_submit signalling only when it is not 0;
+ *     under qlock), and wake_one's rule: signal only when `idle` is not 0
+ *     and no wake-up is in flight (`waking`, lx.waking, cleared by a worker
+ *     as it leaves the wait); linux_submit calls it after queueing, and a
+ *     worker after taking a task that left more queued (the cascade);
  *   - the completion queue `cq` and its mutex `cqlock` (lx.done_lock);
  *   - the eventfd (only zero / non-zero is observable through epoll, and a
  *     read resets it to zero, so one bit is enough), and the doorbell flag
@@ -47,6 +50,10 @@
  *                      covers this order
  *   SIGNAL_WITHOUT_IDLE_COUNT next_task waits without counting itself in
  *                      idle: linux_submit sees idle == 0 and never signals
+ *   WAKING_STUCK       next_task does not clear `waking` as it leaves the
+ *                      wait: after the first wake-up no submission signals
+ *                      again, and a task queued while every worker sleeps
+ *                      waits for ever
  *   NO_PENDING_CHECK   linux_wait blocks without first checking that no
  *                      completion is left over (out[] was full, CAP): a
  *                      leftover waits for a wake-up that never comes
@@ -97,6 +104,7 @@ chan sq = [NTASKS] of { byte };   /* submit queue (FIFO), under qlock */
 bit  qlock;
 bit  waiting[NW];                 /* condvar: 1 = asleep in cond_wait */
 byte idle;                        /* workers in next_task's wait (qlock) */
+bit  waking;                      /* a wake-up is in flight (qlock) */
 bit  pool_stop;                   /* shutdown flag, under qlock */
 
 chan cq = [NTASKS] of { byte };   /* completion queue, under cqlock */
@@ -205,7 +213,22 @@ inline cond_wait(me) {
   :: waiting[me] == 1 -> waiting[me] = 0      /* spurious wakeup */
 #endif
   fi;
-  atomic { lock(qlock); uncount_idle }
+  atomic {
+    lock(qlock);
+    uncount_idle;
+#ifndef WAKING_STUCK
+    waking = 0                                /* awake, signalled or not */
+#endif
+  }
+}
+
+/* @c wake_one : "if (s->idle > 0 && !s->waking) { s->waking = 1;
+ * pthread_cond_signal }", with qlock held. */
+inline wake_one() {
+  if
+  :: idle > 0 && !waking -> waking = 1; cond_signal()
+  :: else -> skip
+  fi
 }
 
 /* ---- the loop thread's side ------------------------------------------ */
@@ -219,11 +242,7 @@ inline submit() {
     lock(qlock);
     sq ! nsub;
     nsub++;
-    /* @c linux_submit : if (s->idle > 0) pthread_cond_signal */
-    if
-    :: idle > 0 -> cond_signal()    /* only when a worker waits */
-    :: else -> skip
-    fi;
+    wake_one();
     unlock(qlock)
   }
 }
@@ -435,7 +454,13 @@ proctype Worker(byte me) {
      od;
      atomic {
        if
-       :: !pool_stop -> sq ? t; got = 1
+       :: !pool_stop ->
+          sq ? t; got = 1;
+          /* @c next_task : more queued: pass the wake-up on */
+          if
+          :: nempty(sq) -> wake_one()
+          :: else -> skip
+          fi
        :: else -> got = 0
        fi;
        unlock(qlock)

@@ -81,6 +81,7 @@ struct lx {
   struct work_queue queue;
   int stopping;
   unsigned idle;     /* workers waiting on has_work */
+  int waking;        /* a worker was signalled and has not yet woken */
   unsigned reported; /* threads that got as far as starting */
   unsigned running;  /* threads that started and take work */
 
@@ -251,16 +252,27 @@ static void queue_free(struct work_queue *q) {
 
 /* ---- The pool. */
 
-/* Signals only when a worker is waiting, as libuv's pool does: a busy
- * worker looks at the queue before it waits, so it cannot miss the task,
- * and a burst of submissions costs one wake-up per idle worker rather than
- * one futex call per task. */
+/* Wakes one idle worker, unless one is already on its way. The caller
+ * holds the lock and has just queued a task, or taken one and left more.
+ *
+ * At most one wake-up is in flight: the worker it wakes takes a task and,
+ * if more are queued and another worker sleeps, wakes that one (next_task).
+ * So a burst of submissions pays for one futex wake on the loop thread, not
+ * one per task while the woken workers are still on their way, and the
+ * workers wake each other as the queue warrants. A busy worker looks at the
+ * queue before it waits, so it needs no signal. */
+static void wake_one(struct lx *s) {
+  if (s->idle > 0 && !s->waking) {
+    s->waking = 1;
+    pthread_cond_signal(&s->has_work);
+  }
+}
+
 static int linux_submit(struct ndl__platform *p, struct ndl__work *w) {
   struct lx *s = from(p);
   pthread_mutex_lock(&s->lock);
   queue_push(&s->queue, w);
-  if (s->idle > 0)
-    pthread_cond_signal(&s->has_work);
+  wake_one(s);
   pthread_mutex_unlock(&s->lock);
   return 0;
 }
@@ -346,9 +358,15 @@ static struct ndl__work *next_task(struct lx *s) {
     s->idle++;
     pthread_cond_wait(&s->has_work, &s->lock);
     s->idle--;
+    /* Signalled or not (a spurious wake-up), a worker is awake now: the
+     * next submission may wake another. */
+    s->waking = 0;
   }
-  if (!s->stopping)
+  if (!s->stopping) {
     w = queue_shift(&s->queue);
+    if (s->queue.head != NULL)
+      wake_one(s);
+  }
   pthread_mutex_unlock(&s->lock);
   return w;
 }
