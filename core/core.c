@@ -19,12 +19,10 @@
 
 static const ndl_value undefined_value = {NDL_UNDEFINED, {{NULL, 0}}};
 
-void ndl__core_emit(const struct ndl__core *c, ndl_trace_kind kind,
-                    ndl_cb_kind cb_kind, ndl_id id, const char *text,
-                    const char *label) {
+void ndl__core_emit_to_sink(const struct ndl__core *c, ndl_trace_kind kind,
+                            ndl_cb_kind cb_kind, ndl_id id, const char *text,
+                            const char *label) {
   ndl_trace_event ev;
-  if (c->trace == NULL)
-    return;
   memset(&ev, 0, sizeof(ev));
   ev.kind = kind;
   ev.thread = c->thread;
@@ -64,7 +62,7 @@ static int holds_value(const struct ndl__cb *cb) {
 
 void ndl__core_free(struct ndl__core *c) {
   uint32_t slot;
-  for (slot = 0; slot < c->reg.cap; slot++) {
+  for (slot = 0; slot < c->reg.top; slot++) {
     struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
     if (cb->id == 0)
       continue;
@@ -417,6 +415,8 @@ static void run_once(struct ndl__core *c, uint32_t slot,
  * nextTick queued by a microtask runs after the microtask queue is empty. */
 static void drain_ticks(struct ndl__core *c) {
   uint32_t slot;
+  if (c->next_ticks.len == 0 && c->microtasks.len == 0)
+    return; /* the usual case, after every callback */
   do {
     while ((slot = ndl__list_shift(&c->reg, &c->next_ticks)) != NDL__NIL)
       run_once(c, slot, &undefined_value);
@@ -454,6 +454,8 @@ static void enter(struct ndl__core *c, ndl_phase phase) {
 static void run_batch(struct ndl__core *c, struct ndl__list *queue) {
   struct ndl__list batch;
   uint32_t slot;
+  if (queue->len == 0)
+    return; /* most phases of most iterations */
   ndl__list_init(&batch);
   ndl__list_move_all(&c->reg, queue, &batch);
   while ((slot = ndl__list_shift(&c->reg, &batch)) != NDL__NIL) {
@@ -577,7 +579,7 @@ int ndl__core_alive(const struct ndl__core *c) { return c->alive != 0; }
 uint64_t ndl__core_lost(const struct ndl__core *c) {
   uint64_t unrefed = 0, accounted;
   uint32_t slot;
-  for (slot = 0; slot < c->reg.cap; slot++) {
+  for (slot = 0; slot < c->reg.top; slot++) {
     const struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
     if (cb->id != 0 && !cb->refed)
       unrefed++;

@@ -118,9 +118,18 @@ int ndl__core_alive(const struct ndl__core *c);
  * after a natural end means a callback was lost. */
 uint64_t ndl__core_lost(const struct ndl__core *c);
 
-/* ---- Trace. */
-void ndl__core_emit(const struct ndl__core *c, ndl_trace_kind kind,
-                    ndl_cb_kind cb_kind, ndl_id id, const char *text,
-                    const char *label);
+/* ---- Trace. Inline, so that a loop without a trace sink pays one test per
+ * event, not a call: the loop emits several events in every iteration. */
+void ndl__core_emit_to_sink(const struct ndl__core *c, ndl_trace_kind kind,
+                            ndl_cb_kind cb_kind, ndl_id id, const char *text,
+                            const char *label);
+
+static inline void ndl__core_emit(const struct ndl__core *c,
+                                  ndl_trace_kind kind, ndl_cb_kind cb_kind,
+                                  ndl_id id, const char *text,
+                                  const char *label) {
+  if (c->trace != NULL)
+    ndl__core_emit_to_sink(c, kind, cb_kind, id, text, label);
+}
 
 #endif

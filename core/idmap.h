@@ -30,7 +30,8 @@ struct ndl__idmap {
 
   // The bucket an id hashes to: exactly what home() in idmap.c computes.
   logic integer ndl_home(integer id, integer mask) =
-    (uint32_t)(((uint64_t)id * 2654435769u) >> 7) & mask;
+    ((uint32_t)((uint32_t)((uint64_t)((id >> 3) * 2654435769) >> 7) << 3) |
+     (id & 7)) & mask;
 
   // Clearing bits cannot make a non-negative number larger. True of every
   // pair of naturals, but WP's bit theory gives the SMT solvers no way to

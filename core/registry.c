@@ -10,6 +10,7 @@ int ndl__reg_init(struct ndl__registry *r, unsigned id_bits) {
     return err;
   r->cbs = NULL;
   r->cap = 0;
+  r->top = 0;
   r->free_head = NDL__NIL;
   ndl__idmap_init(&r->map);
   return 0;
@@ -19,29 +20,37 @@ void ndl__reg_free(struct ndl__registry *r) {
   ndl__free(r->cbs);
   r->cbs = NULL;
   r->cap = 0;
+  r->top = 0;
   r->free_head = NDL__NIL;
   ndl__idmap_free(&r->map);
 }
 
-/* Doubles the slab and chains the new slots onto the free list. */
+/* Doubles the slab. The new slots are neither zeroed nor chained: a slot is
+ * first touched when reg_add hands it out, so a slab grown for ten million
+ * records costs memory only for those in use. */
 static int grow(struct ndl__registry *r) {
   uint32_t cap = r->cap == 0 ? 64 : r->cap * 2;
   struct ndl__cb *cbs;
-  uint32_t i;
 
   if (cap <= r->cap || cap == NDL__NIL)
     return NDL_ENOMEM;
   cbs = ndl__reallocarray(r->cbs, cap, sizeof(*cbs));
   if (cbs == NULL)
     return NDL_ENOMEM;
-  memset(cbs + r->cap, 0, (size_t)(cap - r->cap) * sizeof(*cbs));
-  for (i = cap; i-- > r->cap;) {
-    cbs[i].next = r->free_head;
-    r->free_head = i;
-  }
   r->cbs = cbs;
   r->cap = cap;
   return 0;
+}
+
+/* A released slot, most recently released first, else the next untouched
+ * one. */
+static uint32_t take_slot(struct ndl__registry *r) {
+  uint32_t s = r->free_head;
+  if (s != NDL__NIL)
+    r->free_head = r->cbs[s].next;
+  else
+    s = r->top++;
+  return s;
 }
 
 int ndl__reg_add(struct ndl__registry *r, ndl_cb_kind kind, ndl_cb fn,
@@ -50,16 +59,15 @@ int ndl__reg_add(struct ndl__registry *r, ndl_cb_kind kind, ndl_cb fn,
   struct ndl__cb *cb;
   int err;
 
-  if (r->free_head == NDL__NIL && (err = grow(r)) != 0)
+  if (r->free_head == NDL__NIL && r->top == r->cap && (err = grow(r)) != 0)
     return err;
   if ((err = ndl__idmap_reserve_one(&r->map)) != 0)
     return err;
   if ((err = ndl__ids_next(&r->ids, &r->map, &id)) != 0)
     return err;
 
-  s = r->free_head;
+  s = take_slot(r);
   cb = &r->cbs[s];
-  r->free_head = cb->next;
   memset(cb, 0, sizeof(*cb));
   cb->id = id;
   cb->kind = (uint8_t)kind;

@@ -51,7 +51,9 @@ struct ndl__cb {
 struct ndl__registry {
   struct ndl__cb *cbs;
   uint32_t cap;
-  uint32_t free_head; /* chain through cbs[i].next */
+  uint32_t top;       /* slots below have been handed out; the rest are
+                         untouched memory, never read */
+  uint32_t free_head; /* released slots, chained through cbs[i].next */
   struct ndl__idmap map;
   struct ndl__ids ids;
 };

@@ -93,6 +93,9 @@
 #define CAP 1         /* records per wait(): loop.c's FIRED_CAP, scaled down */
 #endif
 
+/* linux_wait returns at once: a zero timeout, no watched fd, no task out */
+#define nothing_to_poll (tmo == ZERO && !watching && nsub == nran)
+
 /* poll_phase's timeout, abstracted */
 #define INF  0        /* -1: no timer, block until something happens */
 #define ZERO 1        /* 0: something is already due, do not block */
@@ -258,7 +261,7 @@ inline maybe_submit() {
 proctype Loop() {
   byte tmo, nf, k, t, j;
   byte fired[CAP];
-  bit readable;
+  bit readable, skipped;
 
   /* @c ndl__core_run_main : the program. Any of: a timer or not, 0..2
    * work items, a watcher (only with a stopper: nothing else ends it). */
@@ -317,7 +320,8 @@ proctype Loop() {
      /* @c completions_pending : tasks left over from a full out[] (or
       * whose eventfd write is late) must not wait behind a timeout. */
      if
-     :: tmo != ZERO ->
+     :: tmo != ZERO && nsub == nran -> skip  /* nothing out: no lock */
+     :: tmo != ZERO && nsub != nran ->
         atomic {
           lock(cqlock);
           if
@@ -329,14 +333,20 @@ proctype Loop() {
      :: else -> skip
      fi;
 #endif
-     /* epoll_wait(epfd, ..., timeout_ms(timeout)) */
+     /* epoll_wait(epfd, ..., timeout_ms(timeout)); @c linux_wait skips it
+      * when the timeout is 0, no fd is watched and no task is out. */
      atomic {
        (efd || tmo != INF) ->
        if
-       :: efd -> readable = 1
-       :: !efd && tmo == ZERO -> readable = 0
-       :: !efd && tmo == FIN ->       /* the time to the timer ran out */
-          readable = 0; timer_due = 1
+       :: nothing_to_poll -> readable = 0; skipped = 1
+       :: else ->
+          skipped = 0;
+          if
+          :: efd -> readable = 1
+          :: !efd && tmo == ZERO -> readable = 0
+          :: !efd && tmo == FIN ->    /* the time to the timer ran out */
+             readable = 0; timer_due = 1
+          fi
        fi
      };
      nf = 0;
@@ -352,18 +362,28 @@ proctype Loop() {
 #endif
 #if !defined(CLEAR_BEFORE_READ) && !defined(CLEAR_AFTER_DRAIN)
      /* @c linux_wait : atomic_store(&wake_pending, 0), after the read and
-      * before the drain, whether or not the eventfd fired. */
-     wake_pending = 0;
+      * before the drain, whether or not the eventfd fired; not when the
+      * wait was skipped (linux_wait returned at once). */
+     if
+     :: !skipped -> wake_pending = 0
+     :: else -> skip
+     fi;
 #endif
      /* @c drain_completions : always, not only when the eventfd fired;
-      * at most CAP records, the rest stay queued. */
+      * at most CAP records, the rest stay queued. Skipped, lock and all,
+      * while no task is out (submitted == drained: every earlier fired
+      * record was dispatched, so drained == nran here). */
      atomic {
-       lock(cqlock);
-       do
-       :: nf < CAP && len(cq) > 0 -> cq ? fired[nf]; nf++
-       :: nf == CAP || len(cq) == 0 -> break
-       od;
-       unlock(cqlock)
+       if
+       :: nsub == nran -> skip
+       :: else ->
+          lock(cqlock);
+          do
+          :: nf < CAP && len(cq) > 0 -> cq ? fired[nf]; nf++
+          :: nf == CAP || len(cq) == 0 -> break
+          od;
+          unlock(cqlock)
+       fi
      };
 #ifdef WRONG_ORDER
      if
