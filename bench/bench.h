@@ -42,6 +42,8 @@ int bench_pool_chain_ndl(uint64_t n);
 int bench_pool_chain_uv(uint64_t n);
 int bench_immediates_ndl(uint64_t n);
 int bench_immediates_uv(uint64_t n);
+int bench_immediates_io_ndl(uint64_t n);
+int bench_immediates_io_uv(uint64_t n);
 int bench_tcp_ndl(uint64_t n);
 int bench_tcp_uv(uint64_t n);
 /* The sim backend: runs nodeloop-sim (nodeloop only). */
