@@ -36,6 +36,21 @@ void ndl__core_emit_to_sink(const struct ndl__core *c, ndl_trace_kind kind,
   c->trace(c->trace_ctx, &ev);
 }
 
+static void phase_queue_init(struct ndl__phase_queue *q) {
+  ndl__list_init(&q->side[0]);
+  ndl__list_init(&q->side[1]);
+  q->filling = 0;
+}
+
+static struct ndl__list *filling(struct ndl__phase_queue *q) {
+  return &q->side[q->filling];
+}
+
+/* Outside its phase only the filling side can hold records. */
+static uint32_t queued(const struct ndl__phase_queue *q) {
+  return q->side[q->filling].len;
+}
+
 int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
                    ndl_trace_fn trace, void *trace_ctx) {
   int err;
@@ -43,11 +58,11 @@ int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
   if ((err = ndl__reg_init(&c->reg, id_bits == 0 ? 32 : id_bits)) != 0)
     return err;
   ndl__heap_init(&c->timers);
-  ndl__list_init(&c->immediates);
+  phase_queue_init(&c->immediates);
   ndl__list_init(&c->next_ticks);
   ndl__list_init(&c->microtasks);
-  ndl__list_init(&c->pending);
-  ndl__list_init(&c->closing);
+  phase_queue_init(&c->pending);
+  phase_queue_init(&c->closing);
   c->phase = NDL_PHASE_MAIN;
   c->loop = loop;
   c->thread = "main";
@@ -230,7 +245,8 @@ static int add_queued(struct ndl__core *c, ndl_cb_kind kind,
 
 int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
                             ndl_id *id) {
-  return add_queued(c, NDL_CB_IMMEDIATE, &c->immediates, fn, arg, id);
+  return add_queued(c, NDL_CB_IMMEDIATE, filling(&c->immediates), fn, arg,
+                    id);
 }
 
 int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id) {
@@ -286,7 +302,7 @@ int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
     return err;
   }
   ndl__reg_at(&c->reg, slot)->u.value = copy;
-  ndl__list_push(&c->reg, &c->pending, slot);
+  ndl__list_push(&c->reg, filling(&c->pending), slot);
   announce(c, slot, id);
   return 0;
 }
@@ -300,7 +316,7 @@ int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
   int err = reg(c, NDL_CB_CLOSE, fn, arg, &slot);
   if (err)
     return err;
-  ndl__list_push_front(&c->reg, &c->closing, slot);
+  ndl__list_push_front(&c->reg, filling(&c->closing), slot);
   announce(c, slot, id);
   return 0;
 }
@@ -448,17 +464,16 @@ static void enter(struct ndl__core *c, ndl_phase phase) {
   ndl__core_emit(c, NDL_TRACE_PHASE, NDL_CB_KIND_COUNT, 0, NULL, NULL);
 }
 
-/* Runs every callback on a list that was detached from its queue, so that
- * what the callbacks queue waits for the next iteration. A callback may
- * clear a later one in the batch: that unlinks it from `batch`. */
-static void run_batch(struct ndl__core *c, struct ndl__list *queue) {
-  struct ndl__list batch;
+/* Runs every callback queued before the phase began; what they queue goes
+ * to the other side and waits for the next iteration. A callback may clear
+ * a later one in the batch: that unlinks it from `batch`. */
+static void run_batch(struct ndl__core *c, struct ndl__phase_queue *q) {
+  struct ndl__list *batch = filling(q);
   uint32_t slot;
-  if (queue->len == 0)
+  if (batch->len == 0)
     return; /* most phases of most iterations */
-  ndl__list_init(&batch);
-  ndl__list_move_all(&c->reg, queue, &batch);
-  while ((slot = ndl__list_shift(&c->reg, &batch)) != NDL__NIL) {
+  q->filling ^= 1u;
+  while ((slot = ndl__list_shift(&c->reg, batch)) != NDL__NIL) {
     run_once(c, slot, &undefined_value);
     drain_ticks(c);
   }
@@ -486,6 +501,8 @@ void ndl__core_run_timers(struct ndl__core *c) {
   uint32_t slot;
 
   enter(c, NDL_PHASE_TIMERS);
+  if ((min = ndl__heap_min(&c->timers)) == NULL || min->deadline > c->now_ns)
+    return; /* nothing due: most iterations */
   ndl__list_init(&due);
   while ((min = ndl__heap_min(&c->timers)) != NULL &&
          min->deadline <= c->now_ns) {
@@ -515,8 +532,8 @@ void ndl__core_run_idle_prepare(struct ndl__core *c) {
 /* As libuv's uv_backend_timeout: a loop that is no longer alive, or has
  * callbacks queued for this iteration, only polls. */
 int ndl__core_poll_now(const struct ndl__core *c) {
-  return c->alive == 0 || c->immediates.len != 0 || c->pending.len != 0 ||
-         c->closing.len != 0;
+  return c->alive == 0 || queued(&c->immediates) != 0 ||
+         queued(&c->pending) != 0 || queued(&c->closing) != 0;
 }
 
 int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {

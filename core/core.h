@@ -30,16 +30,27 @@ struct ndl__work {
   unsigned worker;        /* the pool thread that ran it */
 };
 
+/* The queue of a phase that runs only what was queued before it began
+ * (immediates, pending and close callbacks). It has two lists: callbacks
+ * are queued on the filling one, and the phase swaps them, then drains the
+ * one that was filling while new callbacks go to the other. A record knows
+ * its list, so clearing one that waits in the draining list still works,
+ * and no record is moved when the phase starts. */
+struct ndl__phase_queue {
+  struct ndl__list side[2];
+  unsigned filling; /* 0 or 1 */
+};
+
 struct ndl__core {
   struct ndl__registry reg;
   struct ndl__heap timers;
   uint32_t timer_count; /* live timers, armed or in the due batch */
   uint64_t timer_seq;
-  struct ndl__list immediates;
+  struct ndl__phase_queue immediates;
   struct ndl__list next_ticks;
   struct ndl__list microtasks;
-  struct ndl__list pending;
-  struct ndl__list closing;
+  struct ndl__phase_queue pending;
+  struct ndl__phase_queue closing;
 
   uint64_t now_ns; /* cached at the start of each iteration and after poll */
   uint64_t tick;
