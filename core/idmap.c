@@ -1,6 +1,8 @@
 #include "idmap.h"
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "nodeloop.h"
@@ -101,11 +103,15 @@ int ndl__idmap_reserve_one(struct ndl__idmap *m) {
   if ((size_t)m->count + 1 <= buckets / 2)
     return 0;
   buckets = buckets == 0 ? 16 : buckets * 2;
-  if (buckets > ((size_t)1 << 32))
+  if (buckets > ((size_t)1 << 32) || buckets > SIZE_MAX / sizeof(*grown.b))
     return NDL_ENOMEM;
-  grown.b = ndl__calloc(buckets, sizeof(*grown.b));
+  /* Zeroed by a write, not by calloc: calloc's fresh pages are the kernel's
+   * shared zero page until written, and a probe reads a bucket before the
+   * insert writes it, so every page would fault twice. */
+  grown.b = ndl__malloc(buckets * sizeof(*grown.b));
   if (grown.b == NULL)
     return NDL_ENOMEM;
+  memset(grown.b, 0, buckets * sizeof(*grown.b));
   grown.mask = (uint32_t)(buckets - 1);
   grown.count = m->count;
   if (m->b != NULL) {
