@@ -40,6 +40,8 @@ struct ndl_chrome_trace {
   int first;         /* no event written yet: no comma */
   int open_phase;    /* a phase slice is open on the loop track */
   int open_tick;     /* a tick slice is open */
+  int phase;         /* the open phase, for its E event's name */
+  uint64_t tick;     /* the open tick, for its E event's name */
   uint64_t last_loop_ns;
   uint64_t base_ns; /* the first event's time: the trace starts at 0 */
   int have_base;
@@ -113,7 +115,7 @@ static const char *const kind_names[] = {
 
 static void close_phase(ndl_chrome_trace *t, uint64_t ns) {
   if (t->open_phase) {
-    slice(t, 'E', "phase", LOOP_TID, ns);
+    slice(t, 'E', phase_names[t->phase], LOOP_TID, ns);
     t->open_phase = 0;
   }
 }
@@ -121,7 +123,9 @@ static void close_phase(ndl_chrome_trace *t, uint64_t ns) {
 static void close_tick(ndl_chrome_trace *t, uint64_t ns) {
   close_phase(t, ns);
   if (t->open_tick) {
-    slice(t, 'E', "tick", LOOP_TID, ns);
+    char name[32];
+    snprintf(name, sizeof(name), "tick %" PRIu64, t->tick);
+    slice(t, 'E', name, LOOP_TID, ns);
     t->open_tick = 0;
   }
 }
@@ -210,11 +214,13 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
     snprintf(name, sizeof(name), "tick %" PRIu64, ev->tick);
     slice(t, 'B', name, LOOP_TID, ns);
     t->open_tick = 1;
+    t->tick = ev->tick;
     break;
   case NDL_TRACE_PHASE:
     close_phase(t, ns);
     slice(t, 'B', phase_names[ev->phase], LOOP_TID, ns);
     t->open_phase = 1;
+    t->phase = (int)ev->phase;
     break;
   case NDL_TRACE_REGISTER:
     remember(t, ev->id, ns);
@@ -233,12 +239,11 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
   case NDL_TRACE_CB_START:
     if (take(t, ev->id, &reg_ns))
       add_flow(t, reg_ns, ns);
+    /* fall through */
+  case NDL_TRACE_CB_END:
     snprintf(name, sizeof(name), "%s %" PRIu32, kind_names[ev->cb_kind],
              ev->id);
-    slice(t, 'B', name, LOOP_TID, ns);
-    break;
-  case NDL_TRACE_CB_END:
-    slice(t, 'E', "callback", LOOP_TID, ns);
+    slice(t, ev->kind == NDL_TRACE_CB_START ? 'B' : 'E', name, LOOP_TID, ns);
     break;
   case NDL_TRACE_WORK_START:
   case NDL_TRACE_WORK_DONE:

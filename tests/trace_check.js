@@ -1,6 +1,7 @@
 // Checks the structure of a Chrome Trace Event file written by nodeloop:
-// it parses as JSON; on every track, B/E slices nest and close, and
-// timestamps never go back; every flow has both ends, start before finish;
+// it parses as JSON; on every track, B/E slices nest and close, each E
+// naming the slice it closes, and timestamps never go back; every flow has
+// both ends, start before finish;
 // there is at least one tick, one phase, one callback and one flow.
 // Usage: node trace_check.js trace.json [--pool] (--pool: expect pool tracks)
 'use strict';
@@ -41,7 +42,11 @@ for (const [i, ev] of events.entries()) {
     if (ev.tid >= 100) poolSlices++;
   } else if (ev.ph === 'E') {
     if (stack.length === 0) fail(`event ${i}: E with no open slice on track ${ev.tid}`);
-    stack.pop();
+    // Perfetto and speedscope match an end to its begin by name: a slice
+    // closed under another name stays open in them.
+    const open = stack.pop();
+    if (ev.name !== open)
+      fail(`event ${i}: E "${ev.name}" closes "${open}" on track ${ev.tid}`);
   } else if (ev.ph !== 'i') {
     fail(`event ${i}: unexpected phase '${ev.ph}'`);
   }
