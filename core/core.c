@@ -501,8 +501,6 @@ void ndl__core_run_timers(struct ndl__core *c) {
   uint32_t slot;
 
   enter(c, NDL_PHASE_TIMERS);
-  if ((min = ndl__heap_min(&c->timers)) == NULL || min->deadline > c->now_ns)
-    return; /* nothing due: most iterations */
   ndl__list_init(&due);
   while ((min = ndl__heap_min(&c->timers)) != NULL &&
          min->deadline <= c->now_ns) {

@@ -523,9 +523,15 @@ static int timeout_ms(int64_t timeout_ns) {
   return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+/* No task is out: none can have finished, so the completion queue is empty
+ * and nothing can ring the eventfd but a stop. Loop thread only. */
+static int no_task_out(const struct lx *s) {
+  return s->submitted == s->drained;
+}
+
 static int completions_pending(struct lx *s) {
   int pending;
-  if (s->submitted == s->drained)
+  if (no_task_out(s))
     return 0;
   pthread_mutex_lock(&s->done_lock);
   pending = s->completion_queue.head != NULL;
@@ -540,7 +546,7 @@ static size_t drain_completions(struct lx *s, struct ndl__fired *out,
   struct ndl__work *w;
   size_t n = 0;
 
-  if (s->submitted == s->drained)
+  if (no_task_out(s))
     return 0;
   pthread_mutex_lock(&s->done_lock);
   while (n < cap && (w = queue_shift(&s->completion_queue)) != NULL) {
@@ -570,7 +576,7 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
    * would otherwise make one per iteration. A stop is seen through its flag
    * at the top of the iteration, and an eventfd left readable is read by
    * the next wait that does block. */
-  if (timeout_ns == 0 && s->watched == 0 && s->submitted == s->drained)
+  if (timeout_ns == 0 && s->watched == 0 && no_task_out(s))
     return 0;
   /* Tasks left over from a full out[], or whose eventfd write is still
    * being retried, must not wait behind a long timeout. */
