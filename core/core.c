@@ -496,17 +496,14 @@ void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns) {
 
 void ndl__core_run_timers(struct ndl__core *c) {
   struct ndl__list due;
-  struct ndl__heap_entry e;
   const struct ndl__heap_entry *min;
   uint32_t slot;
 
   enter(c, NDL_PHASE_TIMERS);
   ndl__list_init(&due);
   while ((min = ndl__heap_min(&c->timers)) != NULL &&
-         min->deadline <= c->now_ns) {
-    ndl__heap_pop(&c->timers, &e);
-    ndl__list_push(&c->reg, &due, e.slot);
-  }
+         min->deadline <= c->now_ns)
+    ndl__list_push(&c->reg, &due, ndl__heap_pop(&c->timers).slot);
   while ((slot = ndl__list_shift(&c->reg, &due)) != NDL__NIL) {
     if (ndl__reg_at(&c->reg, slot)->kind == NDL_CB_INTERVAL)
       run_interval(c, slot);

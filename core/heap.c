@@ -9,48 +9,74 @@
   // A sift carries an entry e that is stored nowhere yet, and a hole at
   // index i whose contents are stale.
 
+  // The predicates take e's slot (es) and key (ed, eq) as numbers rather
+  // than e itself: the sifts read them in their pre-state, so the provers
+  // need no frame reasoning to know that e did not change.
+
   // pos[] and v[] agree everywhere but at the hole, and e's slot is in
   // neither: it is the one entry that is waiting for a place.
-  predicate hole_entries{L}(struct ndl__heap *h, integer i,
-                            struct ndl__heap_entry *e) =
+  predicate hole_entries{L}(struct ndl__heap *h, integer i, integer es) =
     \forall integer k; 0 <= k < h->len && k != i ==>
        h->v[k].slot < h->pos_cap && h->pos[h->v[k].slot] == k &&
-       h->v[k].slot != e->slot;
-  predicate hole_slots{L}(struct ndl__heap *h, integer i,
-                          struct ndl__heap_entry *e) =
-    \forall integer s; 0 <= s < h->pos_cap && s != e->slot &&
-       h->pos[s] != NDL__NIL ==>
-       h->pos[s] < h->len && h->pos[s] != i && h->v[h->pos[s]].slot == s;
+       h->v[k].slot != es;
+  // The other direction, in two halves (each a smaller goal to keep): every
+  // slot in the heap but e's points below len and not at the hole ...
+  predicate hole_pos{L}(struct ndl__heap *h, integer i, integer es) =
+    \forall integer s; 0 <= s < h->pos_cap && s != es &&
+       h->pos[s] != NDL__NIL ==> h->pos[s] < h->len && h->pos[s] != i;
+  // ... at an entry that holds that slot.
+  predicate hole_back{L}(struct ndl__heap *h, integer es) =
+    \forall integer s; 0 <= s < h->pos_cap && s != es &&
+       h->pos[s] != NDL__NIL ==> h->v[h->pos[s]].slot == s;
+  predicate hole_slots{L}(struct ndl__heap *h, integer i, integer es) =
+    hole_pos(h, i, es) && hole_back(h, es);
 
-  // Every parent/child pair that does not involve the hole is in order.
-  predicate hole_pairs{L}(struct ndl__heap *h, integer i) =
-    \forall integer k; 0 < k < h->len && k != i && ndl_parent(k) != i ==>
-      !ndl_entry_lt(h, k, ndl_parent(k));
+  // The order predicates take the length n as a parameter, so that they
+  // read only the keys: a write to pos[] or to a slot cannot concern them.
+  // Every parent/child pair among the first n entries that does not involve
+  // the hole is in order.
+  predicate hole_pairs{L}(struct ndl__heap *h, integer n, integer i) =
+    \forall integer p; 0 <= p < n && p != i ==>
+      (2 * p + 1 < n && 2 * p + 1 != i ==> !ndl_entry_lt(h, 2 * p + 1, p)) &&
+      (2 * p + 2 < n && 2 * p + 2 != i ==> !ndl_entry_lt(h, 2 * p + 2, p));
 
+  // The children of i, stated by index (2i + 1 and 2i + 2) rather than
+  // through ndl_parent, so that no goal needs to divide.
   // Sifting up: e comes no later than the hole's children, and neither does
   // the hole's parent, which may move down into the hole.
-  predicate up_children{L}(struct ndl__heap *h, integer i,
-                           struct ndl__heap_entry *e) =
-    \forall integer k; 0 < k < h->len && ndl_parent(k) == i ==>
-      !ndl_key_lt(h->v[k].deadline, h->v[k].seq, e->deadline, e->seq) &&
-      (i > 0 ==> !ndl_entry_lt(h, k, ndl_parent(i)));
+  predicate up_child{L}(struct ndl__heap *h, integer n, integer i, integer c,
+                        integer ed, integer eq) =
+    c < n ==>
+      !ndl_key_lt(h->v[c].deadline, h->v[c].seq, ed, eq) &&
+      (i > 0 ==> !ndl_entry_lt(h, c, ndl_parent(i)));
+  predicate up_children{L}(struct ndl__heap *h, integer n, integer i,
+                           integer ed, integer eq) =
+    up_child(h, n, i, 2 * i + 1, ed, eq) &&
+    up_child(h, n, i, 2 * i + 2, ed, eq);
 
   // Sifting down: the hole's parent comes no later than e, nor than the
   // hole's children, one of which may move up into the hole.
   predicate down_parent{L}(struct ndl__heap *h, integer i,
-                           struct ndl__heap_entry *e) =
-    i > 0 ==> !ndl_key_lt(e->deadline, e->seq,
-                          h->v[ndl_parent(i)].deadline,
+                           integer ed, integer eq) =
+    i > 0 ==> !ndl_key_lt(ed, eq, h->v[ndl_parent(i)].deadline,
                           h->v[ndl_parent(i)].seq);
-  predicate down_children{L}(struct ndl__heap *h, integer i) =
-    \forall integer k; 0 < k < h->len && ndl_parent(k) == i && i > 0 ==>
-      !ndl_entry_lt(h, k, ndl_parent(i));
+  predicate down_children{L}(struct ndl__heap *h, integer n, integer i) =
+    i > 0 ==>
+      (2 * i + 1 < n ==> !ndl_entry_lt(h, 2 * i + 1, ndl_parent(i))) &&
+      (2 * i + 2 < n ==> !ndl_entry_lt(h, 2 * i + 2, ndl_parent(i)));
+  // e comes no later than the children of i: e may be stored at i.
+  predicate fits{L}(struct ndl__heap *h, integer n, integer i,
+                    integer ed, integer eq) =
+    (2 * i + 1 < n ==>
+       !ndl_key_lt(h->v[2 * i + 1].deadline, h->v[2 * i + 1].seq, ed, eq)) &&
+    (2 * i + 2 < n ==>
+       !ndl_key_lt(h->v[2 * i + 2].deadline, h->v[2 * i + 2].seq, ed, eq));
 
   // e sits in the heap with its key.
-  predicate placed{L}(struct ndl__heap *h, struct ndl__heap_entry *e) =
-    ndl_in_heap(h, e->slot) && h->pos[e->slot] < h->len &&
-    h->v[h->pos[e->slot]].deadline == e->deadline &&
-    h->v[h->pos[e->slot]].seq == e->seq;
+  predicate placed{L}(struct ndl__heap *h, integer es, integer ed,
+                      integer eq) =
+    ndl_in_heap(h, es) && h->pos[es] < h->len &&
+    h->v[h->pos[es]].deadline == ed && h->v[h->pos[es]].seq == eq;
 */
 
 /*@ requires \valid(h);
@@ -110,34 +136,305 @@ static void put(struct ndl__heap *h, uint32_t i,
   h->pos[e->slot] = i;
 }
 
+/* The three steps of a sift, each a function of its own so that each of its
+ * proofs sees only the facts it needs (the compiler inlines them; each
+ * writes through put()). A sift carries an entry e with slot es and key
+ * (ed, eq), passed to the steps as ghost arguments. Each step states, after
+ * its write, what changed, one case at a time, and a ghost lemma function
+ * below joins the cases into the step's order clauses (docs/proofs.md). */
+
+/*@ ghost
+  // One pair of a heap: the child c of q is in order with q.
+  /@ requires ndl_heap_ordered(h, n);
+     requires 0 <= q < n && c < n && (c == 2 * q + 1 || c == 2 * q + 2);
+     assigns \nothing;
+     ensures !ndl_entry_lt(h, c, q);
+  @/
+  void ordered_pair(struct ndl__heap *h, uint32_t n, uint32_t q, uint32_t c) {}
+*/
+
+/*@ ghost
+  // One pair of hole_pairs: the child c of q is in order with q when
+  // neither is the hole.
+  /@ requires hole_pairs(h, n, hole);
+     requires 0 <= q < n && q != hole && c < n && c != hole;
+     requires c == 2 * q + 1 || c == 2 * q + 2;
+     assigns \nothing;
+     ensures !ndl_entry_lt(h, c, q);
+  @/
+  void pair_in_order(struct ndl__heap *h, uint32_t n, uint32_t hole,
+                     uint32_t q, uint32_t c) {}
+*/
+
+/*@ ghost
+  // The pairs around a hole that moved from i down to its child c, whose
+  // cases were proven one by one: they make hole_pairs at c.
+  /@ requires 0 <= i && (c == 2 * i + 1 || c == 2 * i + 2);
+     requires at_i: (2 * i + 1 < n && 2 * i + 1 != c ==>
+                       !ndl_entry_lt(h, 2 * i + 1, i)) &&
+                    (2 * i + 2 < n && 2 * i + 2 != c ==>
+                       !ndl_entry_lt(h, 2 * i + 2, i));
+     requires above_i: \forall integer p; 0 <= p < n &&
+       (2 * p + 1 == i || 2 * p + 2 == i) ==> !ndl_entry_lt(h, i, p);
+     requires rest_left: \forall integer p; 0 <= p < n && p != i && p != c &&
+       2 * p + 1 < n && 2 * p + 1 != c && 2 * p + 1 != i ==>
+       !ndl_entry_lt(h, 2 * p + 1, p);
+     requires rest_right: \forall integer p; 0 <= p < n && p != i && p != c &&
+       2 * p + 2 < n && 2 * p + 2 != c && 2 * p + 2 != i ==>
+       !ndl_entry_lt(h, 2 * p + 2, p);
+     requires below_c: (2 * c + 1 < n ==> !ndl_entry_lt(h, 2 * c + 1, i)) &&
+                       (2 * c + 2 < n ==> !ndl_entry_lt(h, 2 * c + 2, i));
+     assigns \nothing;
+     ensures pairs: hole_pairs(h, n, c);
+     ensures children: down_children(h, n, c);
+  @/
+  void pairs_join(struct ndl__heap *h, uint32_t n, uint32_t i, uint32_t c) {}
+*/
+
+/*@ ghost
+  // The pairs around a hole that moved from i up to its parent p, and the
+  // children of p, from the cases proven one by one.
+  /@ requires 0 <= p && (i == 2 * p + 1 || i == 2 * p + 2);
+     requires at_i: (2 * i + 1 < n ==> !ndl_entry_lt(h, 2 * i + 1, i)) &&
+                    (2 * i + 2 < n ==> !ndl_entry_lt(h, 2 * i + 2, i));
+     requires rest: \forall integer q; 0 <= q < n && q != i && q != p ==>
+       (2 * q + 1 < n && 2 * q + 1 != p && 2 * q + 1 != i ==>
+          !ndl_entry_lt(h, 2 * q + 1, q)) &&
+       (2 * q + 2 < n && 2 * q + 2 != p && 2 * q + 2 != i ==>
+          !ndl_entry_lt(h, 2 * q + 2, q));
+     requires pp: p > 0 ==> pp == ndl_parent(p);
+     requires child_i: !ndl_key_lt(h->v[i].deadline, h->v[i].seq, ed, eq) &&
+       (p > 0 ==> !ndl_entry_lt(h, i, pp));
+     requires sibling: (s == 2 * p + 1 || s == 2 * p + 2) && s != i;
+     requires sibling_order: s < n ==>
+       !ndl_key_lt(h->v[s].deadline, h->v[s].seq, ed, eq) &&
+       (p > 0 ==> !ndl_entry_lt(h, s, pp));
+     assigns \nothing;
+     ensures pairs: hole_pairs(h, n, p);
+     ensures children: up_children(h, n, p, ed, eq);
+  @/
+  void up_join(struct ndl__heap *h, uint32_t n, uint32_t i, uint32_t p,
+               uint32_t pp, uint32_t s, uint64_t ed, uint64_t eq) {}
+
+  // The hole at i filled in order with its parent and its children: the
+  // first n entries are a heap.
+  /@ requires 0 <= i;
+     requires parent_index: i > 0 ==> i == 2 * ndl_parent(i) + 1 ||
+                                      i == 2 * ndl_parent(i) + 2;
+     requires at_i: (2 * i + 1 < n ==> !ndl_entry_lt(h, 2 * i + 1, i)) &&
+                    (2 * i + 2 < n ==> !ndl_entry_lt(h, 2 * i + 2, i));
+     requires above_i: i > 0 ==> !ndl_entry_lt(h, i, ndl_parent(i));
+     requires rest: \forall integer q; 0 <= q < n && q != i ==>
+       (2 * q + 1 < n && 2 * q + 1 != i ==> !ndl_entry_lt(h, 2 * q + 1, q)) &&
+       (2 * q + 2 < n && 2 * q + 2 != i ==> !ndl_entry_lt(h, 2 * q + 2, q));
+     assigns \nothing;
+     ensures order: ndl_heap_ordered(h, n);
+  @/
+  void fill_join(struct ndl__heap *h, uint32_t n, uint32_t i) {}
+*/
+
+/* Moves the entry at c, the lesser child of the hole i, up into the hole:
+ * the hole moves down to c. */
+/*@ requires ndl_heap_shape(h) && c < h->len;
+    requires child: c == 2 * i + 1 || c == 2 * i + 2;
+    requires es < h->pos_cap && h->v[c].slot < h->pos_cap;
+    requires entries: hole_entries(h, i, es);
+    requires pos: hole_pos(h, i, es);
+    requires back: hole_back(h, es);
+    requires pairs: hole_pairs(h, h->len, i);
+    requires parent: down_parent(h, i, ed, eq);
+    requires children: down_children(h, h->len, i);
+    requires left_lesser: c == 2 * i + 1 && c + 1 < h->len ==>
+      !ndl_entry_lt(h, c + 1, c);
+    requires right_lesser: c == 2 * i + 2 ==> !ndl_entry_lt(h, c - 1, c);
+    requires before_e: ndl_key_lt(h->v[c].deadline, h->v[c].seq, ed, eq);
+    assigns h->v[i], h->pos[h->v[c].slot];
+    ensures header: h->v == \old(h->v) && h->pos == \old(h->pos) &&
+      h->len == \old(h->len) && h->cap == \old(h->cap) &&
+      h->pos_cap == \old(h->pos_cap);
+    ensures entries: hole_entries(h, c, es);
+    ensures pos: hole_pos(h, c, es);
+    ensures back: hole_back(h, es);
+    ensures pairs: hole_pairs(h, \old(h->len), c);
+    ensures parent: down_parent(h, c, ed, eq);
+    ensures children: down_children(h, \old(h->len), c);
+    ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, es);
+    ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, es);
+*/
+static void hole_down(struct ndl__heap *h, uint32_t i, uint32_t c)
+    /*@ ghost (uint32_t es, uint64_t ed, uint64_t eq) */ {
+  /*@ ghost uint32_t n = h->len; */
+  /*@ assert ndl_parent(c) == i; */
+  /*@ assert below_c: (2 * c + 1 < n ==> !ndl_entry_lt(h, 2 * c + 1, c)) &&
+                      (2 * c + 2 < n ==> !ndl_entry_lt(h, 2 * c + 2, c)); */
+  put(h, i, &h->v[c]);
+  /* For the proof: the pairs that did not change, then the ones around the
+   * moved entry; the hole invariants last. */
+  /*@ assert header: h->v == \at(h->v, Pre) && h->pos == \at(h->pos, Pre) &&
+        h->len == n && h->cap == \at(h->cap, Pre) &&
+        h->pos_cap == \at(h->pos_cap, Pre); */
+  /*@ assert same_pairs: \forall integer p; 0 <= p < n && p != i ==>
+        (2 * p + 1 < n && 2 * p + 1 != i ==>
+          (ndl_entry_lt(h, 2 * p + 1, p) <==>
+           \at(ndl_entry_lt(h, 2 * p + 1, p), Pre))) &&
+        (2 * p + 2 < n && 2 * p + 2 != i ==>
+          (ndl_entry_lt(h, 2 * p + 2, p) <==>
+           \at(ndl_entry_lt(h, 2 * p + 2, p), Pre))); */
+  /*@ assert same_lt_i: \forall integer a; 0 <= a < n && a != i ==>
+        (ndl_entry_lt(h, a, i) <==> \at(ndl_entry_lt(h, a, c), Pre)) &&
+        (ndl_entry_lt(h, i, a) <==> \at(ndl_entry_lt(h, c, a), Pre)); */
+  /*@ ghost pairs_join(h, n, i, c); */
+  /*@ assert entries: hole_entries(h, c, es); */
+  /*@ assert pos: hole_pos(h, c, es); */
+  /*@ assert back: hole_back(h, es); */
+  /*@ assert keeps_set: ndl_heap_keeps_set{Pre, Here}(h, es); */
+  /*@ assert keeps_keys: ndl_heap_keeps_keys{Pre, Here}(h, es); */
+}
+
+/* Moves the hole's parent p down into the hole i, because e comes before
+ * it: the hole moves up to p. */
+/*@ requires ndl_heap_shape(h) && i < h->len;
+    requires parent: i == 2 * p + 1 || i == 2 * p + 2;
+    requires es < h->pos_cap && h->v[p].slot < h->pos_cap;
+    requires entries: hole_entries(h, i, es);
+    requires pos: hole_pos(h, i, es);
+    requires back: hole_back(h, es);
+    requires pairs: hole_pairs(h, h->len, i);
+    requires children: up_children(h, h->len, i, ed, eq);
+    requires after_e: ndl_key_lt(ed, eq, h->v[p].deadline, h->v[p].seq);
+    assigns h->v[i], h->pos[h->v[p].slot];
+    ensures header: h->v == \old(h->v) && h->pos == \old(h->pos) &&
+      h->len == \old(h->len) && h->cap == \old(h->cap) &&
+      h->pos_cap == \old(h->pos_cap);
+    ensures entries: hole_entries(h, p, es);
+    ensures pos: hole_pos(h, p, es);
+    ensures back: hole_back(h, es);
+    ensures pairs: hole_pairs(h, \old(h->len), p);
+    ensures children: up_children(h, \old(h->len), p, ed, eq);
+    ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, es);
+    ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, es);
+*/
+static void hole_up(struct ndl__heap *h, uint32_t i, uint32_t p)
+    /*@ ghost (uint32_t es, uint64_t ed, uint64_t eq) */ {
+  /*@ ghost uint32_t n = h->len; */
+  /*@ assert ndl_parent(i) == p; */
+  /*@ ghost uint32_t pp = p > 0 ? (p - 1) / 2 : 0; */
+  /*@ assert pp: p > 0 ==> (p == 2 * pp + 1 || p == 2 * pp + 2) &&
+                           pp == ndl_parent(p); */
+  /*@ ghost
+    if (p > 0)
+      pair_in_order(h, n, i, pp, p);
+    uint32_t s = i == 2 * p + 1 ? i + 1 : i - 1;
+    if (s < n)
+      pair_in_order(h, n, i, p, s);
+  */
+  /*@ assert sibling: s < n ==>
+        !ndl_key_lt(h->v[s].deadline, h->v[s].seq, ed, eq) &&
+        (p > 0 ==> !ndl_entry_lt(h, s, pp)); */
+  put(h, i, &h->v[p]);
+  /*@ assert header: h->v == \at(h->v, Pre) && h->pos == \at(h->pos, Pre) &&
+        h->len == n && h->cap == \at(h->cap, Pre) &&
+        h->pos_cap == \at(h->pos_cap, Pre); */
+  /*@ assert same_pairs: \forall integer q; 0 <= q < n && q != i ==>
+        (2 * q + 1 < n && 2 * q + 1 != i ==>
+          (ndl_entry_lt(h, 2 * q + 1, q) <==>
+           \at(ndl_entry_lt(h, 2 * q + 1, q), Pre))) &&
+        (2 * q + 2 < n && 2 * q + 2 != i ==>
+          (ndl_entry_lt(h, 2 * q + 2, q) <==>
+           \at(ndl_entry_lt(h, 2 * q + 2, q), Pre))); */
+  /*@ assert at_i: (2 * i + 1 < n ==> !ndl_entry_lt(h, 2 * i + 1, i)) &&
+                   (2 * i + 2 < n ==> !ndl_entry_lt(h, 2 * i + 2, i)); */
+  /*@ assert child_i: !ndl_key_lt(h->v[i].deadline, h->v[i].seq, ed, eq) &&
+        (p > 0 ==> !ndl_entry_lt(h, i, pp)); */
+  /*@ assert sibling_kept: s < n ==>
+        !ndl_key_lt(h->v[s].deadline, h->v[s].seq, ed, eq) &&
+        (p > 0 ==> !ndl_entry_lt(h, s, pp)); */
+  /*@ ghost up_join(h, n, i, p, pp, s, ed, eq); */
+  /*@ assert entries: hole_entries(h, p, es); */
+  /*@ assert pos: hole_pos(h, p, es); */
+  /*@ assert back: hole_back(h, es); */
+  /*@ assert keeps_set: ndl_heap_keeps_set{Pre, Here}(h, es); */
+  /*@ assert keeps_keys: ndl_heap_keeps_keys{Pre, Here}(h, es); */
+}
+
+/* Stores e in the hole at i, where it fits between the parent and the
+ * children: the heap is whole again. */
+/*@ requires ndl_heap_shape(h) && i < h->len;
+    requires \valid_read(e) &&
+      \separated(e, h, h->v + (0 .. h->cap - 1),
+                 h->pos + (0 .. h->pos_cap - 1));
+    requires e->slot < h->pos_cap;
+    requires entries: hole_entries(h, i, e->slot);
+    requires pos: hole_pos(h, i, e->slot);
+    requires back: hole_back(h, e->slot);
+    requires pairs: hole_pairs(h, h->len, i);
+    requires parent: down_parent(h, i, e->deadline, e->seq);
+    requires fits: fits(h, h->len, i, e->deadline, e->seq);
+    assigns h->v[i], h->pos[e->slot];
+    ensures index_entries: ndl_heap_index_entries(h);
+    ensures index_slots: ndl_heap_index_slots(h);
+    ensures order: ndl_heap_order(h);
+    ensures placed: placed(h, \old(e->slot), \old(e->deadline), \old(e->seq));
+    ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, \old(e->slot));
+    ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, \old(e->slot));
+*/
+static void fill(struct ndl__heap *h, uint32_t i,
+                 const struct ndl__heap_entry *e) {
+  /*@ ghost uint32_t n = h->len; */
+  /*@ assert parent_index: i > 0 ==> i == 2 * ndl_parent(i) + 1 ||
+                                      i == 2 * ndl_parent(i) + 2; */
+  put(h, i, e);
+  /*@ assert header: h->len == n; */
+  /*@ assert same_pairs: \forall integer q; 0 <= q < n && q != i ==>
+        (2 * q + 1 < n && 2 * q + 1 != i ==>
+          (ndl_entry_lt(h, 2 * q + 1, q) <==>
+           \at(ndl_entry_lt(h, 2 * q + 1, q), Pre))) &&
+        (2 * q + 2 < n && 2 * q + 2 != i ==>
+          (ndl_entry_lt(h, 2 * q + 2, q) <==>
+           \at(ndl_entry_lt(h, 2 * q + 2, q), Pre))); */
+  /*@ assert at_i: (2 * i + 1 < n ==> !ndl_entry_lt(h, 2 * i + 1, i)) &&
+                   (2 * i + 2 < n ==> !ndl_entry_lt(h, 2 * i + 2, i)); */
+  /*@ assert above_i: i > 0 ==> !ndl_entry_lt(h, i, ndl_parent(i)); */
+  /*@ ghost fill_join(h, n, i); */
+}
+
 /* Moves the hole at i up until e fits, then stores e there. */
 /*@ requires ndl_heap_shape(h) && i < h->len;
     requires \valid_read(e) &&
       \separated(e, h, h->v + (0 .. h->cap - 1),
                  h->pos + (0 .. h->pos_cap - 1));
     requires e->slot < h->pos_cap;
-    requires hole_entries(h, i, e);
-    requires hole_slots(h, i, e);
-    requires hole_pairs(h, i);
-    requires up_children(h, i, e);
+    requires hole_entries(h, i, e->slot);
+    requires hole_slots(h, i, e->slot);
+    requires hole_pairs(h, h->len, i);
+    requires up_children(h, h->len, i, e->deadline, e->seq);
     assigns h->v[0 .. h->len - 1], h->pos[0 .. h->pos_cap - 1];
-    ensures ndl_heap_shape(h);
-    ensures ndl_heap_index(h);
-    ensures ndl_heap_order(h);
-    ensures placed(h, e);
-    ensures ndl_heap_keeps{Pre, Post}(h, e->slot);
+    ensures shape: ndl_heap_shape(h);
+    ensures index_entries: ndl_heap_index_entries(h);
+    ensures index_slots: ndl_heap_index_slots(h);
+    ensures order: ndl_heap_order(h);
+    ensures placed: placed(h, \old(e->slot), \old(e->deadline), \old(e->seq));
+    ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, \old(e->slot));
+    ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, \old(e->slot));
 */
 static void sift_up(struct ndl__heap *h, uint32_t i,
                     const struct ndl__heap_entry *e) {
+  /*@ ghost uint32_t es = e->slot; */
+  /*@ ghost uint64_t ed = e->deadline; */
+  /*@ ghost uint64_t eq = e->seq; */
   /*@ loop invariant header: h->v == \at(h->v, Pre) &&
         h->pos == \at(h->pos, Pre) && h->len == \at(h->len, Pre) &&
         h->cap == \at(h->cap, Pre) && h->pos_cap == \at(h->pos_cap, Pre);
-      loop invariant ndl_heap_shape(h) && i < h->len;
-      loop invariant hole_entries(h, i, e);
-      loop invariant hole_slots(h, i, e);
-      loop invariant hole_pairs(h, i);
-      loop invariant up_children(h, i, e);
-      loop invariant ndl_heap_keeps{Pre, Here}(h, e->slot);
+      loop invariant shape: ndl_heap_shape(h) && i < h->len;
+      loop invariant e_kept: e->slot == es && e->deadline == ed &&
+                             e->seq == eq;
+      loop invariant entries: hole_entries(h, i, es);
+      loop invariant pos: hole_pos(h, i, es);
+      loop invariant back: hole_back(h, es);
+      loop invariant pairs: hole_pairs(h, h->len, i);
+      loop invariant children: up_children(h, h->len, i, ed, eq);
+      loop invariant keeps_set: ndl_heap_keeps_set{Pre, Here}(h, es);
+      loop invariant keeps_keys: ndl_heap_keeps_keys{Pre, Here}(h, es);
       loop assigns i, h->v[0 .. \at(h->len, Pre) - 1],
                    h->pos[0 .. \at(h->pos_cap, Pre) - 1];
       loop variant i;
@@ -146,10 +443,10 @@ static void sift_up(struct ndl__heap *h, uint32_t i,
     uint32_t parent = (i - 1) / 2;
     if (!less(e, &h->v[parent]))
       break;
-    put(h, i, &h->v[parent]);
+    hole_up(h, i, parent) /*@ ghost (es, ed, eq) */;
     i = parent;
   }
-  put(h, i, e);
+  fill(h, i, e);
 }
 
 /* Moves the hole at i down until e fits, then stores e there. */
@@ -158,46 +455,57 @@ static void sift_up(struct ndl__heap *h, uint32_t i,
       \separated(e, h, h->v + (0 .. h->cap - 1),
                  h->pos + (0 .. h->pos_cap - 1));
     requires e->slot < h->pos_cap;
-    requires hole_entries(h, i, e);
-    requires hole_slots(h, i, e);
-    requires hole_pairs(h, i);
-    requires down_parent(h, i, e);
-    requires down_children(h, i);
+    requires hole_entries(h, i, e->slot);
+    requires hole_slots(h, i, e->slot);
+    requires hole_pairs(h, h->len, i);
+    requires down_parent(h, i, e->deadline, e->seq);
+    requires down_children(h, h->len, i);
     assigns h->v[0 .. h->len - 1], h->pos[0 .. h->pos_cap - 1];
-    ensures ndl_heap_shape(h);
-    ensures ndl_heap_index(h);
-    ensures ndl_heap_order(h);
-    ensures placed(h, e);
-    ensures ndl_heap_keeps{Pre, Post}(h, e->slot);
+    ensures shape: ndl_heap_shape(h);
+    ensures index_entries: ndl_heap_index_entries(h);
+    ensures index_slots: ndl_heap_index_slots(h);
+    ensures order: ndl_heap_order(h);
+    ensures placed: placed(h, \old(e->slot), \old(e->deadline), \old(e->seq));
+    ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, \old(e->slot));
+    ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, \old(e->slot));
 */
 static void sift_down(struct ndl__heap *h, uint32_t i,
                       const struct ndl__heap_entry *e) {
+  /* An entry has a child exactly when its index is below half (2i + 1 <
+   * len); comparing i with half, rather than 2i + 1 with len, cannot wrap. */
+  uint32_t half = h->len / 2;
+  /*@ ghost uint32_t es = e->slot; */
+  /*@ ghost uint64_t ed = e->deadline; */
+  /*@ ghost uint64_t eq = e->seq; */
   /*@ loop invariant header: h->v == \at(h->v, Pre) &&
         h->pos == \at(h->pos, Pre) && h->len == \at(h->len, Pre) &&
         h->cap == \at(h->cap, Pre) && h->pos_cap == \at(h->pos_cap, Pre);
-      loop invariant ndl_heap_shape(h) && i < h->len;
-      loop invariant hole_entries(h, i, e);
-      loop invariant hole_slots(h, i, e);
-      loop invariant hole_pairs(h, i);
-      loop invariant down_parent(h, i, e);
-      loop invariant down_children(h, i);
-      loop invariant ndl_heap_keeps{Pre, Here}(h, e->slot);
+      loop invariant shape: ndl_heap_shape(h) && i < h->len;
+      loop invariant e_kept: e->slot == es && e->deadline == ed &&
+                             e->seq == eq;
+      loop invariant entries: hole_entries(h, i, es);
+      loop invariant pos: hole_pos(h, i, es);
+      loop invariant back: hole_back(h, es);
+      loop invariant pairs: hole_pairs(h, h->len, i);
+      loop invariant parent: down_parent(h, i, ed, eq);
+      loop invariant children: down_children(h, h->len, i);
+      loop invariant keeps_set: ndl_heap_keeps_set{Pre, Here}(h, es);
+      loop invariant keeps_keys: ndl_heap_keeps_keys{Pre, Here}(h, es);
       loop assigns i, h->v[0 .. \at(h->len, Pre) - 1],
                    h->pos[0 .. \at(h->pos_cap, Pre) - 1];
       loop variant h->len - i;
   */
-  for (;;) {
+  while (i < half) {
     uint32_t child = 2 * i + 1;
-    if (child >= h->len || child < i)
-      break;
     if (child + 1 < h->len && less(&h->v[child + 1], &h->v[child]))
       child++;
     if (!less(&h->v[child], e))
       break;
-    put(h, i, &h->v[child]);
+    hole_down(h, i, child) /*@ ghost (es, ed, eq) */;
     i = child;
   }
-  put(h, i, e);
+  /*@ assert fits: fits(h, h->len, i, ed, eq); */
+  fill(h, i, e);
 }
 
 /* The allocations, typed. WP's typed memory model cannot turn the
@@ -289,23 +597,60 @@ int ndl__heap_contains(const struct ndl__heap *h, uint32_t slot) {
   return slot < h->pos_cap && h->pos[slot] != NDL__NIL;
 }
 
-int ndl__heap_remove(struct ndl__heap *h, uint32_t slot) {
-  uint32_t i;
-  struct ndl__heap_entry last;
+/* Fills the hole at i, left by a removed entry, with the last entry (at
+ * len, just past the heap), which may belong above or below the hole. The
+ * entry that was removed still sits in the hole: it was in order with the
+ * hole's parent and children, which is what decides the way to sift. */
+/*@ requires ndl_heap_shape(h) && i < h->len && h->len < h->cap;
+    requires h->v[h->len].slot < h->pos_cap;
+    requires last: h->pos[h->v[h->len].slot] == h->len;
+    requires entries: hole_entries(h, i, h->v[h->len].slot);
+    requires pos: hole_pos(h, i, h->v[h->len].slot);
+    requires back: hole_back(h, h->v[h->len].slot);
+    requires pairs: hole_pairs(h, h->len, i);
+    requires above: i > 0 ==> !ndl_entry_lt(h, i, ndl_parent(i));
+    requires below: (2 * i + 1 < h->len ==> !ndl_entry_lt(h, 2 * i + 1, i)) &&
+                    (2 * i + 2 < h->len ==> !ndl_entry_lt(h, 2 * i + 2, i));
+    assigns h->v[0 .. h->len - 1], h->pos[0 .. h->pos_cap - 1];
+    ensures shape: ndl_heap_shape(h) && h->len == \old(h->len);
+    ensures index: ndl_heap_index(h);
+    ensures order: ndl_heap_order(h);
+    ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, -1);
+    ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, -1);
+*/
+static void refill(struct ndl__heap *h, uint32_t i) {
+  struct ndl__heap_entry last = h->v[h->len];
 
-  if (!ndl__heap_contains(h, slot))
-    return 0;
-  i = h->pos[slot];
-  h->pos[slot] = NDL__NIL;
-  h->len--;
-  if (i == h->len)
-    return 1;
-  /* The last entry fills the hole; it may belong above or below it. */
-  last = h->v[h->len];
+  /*@ assert parent_index: i > 0 ==> i == 2 * ndl_parent(i) + 1 ||
+                                      i == 2 * ndl_parent(i) + 2; */
   if (i > 0 && less(&last, &h->v[(i - 1) / 2]))
     sift_up(h, i, &last);
   else
     sift_down(h, i, &last);
+  /*@ assert shape: ndl_heap_shape(h) && h->len == \at(h->len, Pre); */
+  /*@ assert last_kept: placed(h, \at(h->v[h->len].slot, Pre),
+        \at(h->v[h->len].deadline, Pre), \at(h->v[h->len].seq, Pre)); */
+  /*@ assert others_in: ndl_heap_keeps_set{Pre, Here}(h,
+        \at(h->v[h->len].slot, Pre)); */
+  /*@ assert set_kept: ndl_heap_keeps_set{Pre, Here}(h, -1); */
+  /*@ assert others_kept:
+        ndl_heap_keeps_keys{Pre, Here}(h, \at(h->v[h->len].slot, Pre)); */
+}
+
+int ndl__heap_remove(struct ndl__heap *h, uint32_t slot) {
+  uint32_t i;
+
+  if (!ndl__heap_contains(h, slot))
+    return 0;
+  i = h->pos[slot];
+  /*@ ghost
+    if (i > 0)
+      ordered_pair(h, h->len, (i - 1) / 2, i);
+  */
+  h->pos[slot] = NDL__NIL;
+  h->len--;
+  if (i != h->len)
+    refill(h, i);
   return 1;
 }
 
@@ -324,6 +669,8 @@ int ndl__heap_remove(struct ndl__heap *h, uint32_t slot) {
        loop variant h->len - j;
     @/
     while (j < h->len) {
+      /@ assert j > 0 ==> j == 2 * ndl_parent(j) + 1 ||
+                          j == 2 * ndl_parent(j) + 2; @/
       /@ assert j > 0 ==> !ndl_entry_lt(h, j, ndl_parent(j)); @/
       /@ assert j > 0 ==> !ndl_entry_lt(h, ndl_parent(j), 0); @/
       j++;
@@ -336,11 +683,13 @@ const struct ndl__heap_entry *ndl__heap_min(const struct ndl__heap *h) {
   return h->len == 0 ? NULL : &h->v[0];
 }
 
-int ndl__heap_pop(struct ndl__heap *h, struct ndl__heap_entry *out) {
-  if (h->len == 0)
-    return 0;
-  /*@ ghost root_is_least(h); */
-  *out = h->v[0];
-  ndl__heap_remove(h, out->slot);
-  return 1;
+struct ndl__heap_entry ndl__heap_pop(struct ndl__heap *h) {
+  struct ndl__heap_entry first = {0, 0, NDL__NIL};
+
+  if (h->len > 0) {
+    /*@ ghost root_is_least(h); */
+    first = h->v[0];
+    ndl__heap_remove(h, first.slot);
+  }
+  return first;
 }

@@ -53,16 +53,26 @@ struct ndl__heap {
 
   // pos[] and v[] agree: each entry's slot points back at it, and every slot
   // that is not NDL__NIL points at an entry holding that slot.
+  predicate ndl_heap_index_entries{L}(struct ndl__heap *h) =
+    \forall integer k; 0 <= k < h->len ==>
+       h->v[k].slot < h->pos_cap && h->pos[h->v[k].slot] == k;
+  predicate ndl_heap_index_slots{L}(struct ndl__heap *h) =
+    \forall integer s; 0 <= s < h->pos_cap && h->pos[s] != NDL__NIL ==>
+       h->pos[s] < h->len && h->v[h->pos[s]].slot == s;
   predicate ndl_heap_index{L}(struct ndl__heap *h) =
-    (\forall integer k; 0 <= k < h->len ==>
-       h->v[k].slot < h->pos_cap && h->pos[h->v[k].slot] == k) &&
-    (\forall integer s; 0 <= s < h->pos_cap && h->pos[s] != NDL__NIL ==>
-       h->pos[s] < h->len && h->v[h->pos[s]].slot == s);
+    ndl_heap_index_entries(h) && ndl_heap_index_slots(h);
 
-  // The heap property: no entry comes before its parent.
+  // The heap property: no entry comes before its parent. Stated from the
+  // parent p, whose children are 2p + 1 and 2p + 2, so that no goal needs to
+  // divide (ndl_parent(k) = (k - 1) / 2 is the same relation).
+  // The first n entries in heap order; n is a parameter, so that the
+  // predicate reads only the keys (and not the memory of len and pos).
+  predicate ndl_heap_ordered{L}(struct ndl__heap *h, integer n) =
+    \forall integer p; 0 <= p < n ==>
+      (2 * p + 1 < n ==> !ndl_entry_lt(h, 2 * p + 1, p)) &&
+      (2 * p + 2 < n ==> !ndl_entry_lt(h, 2 * p + 2, p));
   predicate ndl_heap_order{L}(struct ndl__heap *h) =
-    \forall integer k; 0 < k < h->len ==>
-      !ndl_entry_lt(h, k, ndl_parent(k));
+    ndl_heap_ordered(h, h->len);
 
   predicate ndl_heap_ok{L}(struct ndl__heap *h) =
     ndl_heap_shape(h) && ndl_heap_index(h) && ndl_heap_order(h);
@@ -71,14 +81,21 @@ struct ndl__heap {
     0 <= s < h->pos_cap && h->pos[s] != NDL__NIL;
 
   // Every slot other than `except` is in the heap in state L2 exactly when it
-  // was in state L1, with the same deadline and sequence number.
-  predicate ndl_heap_keeps{L1, L2}(struct ndl__heap *h, integer except) =
+  // was in state L1 (keeps_set), with the same deadline and sequence number
+  // (keeps_keys). Two predicates rather than one, so that a loop can carry
+  // them as two invariants: each is a smaller goal for the provers.
+  predicate ndl_heap_keeps_set{L1, L2}(struct ndl__heap *h, integer except) =
     \at(h->pos_cap, L1) == \at(h->pos_cap, L2) &&
     \forall integer s; 0 <= s < \at(h->pos_cap, L2) && s != except ==>
-      (ndl_in_heap{L1}(h, s) <==> ndl_in_heap{L2}(h, s)) &&
-      (ndl_in_heap{L1}(h, s) ==>
-         \at(h->v[h->pos[s]].deadline, L1) == \at(h->v[h->pos[s]].deadline, L2) &&
-         \at(h->v[h->pos[s]].seq, L1) == \at(h->v[h->pos[s]].seq, L2));
+      (ndl_in_heap{L1}(h, s) <==> ndl_in_heap{L2}(h, s));
+  predicate ndl_heap_keeps_keys{L1, L2}(struct ndl__heap *h, integer except) =
+    \forall integer s; 0 <= s < \at(h->pos_cap, L1) && s != except &&
+      ndl_in_heap{L1}(h, s) ==>
+      \at(h->v[h->pos[s]].deadline, L1) == \at(h->v[h->pos[s]].deadline, L2) &&
+      \at(h->v[h->pos[s]].seq, L1) == \at(h->v[h->pos[s]].seq, L2);
+  predicate ndl_heap_keeps{L1, L2}(struct ndl__heap *h, integer except) =
+    ndl_heap_keeps_set{L1, L2}(h, except) &&
+    ndl_heap_keeps_keys{L1, L2}(h, except);
 */
 
 /*@ requires \valid(h);
@@ -124,7 +141,9 @@ void ndl__heap_insert(struct ndl__heap *h, uint64_t deadline, uint64_t seq,
     behavior present:
       assumes ndl_in_heap(h, slot);
       ensures \result == 1 && h->len == \old(h->len) - 1;
-      ensures !ndl_in_heap(h, slot) && ndl_heap_keeps{Pre, Post}(h, slot);
+      ensures gone: !ndl_in_heap(h, slot);
+      ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, slot);
+      ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, slot);
     complete behaviors;
     disjoint behaviors;
 */
@@ -138,31 +157,32 @@ int ndl__heap_remove(struct ndl__heap *h, uint32_t slot);
       !ndl_entry_lt(h, k, 0);
 */
 const struct ndl__heap_entry *ndl__heap_min(const struct ndl__heap *h);
-/* Removes the least entry into *out; returns 0 when empty. */
-/*@ requires ndl_heap_ok(h) && \valid(out);
-    requires \separated(out, h, h->v + (0 .. h->cap - 1),
-                        h->pos + (0 .. h->pos_cap - 1));
-    assigns *out, h->len, h->v[0 .. h->cap - 1], h->pos[0 .. h->pos_cap - 1];
+/* Removes and returns the least entry; when the heap is empty, returns an
+ * entry whose slot is NDL__NIL. The entry comes back by value, so popping
+ * writes nothing outside the heap. */
+/*@ requires ndl_heap_ok(h);
+    assigns h->len, h->v[0 .. h->cap - 1], h->pos[0 .. h->pos_cap - 1];
     ensures ndl_heap_ok(h);
     behavior empty:
       assumes h->len == 0;
       assigns \nothing;
-      ensures \result == 0;
+      ensures \result.slot == NDL__NIL;
     behavior nonempty:
       assumes h->len > 0;
-      ensures \result == 1 && h->len == \old(h->len) - 1;
-      ensures first: out->deadline == \old(h->v[0].deadline) &&
-                     out->seq == \old(h->v[0].seq) &&
-                     out->slot == \old(h->v[0].slot);
+      ensures h->len == \old(h->len) - 1;
+      ensures first: \result.deadline == \old(h->v[0].deadline) &&
+                     \result.seq == \old(h->v[0].seq) &&
+                     \result.slot == \old(h->v[0].slot);
       ensures least: \forall integer k; 0 <= k < \old(h->len) ==>
         !ndl_key_lt(\old(h->v[k].deadline), \old(h->v[k].seq),
-                    out->deadline, out->seq);
-      ensures !ndl_in_heap(h, out->slot) &&
-              ndl_heap_keeps{Pre, Post}(h, out->slot);
+                    \result.deadline, \result.seq);
+      ensures gone: !ndl_in_heap(h, \result.slot);
+      ensures keeps_set: ndl_heap_keeps_set{Pre, Post}(h, \result.slot);
+      ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, \result.slot);
     complete behaviors;
     disjoint behaviors;
 */
-int ndl__heap_pop(struct ndl__heap *h, struct ndl__heap_entry *out);
+struct ndl__heap_entry ndl__heap_pop(struct ndl__heap *h);
 /*@ requires ndl_heap_ok(h);
     assigns \nothing;
     ensures \result != 0 <==> ndl_in_heap(h, slot);

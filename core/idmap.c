@@ -54,12 +54,18 @@ void ndl__idmap_free(struct ndl__idmap *m) {
   ndl__idmap_init(m);
 }
 
-uint32_t ndl__idmap_find(const struct ndl__idmap *m, uint32_t id) {
-  uint32_t i, h;
+/* The bucket that holds id, or -1: probe from id's home bucket until id or
+ * an empty bucket. (Every uint32_t is a possible bucket, hence the wider
+ * type.) */
+/*@ requires ndl_map_ok(m) && m->b != \null && id != 0;
+    assigns \nothing;
+    ensures absent: \result == -1 <==> !ndl_live(m, id);
+    ensures found: \result != -1 ==>
+      0 <= \result <= m->mask && m->b[\result].id == id;
+*/
+static int64_t bucket_of(const struct ndl__idmap *m, uint32_t id) {
+  uint32_t i, h = home(m, id);
   /*@ ghost uint32_t d = 0; */
-  if (m->b == NULL || id == 0)
-    return NDL__NIL;
-  h = home(m, id);
   /*@ assert has_empty: \exists integer j; 0 <= j <= m->mask && m->b[j].id == 0;
   */
   /*@ assert probe_runs: ndl_probe_runs(m); */
@@ -76,12 +82,20 @@ uint32_t ndl__idmap_find(const struct ndl__idmap *m, uint32_t id) {
   */
   for (i = h;; i = next_bucket(m->mask, i)) {
     if (m->b[i].id == id)
-      return m->b[i].slot;
+      return i;
     if (m->b[i].id == 0)
-      return NDL__NIL;
+      return -1;
     /*@ assert unvisited_empty_bucket_remains: d < m->mask; */
     /*@ ghost d++; */
   }
+}
+
+uint32_t ndl__idmap_find(const struct ndl__idmap *m, uint32_t id) {
+  int64_t i;
+  if (m->b == NULL || id == 0)
+    return NDL__NIL;
+  i = bucket_of(m, id);
+  return i < 0 ? NDL__NIL : m->b[i].slot;
 }
 
 static void place(struct ndl__idmap_bucket *b, uint32_t mask,
@@ -129,24 +143,124 @@ void ndl__idmap_insert(struct ndl__idmap *m, uint32_t id, uint32_t slot) {
   m->count++;
 }
 
-void ndl__idmap_remove(struct ndl__idmap *m, uint32_t id) {
-  uint32_t i, j, h;
-  if (m->b == NULL || id == 0)
-    return;
-  for (i = home(m, id); m->b[i].id != id; i = next_bucket(m->mask, i))
-    if (m->b[i].id == 0)
-      return;
-  /* Backward shift: pull later entries of the same probe run into the hole,
-   * unless that would move one before its home bucket. */
-  for (j = next_bucket(m->mask, i); m->b[j].id != 0;
-       j = next_bucket(m->mask, j)) {
-    h = home(m, m->b[j].id);
-    if (((j - h) & m->mask) >= ((j - i) & m->mask)) {
-      m->b[i] = m->b[j];
+/* Copies bucket from into bucket to (its frame stated for the proofs). */
+/*@ requires \valid(b + (0 .. mask)) && to <= mask && from <= mask &&
+      to != from;
+    assigns b[to];
+    ensures b[to].id == \old(b[from].id) && b[to].slot == \old(b[from].slot);
+    ensures others: \forall integer k; 0 <= k <= mask && k != to ==>
+      b[k].id == \old(b[k].id) && b[k].slot == \old(b[k].slot);
+*/
+static void move_bucket(struct ndl__idmap_bucket *b, uint32_t to,
+                        uint32_t from) /*@ ghost (uint32_t mask) */ {
+  b[to] = b[from];
+}
+
+/* Empties bucket i. */
+/*@ requires \valid(b + (0 .. mask)) && i <= mask;
+    assigns b[i];
+    ensures b[i].id == 0 && b[i].slot == 0;
+    ensures others: \forall integer k; 0 <= k <= mask && k != i ==>
+      b[k].id == \old(b[k].id) && b[k].slot == \old(b[k].slot);
+*/
+static void clear_bucket(struct ndl__idmap_bucket *b, uint32_t i)
+    /*@ ghost (uint32_t mask) */ {
+  b[i].id = 0;
+  b[i].slot = 0;
+}
+
+/* Empties the hole i that a removal leaves, and counts one id fewer. */
+/*@ requires \valid(m) && m->b != \null;
+    requires \valid(m->b + (0 .. m->mask)) &&
+      \separated(m, m->b + (0 .. m->mask));
+    requires i <= m->mask && id != 0;
+    requires only_hole: \forall integer k; 0 <= k <= m->mask && k != i ==>
+      m->b[k].id != id;
+    assigns m->b[i], m->count;
+    ensures gone: !ndl_live(m, id);
+    ensures live_but_hole: \forall integer x; x != 0 ==>
+      (ndl_live(m, x) <==> \exists integer k; 0 <= k <= m->mask && k != i &&
+         \at(m->b[k].id, Pre) == x);
+*/
+static void drop_hole(struct ndl__idmap *m, uint32_t i)
+    /*@ ghost (uint32_t id) */ {
+  clear_bucket(m->b, i) /*@ ghost (m->mask) */;
+  m->count--;
+}
+
+/* Backward shift: pulls the later entries of the probe run that starts
+ * after the hole i into the hole, unless that would move one before its
+ * home bucket, and returns where the hole ends. The hole always holds a
+ * stale copy (of the id being removed, or of the entry moved out of it), so
+ * no empty bucket is ever written and the scan ends at the first one. */
+/*@ requires \valid(b + (0 .. mask)) && i <= mask && 1 <= mask;
+    requires \valid_read(m) && m->mask == mask;
+    requires \separated(m, b + (0 .. mask));
+    requires has_empty: \exists integer e; 0 <= e <= mask && b[e].id == 0;
+    requires hole: b[i].id == id && id != 0;
+    requires distinct: \forall integer k; 0 <= k <= mask && k != i ==>
+      b[k].id != id;
+    assigns b[0 .. mask];
+    ensures \result <= mask;
+    ensures only_hole: \forall integer k; 0 <= k <= mask && k != \result ==>
+      b[k].id != id;
+    ensures kept: \forall integer k0; 0 <= k0 <= mask && k0 != i &&
+      \old(b[k0].id) != 0 ==> \exists integer k; 0 <= k <= mask &&
+        k != \result && b[k].id == \old(b[k0].id);
+    ensures from_before: \forall integer k; 0 <= k <= mask &&
+      k != \result && b[k].id != 0 ==> \exists integer k0; 0 <= k0 <= mask &&
+        k0 != i && \old(b[k0].id) == b[k].id;
+*/
+static uint32_t shift_back(const struct ndl__idmap *m,
+                           struct ndl__idmap_bucket *b, uint32_t mask,
+                           uint32_t i) /*@ ghost (uint32_t id) */ {
+  uint32_t j, h;
+  /*@ ghost uint32_t i0 = i; */
+  /*@ ghost uint32_t d = 0; */
+  /*@ loop invariant bounds: i <= mask && j <= mask && d < mask;
+      loop invariant scan: ndl_dist(i0, j, (integer)mask + 1) == d + 1;
+      loop invariant hole_behind: ndl_dist(i0, i, (integer)mask + 1) <= d;
+      loop invariant passed: \forall integer k; 0 <= k <= mask &&
+        1 <= ndl_dist(i0, k, (integer)mask + 1) <= d ==> b[k].id != 0;
+      loop invariant empties: \forall integer k; 0 <= k <= mask ==>
+        (b[k].id == 0 <==> \at(b[k].id, Pre) == 0);
+      loop invariant hole_full: b[i].id != 0;
+      loop invariant only_hole: \forall integer k; 0 <= k <= mask &&
+        k != i ==> b[k].id != id;
+      loop invariant kept: \forall integer k0; 0 <= k0 <= mask &&
+        k0 != i0 && \at(b[k0].id, Pre) != 0 ==>
+        \exists integer k; 0 <= k <= mask && k != i &&
+          b[k].id == \at(b[k0].id, Pre);
+      loop invariant from_before: \forall integer k; 0 <= k <= mask &&
+        k != i && b[k].id != 0 ==>
+        \exists integer k0; 0 <= k0 <= mask && k0 != i0 &&
+          \at(b[k0].id, Pre) == b[k].id;
+      loop assigns i, j, h, d, b[0 .. mask];
+      loop variant mask - d;
+  */
+  for (j = next_bucket(mask, i); b[j].id != 0; j = next_bucket(mask, j)) {
+    h = home(m, b[j].id);
+    if (((j - h) & mask) >= ((j - i) & mask)) {
+      move_bucket(b, i, j) /*@ ghost (mask) */;
       i = j;
     }
+    /*@ assert not_last: d + 1 < mask; */
+    /*@ ghost d++; */
   }
-  m->b[i].id = 0;
-  m->b[i].slot = 0;
-  m->count--;
+  return i;
+}
+
+void ndl__idmap_remove(struct ndl__idmap *m, uint32_t id) {
+  int64_t found;
+
+  if (m->b == NULL || id == 0)
+    return;
+  found = bucket_of(m, id);
+  if (found < 0)
+    return;
+  /*@ assert has_empty: \exists integer e; 0 <= e <= m->mask &&
+        m->b[e].id == 0; */
+  /*@ assert some_full: m->mask >= 1; */
+  drop_hole(m, shift_back(m, m->b, m->mask, (uint32_t)found) /*@ ghost (id) */)
+      /*@ ghost (id) */;
 }

@@ -71,6 +71,12 @@ struct ndl__idmap {
       (\forall integer j; 0 <= j <= m->mask && m->b[j].id != 0 ==>
          m->b[j].slot != NDL__NIL)));
 
+  // Every id is in one bucket at most, as insert (which takes an id that is
+  // not present) leaves the map.
+  predicate ndl_map_distinct{L}(struct ndl__idmap *m) =
+    \forall integer j, k; 0 <= j <= m->mask && 0 <= k <= m->mask &&
+      m->b[j].id != 0 && m->b[j].id == m->b[k].id ==> j == k;
+
   // The number of live ids in [1, k], defined by recursion on k. (ACSL
   // cannot use a predicate with a quantifier as the condition of a term, so
   // the three cases of the definition are written as axioms; together they
@@ -106,7 +112,19 @@ uint32_t ndl__idmap_find(const struct ndl__idmap *m, uint32_t id);
 int ndl__idmap_reserve_one(struct ndl__idmap *m);
 /* Inserts an id that is not present, after ndl__idmap_reserve_one(). */
 void ndl__idmap_insert(struct ndl__idmap *m, uint32_t id, uint32_t slot);
-/* Removes id if present. */
+/* Removes id if present: it is no longer live, and every other id is live
+ * exactly when it was. */
+/*@ requires ok: ndl_map_ok(m) && \valid(m);
+    requires buckets: m->b != \null ==>
+      \valid(m->b + (0 .. m->mask)) && \separated(m, m->b + (0 .. m->mask));
+    requires distinct: ndl_map_distinct(m);
+    assigns m->b[0 .. m->mask], m->count;
+    ensures gone: !ndl_live(m, id);
+    ensures others_kept: \forall integer x; x != id &&
+      \old(ndl_live(m, x)) ==> ndl_live(m, x);
+    ensures no_others: \forall integer x; x != id &&
+      ndl_live(m, x) ==> \old(ndl_live(m, x));
+*/
 void ndl__idmap_remove(struct ndl__idmap *m, uint32_t id);
 
 #endif

@@ -150,19 +150,3 @@ uint32_t ndl__list_shift(struct ndl__registry *r, struct ndl__list *l) {
     ndl__list_unlink(r, slot);
   return slot;
 }
-
-void ndl__list_move_all(struct ndl__registry *r, struct ndl__list *from,
-                        struct ndl__list *to) {
-  uint32_t slot;
-  /* Stated, not yet proven (docs/proofs.md): the invariant needs push to keep
-   * ndl_queues_ok, and termination needs the list to be acyclic, which the
-   * contracts do not track. */
-  /*@ loop invariant ndl_queues_ok(r);
-      loop invariant ndl_list_hdr(r, from) && ndl_list_hdr(r, to);
-      loop assigns slot, r->cbs[0 .. r->cap - 1].next,
-                   r->cbs[0 .. r->cap - 1].prev,
-                   r->cbs[0 .. r->cap - 1].list, *from, *to;
-  */
-  while ((slot = ndl__list_shift(r, from)) != NDL__NIL)
-    ndl__list_push(r, to, slot);
-}

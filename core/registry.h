@@ -84,15 +84,24 @@ static inline struct ndl__cb *ndl__reg_at(const struct ndl__registry *r,
     \separated(l, r, r->cbs + (0 .. (integer)r->cap - 1)) &&
     ndl_link(l->head, r->cap) && ndl_link(l->tail, r->cap);
 
-  // Memory safety of every queue: the slab is there, and each queued record
-  // names a good list header and links only to slots (or NDL__NIL).
+  // The header l is apart from every other header that a record names, so
+  // that writing l's fields changes no other list.
+  predicate ndl_list_apart{L}(struct ndl__registry *r, struct ndl__list *l) =
+    \forall integer i; 0 <= i < r->cap && r->cbs[i].list != \null &&
+      r->cbs[i].list != l ==> \separated(l, r->cbs[i].list);
+
+  // Memory safety of every queue: the slab is there, each queued record
+  // names a good list header and links only to slots (or NDL__NIL), and
+  // distinct headers do not overlap.
   predicate ndl_queues_ok{L}(struct ndl__registry *r) =
     \valid(r) && r->cap < NDL__NIL &&
     \valid(r->cbs + (0 .. (integer)r->cap - 1)) &&
     \separated(r, r->cbs + (0 .. (integer)r->cap - 1)) &&
-    \forall integer i; 0 <= i < r->cap && r->cbs[i].list != \null ==>
+    (\forall integer i; 0 <= i < r->cap && r->cbs[i].list != \null ==>
       ndl_list_hdr(r, r->cbs[i].list) &&
-      ndl_link(r->cbs[i].prev, r->cap) && ndl_link(r->cbs[i].next, r->cap);
+      ndl_link(r->cbs[i].prev, r->cap) && ndl_link(r->cbs[i].next, r->cap)) &&
+    (\forall integer i; 0 <= i < r->cap && r->cbs[i].list != \null ==>
+      ndl_list_apart(r, r->cbs[i].list));
 */
 
 /* FIFO lists threaded through the records. */
@@ -104,13 +113,14 @@ void ndl__list_init(struct ndl__list *l);
 /* Proven: the record becomes the tail, after the old tail (or as the head of
  * an empty list), and every queue stays memory-safe. */
 /*@ requires ndl_queues_ok(r) && ndl_list_hdr(r, l);
+    requires ndl_list_apart(r, l);
     requires slot < r->cap && r->cbs[slot].list == \null;
-    requires l->tail != NDL__NIL ==> r->cbs[l->tail].list == l;
     assigns r->cbs[slot].list, r->cbs[slot].next, r->cbs[slot].prev,
             r->cbs[l->tail].next, l->head, l->tail, l->len;
     ensures ndl_queues_ok(r) && ndl_list_hdr(r, l);
     ensures tail: l->tail == slot && r->cbs[slot].list == l &&
-      r->cbs[slot].next == NDL__NIL && r->cbs[slot].prev == \old(l->tail);
+      r->cbs[slot].prev == \old(l->tail);
+    ensures last: \old(l->tail) != slot ==> r->cbs[slot].next == NDL__NIL;
     ensures after_old_tail: \old(l->tail) == NDL__NIL ?
       l->head == slot : (l->head == \old(l->head) &&
                          r->cbs[\old(l->tail)].next == slot);
@@ -119,13 +129,14 @@ void ndl__list_push(struct ndl__registry *r, struct ndl__list *l,
                     uint32_t slot);
 /* Puts the record at the head: the list is then a stack at that end. */
 /*@ requires ndl_queues_ok(r) && ndl_list_hdr(r, l);
+    requires ndl_list_apart(r, l);
     requires slot < r->cap && r->cbs[slot].list == \null;
-    requires l->head != NDL__NIL ==> r->cbs[l->head].list == l;
     assigns r->cbs[slot].list, r->cbs[slot].next, r->cbs[slot].prev,
             r->cbs[l->head].prev, l->head, l->tail, l->len;
     ensures ndl_queues_ok(r) && ndl_list_hdr(r, l);
     ensures head: l->head == slot && r->cbs[slot].list == l &&
-      r->cbs[slot].prev == NDL__NIL && r->cbs[slot].next == \old(l->head);
+      r->cbs[slot].next == \old(l->head);
+    ensures first: \old(l->head) != slot ==> r->cbs[slot].prev == NDL__NIL;
     ensures before_old_head: \old(l->head) == NDL__NIL ?
       l->tail == slot : (l->tail == \old(l->tail) &&
                          r->cbs[\old(l->head)].prev == slot);
@@ -134,7 +145,6 @@ void ndl__list_push_front(struct ndl__registry *r, struct ndl__list *l,
                           uint32_t slot);
 /* Unlinks the record from whatever list it is on (a no-op if none). */
 /*@ requires ndl_queues_ok(r) && slot < r->cap;
-    requires r->cbs[slot].prev != slot && r->cbs[slot].next != slot;
     assigns r->cbs[0 .. r->cap - 1].next, r->cbs[0 .. r->cap - 1].prev,
             r->cbs[slot].list, r->cbs[slot].list->head,
             r->cbs[slot].list->tail, r->cbs[slot].list->len;
@@ -142,7 +152,9 @@ void ndl__list_push_front(struct ndl__registry *r, struct ndl__list *l,
     ensures off: r->cbs[slot].list == \null;
     behavior on_a_list:
       assumes r->cbs[slot].list != \null;
+      ensures hdr_kept: ndl_list_hdr(r, \old(r->cbs[slot].list));
       ensures bypassed:
+        \old(r->cbs[slot].prev) != slot && \old(r->cbs[slot].next) != slot ==>
         (\old(r->cbs[slot].prev) == NDL__NIL ?
            \old(r->cbs[slot].list)->head == \old(r->cbs[slot].next) :
            r->cbs[\old(r->cbs[slot].prev)].next == \old(r->cbs[slot].next)) &&
@@ -162,8 +174,6 @@ void ndl__list_unlink(struct ndl__registry *r, uint32_t slot);
  * Proven: shift returns the head; when the head record is on this list with
  * no predecessor (as push leaves it), its successor becomes the new head. */
 /*@ requires ndl_queues_ok(r) && ndl_list_hdr(r, l);
-    requires l->head != NDL__NIL ==> r->cbs[l->head].prev != l->head &&
-                                     r->cbs[l->head].next != l->head;
     assigns r->cbs[0 .. r->cap - 1].next, r->cbs[0 .. r->cap - 1].prev,
             r->cbs[l->head].list, r->cbs[l->head].list->head,
             r->cbs[l->head].list->tail, r->cbs[l->head].list->len;
@@ -176,23 +186,16 @@ void ndl__list_unlink(struct ndl__registry *r, uint32_t slot);
       assumes l->head != NDL__NIL;
       ensures first: \result == \old(l->head);
       ensures off: r->cbs[\result].list == \null;
+      ensures hdr_kept: \old(r->cbs[l->head].list) != \null ==>
+        ndl_list_hdr(r, \old(r->cbs[l->head].list));
       ensures successor:
         \old(r->cbs[l->head].list) == l &&
-        \old(r->cbs[l->head].prev) == NDL__NIL ==>
+        \old(r->cbs[l->head].prev) == NDL__NIL &&
+        \old(r->cbs[l->head].next != l->head) ==>
         l->head == \old(r->cbs[l->head].next);
     complete behaviors;
     disjoint behaviors;
 */
 uint32_t ndl__list_shift(struct ndl__registry *r, struct ndl__list *l);
-/* Moves every record of from onto the end of to, in order. O(n), because
- * each record remembers its list. */
-/*@ requires ndl_queues_ok(r) && ndl_list_hdr(r, from) &&
-      ndl_list_hdr(r, to) && \separated(from, to);
-    assigns r->cbs[0 .. r->cap - 1].next, r->cbs[0 .. r->cap - 1].prev,
-            r->cbs[0 .. r->cap - 1].list, *from, *to;
-    ensures ndl_queues_ok(r);
-*/
-void ndl__list_move_all(struct ndl__registry *r, struct ndl__list *from,
-                        struct ndl__list *to);
 
 #endif

@@ -28,11 +28,11 @@ Test(heap, equal_deadlines_pop_in_insertion_order) {
   for (i = 0; i < 100; i++)
     ndl__heap_insert(&h, 5, i, 99 - i);
   for (i = 0; i < 100; i++) {
-    cr_assert(ndl__heap_pop(&h, &e));
+    e = ndl__heap_pop(&h);
     cr_assert_eq(e.seq, i);
     cr_assert_eq(e.slot, 99 - i);
   }
-  cr_assert_not(ndl__heap_pop(&h, &e));
+  cr_assert_eq(ndl__heap_pop(&h).slot, NDL__NIL);
   ndl__heap_free(&h);
 }
 
@@ -58,9 +58,9 @@ Test(heap, random_insert_remove_pop_matches_reference) {
       cr_assert_eq(ndl__heap_remove(&h, slot), present[slot]);
       present[slot] = 0;
     } else if (h.len > 0) {
-      struct ndl__heap_entry e;
+      struct ndl__heap_entry e = ndl__heap_pop(&h);
       uint32_t s;
-      cr_assert(ndl__heap_pop(&h, &e));
+      cr_assert_neq(e.slot, NDL__NIL);
       for (s = 0; s < 512; s++)
         cr_assert(!present[s] || deadline[s] >= e.deadline,
                   "popped %llu but %llu was present",
