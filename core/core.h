@@ -3,7 +3,7 @@
  * queues, and the pending count. It reads no clock and makes no syscall.
  * Time goes in as an argument (now_ns), fired I/O and finished work go in
  * through ndl__core_dispatch_*, and callbacks come out. The loop driver in
- * platform/loop.c strings the phases together against a platform backend.
+ * runtime/loop.c strings the phases together against a platform backend.
  */
 #ifndef NDL_CORE_CORE_H
 #define NDL_CORE_CORE_H

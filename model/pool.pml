@@ -1,6 +1,6 @@
 /*
  * pool.pml -- the protocol between nodeloop's loop thread and its worker
- * pool (platform/linux.c, platform/loop.c, core/core.c), for spin.
+ * pool (platform/linux/linux.c, runtime/loop.c, core/core.c), for spin.
  *
  * What is modelled (see model/README.md for the full story):
  *   - the program: main() arms a timer or not and queues 0..2 tasks; every
@@ -33,7 +33,7 @@
  *
  * Every modelled step names the C function it stands for in a comment:
  * "@c" then the name; ci/model-names checks that each name is defined in
- * platform/*.c or core/*.c.
+ * platform/, runtime/ or core/.
  *
  * Bug switches (each must make spin fail; ci/model checks that it does):
  *   LOST_WAKEUP        complete_task pushes the completion, skips the eventfd

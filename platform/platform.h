@@ -1,7 +1,7 @@
 /*
  * The platform vtable: everything the loop needs from the world, behind one
  * table of function pointers, so that a test swaps the real kernel
- * (platform/linux.c) for a simulated one (platform/sim.c) at run time.
+ * (platform/linux/linux.c) for a simulated one (platform/sim/sim.c) at run time.
  *
  * wait() only translates what happened into fired records; it never calls
  * user code. Only the core calls callbacks.

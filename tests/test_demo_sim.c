@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "examples/demo.h"
-#include "sim/scenario.h"
+#include "tools/sim/scenario.h"
 
 /* Runs the demo with the seed-style trace captured in memory. */
 static char *trace_of(uint64_t seed, struct ndl_scenario_result *r) {

@@ -18,7 +18,7 @@
 #include "faults/fault_points.h"
 #include "nodeloop_faults.h"
 #include "nodeloop_net.h"
-#include "sim/scenario.h"
+#include "tools/sim/scenario.h"
 
 static void clear_plan(void) { ndl_faults_clear(); }
 

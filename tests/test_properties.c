@@ -1,6 +1,6 @@
 /*
- * Property tests: random programs (tests/model/program.h) run on the core
- * and on the reference model (tests/model/model.c) must agree, and keep the
+ * Property tests: random programs (tools/reference/program.h) run on the core
+ * and on the reference model (tools/reference/model.c) must agree, and keep the
  * loop's invariants. Each property gets its own 5000 seeds; a failure prints
  * the program, a shrunk program, and the nodeloop-sim command that replays
  * it. Also: the model on hand-written programs, regressions the runner found,
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/model.h"
-#include "model/program.h"
-#include "model/runner.h"
+#include "tools/reference/model.h"
+#include "tools/reference/program.h"
+#include "tools/reference/runner.h"
 
 #define SEEDS 5000
 

@@ -8,7 +8,7 @@
 #include "core/idmap.h"
 #include "core/ids.h"
 #include "nodeloop.h"
-#include "sim/scenario.h"
+#include "tools/sim/scenario.h"
 
 static void run_ok(const char *name, uint64_t seed) {
   struct ndl_scenario_result r;

@@ -15,7 +15,7 @@
 #include "core/core.h"
 #include "nodeloop.h"
 #include "nodeloop_faults.h"
-#include "platform.h"
+#include "platform/platform.h"
 
 #define FIRED_CAP 1024
 

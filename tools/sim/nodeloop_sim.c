@@ -12,8 +12,8 @@
  * with the command that replays it, then "runs=K failures=F seeds_per_s=R".
  *
  * --random draws, for each seed, a world (pool size, worker jitter, id
- * width) and a program (tests/model/program.h), runs it on the core and on
- * the reference model, and checks the properties of tests/model/runner.h.
+ * width) and a program (tools/reference/program.h), runs it on the core and on
+ * the reference model, and checks the properties of tools/reference/runner.h.
  * One seed prints its program and outcome; a failure prints the program,
  * a shrunk program that fails the same way, and the replay command. The
  * summary line is the same as for scenarios.
@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/program.h"
+#include "tools/reference/program.h"
 #include "nodeloop_faults.h"
-#include "model/runner.h"
+#include "tools/reference/runner.h"
 #include "scenario.h"
 
 /* Failures after this many print only their FAIL and replay lines. */

@@ -1,6 +1,6 @@
 /*
  * The worlds of the fault campaign: every named sim scenario, random
- * programs from the property tests' generator (tests/model/), and a mixed
+ * programs from the property tests' generator (tools/reference/), and a mixed
  * program on the real platform (timers, an interval, immediates, pool work,
  * file reads, and a TCP echo over loopback).
  */

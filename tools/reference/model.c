@@ -5,7 +5,7 @@
  * wrong. It is slow (O(records) per step, O(records^2) per run) and that is
  * fine for programs of a few hundred callbacks.
  *
- * The rules, in the order an iteration runs them (platform/loop.c):
+ * The rules, in the order an iteration runs them (runtime/loop.c):
  *  - main runs the root ops, then the tick queues drain;
  *  - while something ref'd is live: the clock is cached; timers: every timer
  *    due at the cached time is taken as one batch, in (deadline, set order),

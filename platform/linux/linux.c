@@ -28,7 +28,7 @@
 
 #include "core/alloc.h"
 #include "faults/fault_points.h"
-#include "platform.h"
+#include "platform/platform.h"
 
 /* Helgrind cannot see that an eventfd write orders the worker's push before
  * the loop's drain; these annotations tell it. They cost nothing outside

@@ -2,10 +2,10 @@
 
 #include <string.h>
 
-#include "model/program.h"
-#include "model/runner.h"
+#include "tools/reference/program.h"
+#include "tools/reference/runner.h"
 #include "nodeloop_net.h"
-#include "sim/scenario.h"
+#include "tools/sim/scenario.h"
 
 void campaign_pick(struct ndl__prng *p, int linux_backend,
                    struct campaign_world *w) {

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
-#include "net_sys.h"
-#include "platform.h"
+#include "platform/linux/net_sys.h"
+#include "platform/platform.h"
 #include "nodeloop_net.h"
 
 #define READ_CHUNK 65536

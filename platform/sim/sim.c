@@ -18,7 +18,7 @@
 
 #include "core/alloc.h"
 #include "core/prng.h"
-#include "platform.h"
+#include "platform/platform.h"
 
 #define NEVER UINT64_MAX
 

@@ -16,7 +16,7 @@
 #include "core/alloc.h"
 #include "faults/fault_points.h"
 #include "nodeloop.h"
-#include "platform.h"
+#include "platform/platform.h"
 
 /* Files above 1 GiB are refused with NDL_EFBIG: a callback receives the
  * whole file as one string, and Node itself caps readFile at 2 GiB. */

@@ -1,0 +1,25 @@
+/*
+ * What both backends share: the trace events of pool work, which a backend
+ * emits from the thread that runs it (a pool thread on Linux, the loop
+ * thread on the sim).
+ */
+#include <string.h>
+
+#include "platform.h"
+
+void ndl__platform_trace_work(struct ndl__platform *p, ndl_trace_kind kind,
+                              const struct ndl__work *w, const char *thread,
+                              uint64_t now_ns) {
+  ndl_trace_event ev;
+  if (p->trace == NULL)
+    return;
+  memset(&ev, 0, sizeof(ev));
+  ev.kind = kind;
+  ev.thread = thread;
+  ev.now_ns = now_ns;
+  ev.phase = NDL_PHASE_POLL;
+  ev.cb_kind = NDL_CB_WORK;
+  ev.id = w->id;
+  ev.text = w->kind;
+  p->trace(p->trace_ctx, &ev);
+}
