@@ -373,11 +373,23 @@ int ndl__core_set_release(struct ndl__core *c, ndl_id id,
   return 0;
 }
 
+/* A watcher stopped during the poll phase may still have an event in the
+ * part of fired[] not yet dispatched. Its id is free from now on and may
+ * go to a new watcher at once, so the event is voided here, as libuv's
+ * uv__platform_invalidate_fd does, rather than looked up later by id. */
+static void forget_fired(struct ndl__core *c, ndl_id id) {
+  size_t i;
+  for (i = c->next_fired; i < c->nfired; i++)
+    if (c->fired[i].kind == NDL__FIRED_IO && c->fired[i].id == id)
+      c->fired[i].id = 0; /* no callback ever has id 0 */
+}
+
 int ndl__core_remove_io(struct ndl__core *c, ndl_id id) {
   uint32_t slot;
   int err = lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
   if (err)
     return err;
+  forget_fired(c, id);
   cancel(c, slot);
   return 0;
 }
@@ -550,7 +562,7 @@ void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns) {
     c->now_ns = now_ns;
 }
 
-void ndl__core_dispatch_io(struct ndl__core *c, ndl_id id, unsigned events) {
+static void dispatch_io(struct ndl__core *c, ndl_id id, unsigned events) {
   uint32_t slot;
   struct ndl__cb *cb;
   ndl_value value = {NDL_UNDEFINED, {{NULL, 0}}};
@@ -565,7 +577,7 @@ void ndl__core_dispatch_io(struct ndl__core *c, ndl_id id, unsigned events) {
   drain_ticks(c);
 }
 
-void ndl__core_dispatch_work(struct ndl__core *c, struct ndl__work *w) {
+static void dispatch_work(struct ndl__core *c, struct ndl__work *w) {
   uint32_t slot = ndl__reg_find(&c->reg, w->id);
   if (slot == NDL__NIL || ndl__reg_at(&c->reg, slot)->kind != NDL_CB_WORK ||
       ndl__reg_at(&c->reg, slot)->u.work != w) {
@@ -574,6 +586,27 @@ void ndl__core_dispatch_work(struct ndl__core *c, struct ndl__work *w) {
   }
   run_once(c, slot, &w->result);
   drain_ticks(c);
+}
+
+void ndl__core_dispatch_fired(struct ndl__core *c, size_t n) {
+  c->nfired = n;
+  for (c->next_fired = 0; c->next_fired < n;) {
+    struct ndl__fired *f = &c->fired[c->next_fired++];
+    if (f->kind == NDL__FIRED_IO) {
+      dispatch_io(c, f->id, f->events);
+    } else {
+      dispatch_work(c, f->work);
+      ndl__work_free(f->work);
+    }
+  }
+  c->next_fired = c->nfired = 0;
+}
+
+void ndl__work_free(struct ndl__work *w) {
+  if (w == NULL)
+    return;
+  ndl_value_clear(&w->result);
+  ndl__free(w);
 }
 
 void ndl__core_run_check(struct ndl__core *c) {

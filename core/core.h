@@ -2,7 +2,7 @@
  * The deterministic core of the loop: timers, the callback registry, the
  * queues, and the pending count. It reads no clock and makes no syscall.
  * Time goes in as an argument (now_ns), fired I/O and finished work go in
- * through ndl__core_dispatch_*, and callbacks come out. The loop driver in
+ * through ndl__core_dispatch_fired, and callbacks come out. The loop driver in
  * runtime/loop.c strings the phases together against a platform backend.
  */
 #ifndef NDL_CORE_CORE_H
@@ -14,21 +14,38 @@
 #include "nodeloop.h"
 #include "registry.h"
 
-/* Pool work in flight. The loop allocates it, the platform owns it from
- * submit until it hands it back in a fired record, and the core runs its
- * after-callback. */
+/* Pool work in flight. The loop allocates it (as large as the backend's
+ * own record, which begins with this one), the platform owns it from submit
+ * until it hands it back in a fired record, and the core runs its
+ * after-callback and frees it. */
 struct ndl__work {
   ndl_id id;
-  const char *kind; /* static string: "File read", "Encrypt" */
+  char kind[32]; /* "File read", "Encrypt": a copy, cut to fit */
   uint64_t delay_ns;
   ndl_work_fn fn;
   void *arg;
   ndl_value result;
-  struct ndl__work *next; /* the platform's queue link */
-  uint64_t sim_done_ns;   /* sim: virtual completion time */
-  uint64_t sim_seq;       /* sim: start order, to break ties */
-  unsigned worker;        /* the pool thread that ran it */
 };
+
+/* Frees a work record and the value it holds. */
+void ndl__work_free(struct ndl__work *w);
+
+/* What the platform's wait() reports: an fd that is ready, or finished
+ * work handed back to the loop. */
+enum ndl__fired_kind {
+  NDL__FIRED_IO,  /* id: the watcher, events: NDL_READABLE | ... */
+  NDL__FIRED_WORK /* work: finished */
+};
+
+struct ndl__fired {
+  enum ndl__fired_kind kind;
+  ndl_id id;
+  unsigned events;
+  struct ndl__work *work;
+};
+
+/* Records one wait() may report; the rest wait for the next iteration. */
+#define NDL__FIRED_CAP 1024
 
 /* The queue of a phase that runs only what was queued before it began
  * (immediates, pending and close callbacks). It has two lists: callbacks
@@ -63,6 +80,11 @@ struct ndl__core {
   void *trace_ctx;
 
   uint64_t registered, completed, cancelled, callbacks, duplicated;
+
+  /* The poll phase's records: fired[next_fired..nfired) are reported but
+   * not yet dispatched. */
+  size_t next_fired, nfired;
+  struct ndl__fired fired[NDL__FIRED_CAP];
 };
 
 int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
@@ -102,6 +124,8 @@ int ndl__core_find_io(struct ndl__core *c, ndl_id id, struct ndl__cb **out);
  * NDL_NOTFOUND. */
 int ndl__core_set_release(struct ndl__core *c, ndl_id id,
                           void (*release)(void *arg));
+/* Stops a watcher. An event for it that the poll phase has not dispatched
+ * yet is voided: its id may go to a new watcher at once. */
 int ndl__core_remove_io(struct ndl__core *c, ndl_id id);
 
 /* ---- The phases, in Node's order. */
@@ -118,9 +142,9 @@ int ndl__core_poll_now(const struct ndl__core *c);
 int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns);
 void ndl__core_enter_poll(struct ndl__core *c);
 void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns);
-void ndl__core_dispatch_io(struct ndl__core *c, ndl_id id, unsigned events);
-/* Runs the after-callback of finished work. The caller frees w. */
-void ndl__core_dispatch_work(struct ndl__core *c, struct ndl__work *w);
+/* Runs the callbacks of c->fired[0..n), which the platform's wait() just
+ * filled, in that order, and frees the finished work records. */
+void ndl__core_dispatch_fired(struct ndl__core *c, size_t n);
 void ndl__core_run_check(struct ndl__core *c);
 void ndl__core_run_close(struct ndl__core *c);
 int ndl__core_alive(const struct ndl__core *c);

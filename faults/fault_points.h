@@ -60,7 +60,14 @@
   X(NET_SHUTDOWN, "net/shutdown", ENOTCONN, "shutdown(SHUT_WR) fails")         \
   X(NET_SOCKOPT, "net/sockopt", ENOPROTOOPT,                                   \
     "setsockopt() fails (TCP_NODELAY, SO_REUSEADDR: best effort)")            \
-  X(NET_SOCKNAME, "net/sockname", ENOBUFS, "getsockname() fails")
+  X(NET_SOCKNAME, "net/sockname", ENOBUFS, "getsockname() fails")          \
+  X(NET_RESOLVE, "net/resolve", 0, "a name does not resolve (EAI)")          \
+  X(SIM_NET_RESET, "sim/net_reset", 0,                                         \
+    "sim network: a send is lost and both ends of its connection reset")      \
+  X(SIM_NET_LATENCY, "sim/net_latency", 0,                                     \
+    "sim network: a segment arrives the plan's argument in ms late")          \
+  X(SIM_NET_PARTITION, "sim/net_partition", 0,                                 \
+    "sim network: nothing arrives for the plan's argument in ms")
 
 enum ndl__fault_point {
 #define NDL_FP_ENUM(id, name, err, what) NDL__FP_##id,
@@ -98,6 +105,13 @@ intptr_t ndl__fault_failinfo(void);
 #define ndl__fault_fail(name) 0
 #define ndl__fault_errno(default_errno) (default_errno)
 #define ndl__fault_arg() ((intptr_t)0)
+/* For calls that return negative codes (the vtable): the negated errno of
+ * point `id` when it fails this time, else 0. */
+#define ndl__fault_code(id)                                                    \
+  (ndl__fault_fail(NDL_FP(id))                                                 \
+       ? -ndl__fault_errno(ndl__fault_points[NDL__FP_##id].default_errno)      \
+       : 0)
+
 #endif
 
 /* Returns ret from the calling function when point `id` fails. */
@@ -116,5 +130,12 @@ intptr_t ndl__fault_failinfo(void);
       return -1;                                                               \
     }                                                                          \
   } while (0)
+
+/* For calls that return negative codes (the vtable): the negated errno of
+ * point `id` when it fails this time, else 0. */
+#define ndl__fault_code(id)                                                    \
+  (ndl__fault_fail(NDL_FP(id))                                                 \
+       ? -ndl__fault_errno(ndl__fault_points[NDL__FP_##id].default_errno)      \
+       : 0)
 
 #endif

@@ -53,6 +53,8 @@ extern "C" {
   X(EEXIST, -EEXIST, "file descriptor is already watched")                     \
   X(EIO, -EIO, "input/output error")                                           \
   X(EDEADLK, -EDEADLK, "the loop would block forever (sim)")                   \
+  X(EBADF, -EBADF, "bad file descriptor")                                      \
+  X(EPERM, -EPERM, "operation not permitted")                                  \
   X(NOIDS, -4001, "every callback id is in use")                               \
   X(NOTFOUND, -4002, "no live callback has this id")                           \
   X(BADKIND, -4003, "id names a callback of another kind")                     \
@@ -229,6 +231,10 @@ typedef struct ndl_options {
   /* Sim: run work on the loop thread as soon as it is submitted, and
    * complete it at the next poll, in submission order. For unit tests. */
   int sim_inline_work;
+  /* Sim network: the one-way latency of a segment is this plus a uniform
+   * draw in [0, sim_net_latency_ns]. 0 means 100 us, a loopback's order of
+   * magnitude. */
+  uint64_t sim_net_latency_ns;
 } ndl_options;
 
 /* Fills *opts with the defaults: linux backend, 4 threads, no trace. */
@@ -369,6 +375,20 @@ int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,
                          uint64_t at_ms);
 /* Moves the virtual clock forward, as if the caller computed for ms. */
 int ndl_sim_advance(ndl_loop *loop, uint64_t ms);
+
+/* The simulated disk: what ndl_fs_read() finds at path. A path declared
+ * twice keeps the latest declaration; a path never declared is NDL_ENOENT.
+ * Nothing touches the real disk. */
+int ndl_sim_file(ndl_loop *loop, const char *path, const void *data,
+                 size_t len);
+/* path is a directory: reading it fails with NDL_EISDIR. */
+int ndl_sim_dir(ndl_loop *loop, const char *path);
+/* Opening path fails with err (negative: NDL_EACCES, NDL_EIO, ...). */
+int ndl_sim_file_error(ndl_loop *loop, const char *path, int err);
+/* The simulated network resolves name to the numeric address ip;
+ * "localhost" is 127.0.0.1 without being declared. Connections go to
+ * listeners on the same loop; a port nobody listens on refuses. */
+int ndl_sim_host(ndl_loop *loop, const char *name, const char *ip);
 
 #ifdef __cplusplus
 }

@@ -395,11 +395,11 @@ proctype Loop() {
      wake_pending = 0;                /* BUG: cleared after the drain */
 #endif
 
-     /* @c dispatch */
+     /* @c ndl__core_dispatch_fired */
      k = 0;
      do
      :: k < nf ->
-        /* @c ndl__core_dispatch_work : the after-callback, exactly once */
+        /* @c dispatch_work : the after-callback, exactly once */
         d_step {
           t = fired[k];
           assert(t < nsub && !ran[t]);

@@ -5,7 +5,7 @@
  */
 #include "core/alloc.h"
 #include "nodeloop.h"
-#include "platform/platform.h"
+#include "runtime/runtime.h"
 
 /* fib(50) fits in int64_t, but the naive recursion makes about 2 * fib(n)
  * calls: fib(45) already takes seconds, fib(50) a minute or more, which

@@ -8,15 +8,11 @@
  * The file is read until EOF rather than for st_size bytes, because
  * st_size can be stale (the file grows while we read) or 0 (/proc files).
  */
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
-#include "faults/fault_points.h"
 #include "nodeloop.h"
-#include "platform/platform.h"
+#include "runtime/runtime.h"
 
 /* Files above 1 GiB are refused with NDL_EFBIG: a callback receives the
  * whole file as one string, and Node itself caps readFile at 2 GiB. */
@@ -27,32 +23,15 @@
 struct fs_req {
   ndl_cb cb;
   void *arg;
-  char path[]; /* copied at call time */
+  struct ndl__platform *platform; /* its files table reaches the disk */
+  char path[];                    /* copied at call time */
 };
-
-static int sys_open(const char *path) {
-  int fd;
-  ndl__fault_syscall(FS_OPEN);
-  do
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-  while (fd < 0 && errno == EINTR);
-  return fd;
-}
-
-static int sys_fstat(int fd, struct stat *st) {
-  ndl__fault_syscall(FS_FSTAT);
-  return fstat(fd, st);
-}
-
-static ssize_t sys_read(int fd, void *buf, size_t len) {
-  ndl__fault_syscall(FS_READ);
-  return read(fd, buf, len);
-}
 
 /* Reads fd to EOF into a NUL-terminated buffer. Short reads and EINTR just
  * loop. The buffer doubles as it fills, up to FS_MAX_SIZE + 1 bytes, so
  * that a file one byte too big is caught without reading it all. */
-static int read_all(int fd, size_t hint, char **out, size_t *out_len) {
+static int read_all(struct ndl__platform *p, int fd, size_t hint, char **out,
+                    size_t *out_len) {
   size_t cap, len = 0;
   char *buf, *bigger;
   ssize_t r;
@@ -75,13 +54,12 @@ static int read_all(int fd, size_t hint, char **out, size_t *out_len) {
       }
       buf = bigger;
     }
-    r = sys_read(fd, buf + len, cap - len);
+    r = p->files->read(p, fd, buf + len, cap - len);
     if (r < 0) {
-      int err = -errno;
-      if (errno == EINTR)
+      if (r == NDL_EINTR)
         continue;
       ndl__free(buf);
-      return err;
+      return (int)r;
     }
     if (r == 0)
       break;
@@ -110,34 +88,32 @@ static void describe(int err, const char **name, const char **msg) {
 /* Runs on a pool thread. */
 static void fs_work(void *arg, ndl_value *result) {
   const struct fs_req *req = arg;
+  struct ndl__platform *p = req->platform;
   const char *name, *msg, *call = "open";
-  struct stat st;
+  struct ndl__file_stat st;
   /* Set by read_all() on success; initialised because gcc -O2 cannot see
    * that (-Wmaybe-uninitialized under -Werror). */
   char *buf = NULL;
   size_t len = 0;
-  int fd, err;
+  int fd = -1, err;
 
-  if ((fd = sys_open(req->path)) < 0) {
-    err = -errno;
+  if ((err = p->files->open(p, req->path, &fd)) != 0)
     goto fail;
-  }
   call = "fstat";
-  if (sys_fstat(fd, &st) != 0) {
-    err = -errno;
+  if ((err = p->files->stat(p, fd, &st)) != 0)
     goto fail;
-  }
   call = "read";
   /* open() accepts a directory; read() would fail with EISDIR anyway, but
    * saying so up front spares a buffer. */
-  if (S_ISDIR(st.st_mode)) {
+  if (st.is_dir) {
     err = NDL_EISDIR;
     goto fail;
   }
-  err = read_all(fd, st.st_size > 0 ? (size_t)st.st_size : 0, &buf, &len);
+  err = read_all(p, fd, st.size > FS_MAX_SIZE ? FS_MAX_SIZE + 1 : st.size,
+                 &buf, &len);
   if (err)
     goto fail;
-  close(fd);
+  p->files->close(p, fd);
   /* Hand the buffer over instead of copying it with ndl_value_set_string():
    * it was allocated with ndl__malloc, which ndl_value_clear() frees. */
   ndl_value_clear(result);
@@ -148,7 +124,7 @@ static void fs_work(void *arg, ndl_value *result) {
 
 fail:
   if (fd >= 0)
-    close(fd);
+    p->files->close(p, fd);
   describe(err, &name, &msg);
   /* On ENOMEM the value becomes a bare NDL_ENOMEM error, which is right. */
   (void)ndl_value_set_error(result, err, "%s: %s, %s '%s'", name, msg, call,
@@ -180,6 +156,7 @@ int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms, ndl_cb cb,
     return NDL_ENOMEM;
   req->cb = cb;
   req->arg = arg;
+  req->platform = ndl__loop_platform(loop);
   memcpy(req->path, path, len + 1);
   err = ndl_queue_work(loop, "File read", delay_ms, fs_work, fs_done, req, &id);
   if (err) {

@@ -13,20 +13,16 @@
  * A handle stays allocated while anything may still call back into it: its
  * reference count covers the open socket and every deferred callback, and
  * it is freed when the last one is gone.
+ *
+ * Every socket call goes through the platform's net table, so the same code
+ * runs on the kernel's sockets and on the sim's simulated network.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
-#include "platform/linux/net_sys.h"
-#include "platform/platform.h"
 #include "nodeloop_net.h"
+#include "runtime/runtime.h"
 
 #define READ_CHUNK 65536
 #define READS_PER_EVENT 16 /* fairness: other fds get a turn */
@@ -43,6 +39,8 @@ struct write_req {
 
 struct ndl_tcp {
   ndl_loop *loop;
+  struct ndl__platform *platform;
+  const struct ndl__net_ops *net;
   enum tcp_state state;
   int fd;
   int refs;
@@ -82,6 +80,8 @@ static ndl_tcp *tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
   if (tcp == NULL)
     return NULL;
   tcp->loop = loop;
+  tcp->platform = ndl__loop_platform(loop);
+  tcp->net = tcp->platform->net;
   tcp->fd = fd;
   tcp->state = state;
   tcp->refs = 1;
@@ -176,42 +176,14 @@ static int update_interest(ndl_tcp *tcp) {
   return err;
 }
 
-/* ---- Addresses. */
-
-static int parse_addr(const char *host, int port, struct sockaddr_storage *ss,
-                      socklen_t *len) {
-  struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-  if (port < 0 || port > 65535)
-    return NDL_EINVAL;
-  memset(ss, 0, sizeof(*ss));
-  if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons((uint16_t)port);
-    *len = sizeof(*in4);
-    return 0;
-  }
-  if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons((uint16_t)port);
-    *len = sizeof(*in6);
-    return 0;
-  }
-  return NDL_EAI;
-}
-
 /* ---- Connect. */
 
-static int start_connect(ndl_tcp *tcp, const struct sockaddr_storage *ss,
-                         socklen_t len) {
-  int fd = ndl__net_socket(ss->ss_family, SOCK_STREAM, 0);
-  if (fd < 0)
-    return -errno;
-  tcp->fd = fd;
+static int start_connect(ndl_tcp *tcp, const struct ndl__addr *to) {
+  int err = tcp->net->socket(tcp->platform, to->family, &tcp->fd);
+  if (err)
+    return err;
   tcp->state = CONNECTING;
-  if (ndl__net_connect(fd, (const struct sockaddr *)ss, len) != 0 &&
-      errno != EINPROGRESS) {
-    int err = -errno;
+  if ((err = tcp->net->connect(tcp->platform, tcp->fd, to)) != 0) {
     tcp->state = OPEN;
     return err;
   }
@@ -232,25 +204,16 @@ static void fail_connect(ndl_tcp *tcp, int err) {
 
 struct resolve {
   ndl_tcp *tcp;
-  struct sockaddr_storage ss;
-  socklen_t len;
-  int gai_err;
+  struct ndl__addr addr;
+  int err;
 };
 
+/* Runs on the pool: a lookup may block. */
 static void resolve_work(void *arg, ndl_value *result) {
   struct resolve *r = arg;
-  struct addrinfo hints, *res = NULL;
-  char port[16];
+  ndl_tcp *tcp = r->tcp;
   (void)result;
-  memset(&hints, 0, sizeof(hints));
-  hints.ai_socktype = SOCK_STREAM;
-  snprintf(port, sizeof(port), "%d", r->tcp->port);
-  r->gai_err = getaddrinfo(r->tcp->host, port, &hints, &res);
-  if (r->gai_err == 0) {
-    memcpy(&r->ss, res->ai_addr, res->ai_addrlen);
-    r->len = res->ai_addrlen;
-    freeaddrinfo(res);
-  }
+  r->err = tcp->net->resolve(tcp->platform, tcp->host, tcp->port, &r->addr);
 }
 
 static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
@@ -260,15 +223,15 @@ static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)loop;
   (void)v;
   if (tcp->state == RESOLVING) {
-    if (r->gai_err != 0) {
+    if (r->err != 0) {
       ndl_value e;
       memset(&e, 0, sizeof(e));
       ndl_value_set_error(&e, NDL_EAI, "EAI: %s, getaddrinfo %s",
-                          gai_strerror(r->gai_err), tcp->host);
+                          ndl_strerror(NDL_EAI), tcp->host);
       tcp->state = OPEN;
       tcp->connect_cb(tcp, &e, tcp->connect_arg);
       ndl_value_clear(&e);
-    } else if ((err = start_connect(tcp, &r->ss, r->len)) != 0) {
+    } else if ((err = start_connect(tcp, &r->addr)) != 0) {
       fail_connect(tcp, err);
     }
   }
@@ -278,16 +241,13 @@ static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
 
 int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
                     ndl_tcp_cb on_connect, void *arg, ndl_tcp **out) {
-  struct sockaddr_storage ss;
-  socklen_t len;
+  struct ndl__addr addr;
   ndl_tcp *tcp;
   int err;
 
   if (loop == NULL || host == NULL || on_connect == NULL || out == NULL ||
       port < 0 || port > 65535 || strlen(host) >= sizeof(tcp->host))
     return NDL_EINVAL;
-  if (strcmp(ndl_backend_name(loop), "linux") != 0)
-    return NDL_ENOTSUP;
   if ((tcp = tcp_new(loop, -1, RESOLVING)) == NULL)
     return NDL_ENOMEM;
   tcp->connect_cb = on_connect;
@@ -295,12 +255,12 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
   strcpy(tcp->host, host);
   tcp->port = port;
 
-  if (parse_addr(host, port, &ss, &len) == 0) {
-    err = start_connect(tcp, &ss, len);
+  if (ndl__addr_parse(host, port, &addr) == 0) {
+    err = start_connect(tcp, &addr);
     if (err == NDL_ENOMEM || err == NDL_NOIDS || err == NDL_EMFILE ||
         tcp->fd < 0) {
       if (tcp->fd >= 0)
-        ndl__net_close(tcp->fd);
+        tcp->net->close(tcp->platform, tcp->fd);
       ndl__free(tcp);
       return err;
     }
@@ -327,22 +287,18 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
 }
 
 static void finish_connect(ndl_tcp *tcp) {
-  int so_error = 0;
-  if (ndl__net_so_error(tcp->fd, &so_error) != 0)
-    so_error = errno;
+  int err = tcp->net->connect_result(tcp->platform, tcp->fd);
+  ndl_value v;
   tcp->state = OPEN;
   update_interest(tcp);
-  if (so_error != 0) {
-    ndl_value v;
+  if (err != 0) {
     char what[300];
     snprintf(what, sizeof(what), "connect %s:%d", tcp->host, tcp->port);
-    set_error(&v, -so_error, what);
+    set_error(&v, err, what);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
     ndl_value_clear(&v);
   } else {
-    ndl_value v;
     memset(&v, 0, sizeof(v));
-    ndl__net_set_option(tcp->fd, IPPROTO_TCP, TCP_NODELAY);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
   }
 }
@@ -351,35 +307,27 @@ static void finish_connect(ndl_tcp *tcp) {
 
 int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
                    ndl_tcp_cb on_connection, void *arg, ndl_tcp **out) {
-  struct sockaddr_storage ss;
-  socklen_t len;
+  struct ndl__addr addr;
   ndl_tcp *tcp;
-  int fd, err;
+  int err;
 
   if (loop == NULL || host == NULL || on_connection == NULL || out == NULL ||
       backlog < 0)
     return NDL_EINVAL;
-  if (strcmp(ndl_backend_name(loop), "linux") != 0)
-    return NDL_ENOTSUP;
-  if ((err = parse_addr(host, port, &ss, &len)) != 0)
+  if ((err = ndl__addr_parse(host, port, &addr)) != 0)
     return err == NDL_EAI ? NDL_EINVAL : err;
-  if ((fd = ndl__net_socket(ss.ss_family, SOCK_STREAM, 0)) < 0)
-    return -errno;
-  ndl__net_set_option(fd, SOL_SOCKET, SO_REUSEADDR);
-  if (ndl__net_bind_listen(fd, (struct sockaddr *)&ss, len,
-                           backlog == 0 ? 511 : backlog) != 0) {
-    err = -errno;
-    ndl__net_close(fd);
-    return err;
-  }
-  if ((tcp = tcp_new(loop, fd, LISTENING)) == NULL) {
-    ndl__net_close(fd);
+  if ((tcp = tcp_new(loop, -1, LISTENING)) == NULL)
     return NDL_ENOMEM;
+  if ((err = tcp->net->socket(tcp->platform, addr.family, &tcp->fd)) != 0) {
+    ndl__free(tcp);
+    return err;
   }
   tcp->connect_cb = on_connection;
   tcp->connect_arg = arg;
-  if ((err = update_interest(tcp)) != 0) {
-    ndl__net_close(fd);
+  if ((err = tcp->net->listen(tcp->platform, tcp->fd, &addr,
+                              backlog == 0 ? 511 : backlog)) != 0 ||
+      (err = update_interest(tcp)) != 0) {
+    tcp->net->close(tcp->platform, tcp->fd);
     ndl__free(tcp);
     return err;
   }
@@ -392,10 +340,10 @@ int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
  * level-triggered fd does not spin. */
 static void on_connectable(ndl_tcp *tcp) {
   ndl_value v;
-  int fd = ndl__net_accept(tcp->fd);
+  int fd = -1;
+  int err = tcp->net->accept(tcp->platform, tcp->fd, &fd);
   memset(&v, 0, sizeof(v));
-  if (fd < 0) {
-    int err = -errno;
+  if (err != 0) {
     if (err == NDL_EAGAIN || err == NDL_EINTR || err == NDL_ECONNABORTED)
       return; /* nothing to take now; the peer gave up; try again later */
     set_error(&v, err, "accept");
@@ -416,7 +364,6 @@ int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client) {
     return NDL_EAGAIN;
   if ((tcp = tcp_new(server->loop, server->accepted_fd, OPEN)) == NULL)
     return NDL_ENOMEM;
-  ndl__net_set_option(tcp->fd, IPPROTO_TCP, TCP_NODELAY);
   server->accepted_fd = -1;
   update_interest(server);
   *client = tcp;
@@ -424,15 +371,13 @@ int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client) {
 }
 
 int ndl_tcp_port(const ndl_tcp *tcp, int *port) {
-  struct sockaddr_storage ss;
-  socklen_t len = sizeof(ss);
+  struct ndl__addr addr;
+  int err;
   if (tcp == NULL || port == NULL || tcp->fd < 0)
     return NDL_EINVAL;
-  if (ndl__net_sockname(tcp->fd, &ss, &len) != 0)
-    return -errno;
-  *port = ntohs(ss.ss_family == AF_INET6
-                    ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                    : ((struct sockaddr_in *)&ss)->sin_port);
+  if ((err = tcp->net->local_addr(tcp->platform, tcp->fd, &addr)) != 0)
+    return err;
+  *port = addr.port;
   return 0;
 }
 
@@ -463,7 +408,7 @@ static void on_readable(ndl_tcp *tcp) {
   int i;
 
   for (i = 0; i < READS_PER_EVENT && tcp->reading && tcp->state == OPEN; i++) {
-    ssize_t n = ndl__net_recv(tcp->fd, buf, READ_CHUNK);
+    ssize_t n = tcp->net->recv(tcp->platform, tcp->fd, buf, READ_CHUNK);
     memset(&v, 0, sizeof(v));
     if (n > 0) {
       buf[n] = '\0';
@@ -478,15 +423,15 @@ static void on_readable(ndl_tcp *tcp) {
         return;
       continue;
     }
-    if (n < 0 && errno == EINTR)
+    if (n == NDL_EINTR)
       continue;
-    if (n < 0 && errno == EAGAIN)
+    if (n == NDL_EAGAIN)
       return;
     /* End of stream, or an error: either way reading is over. */
     tcp->reading = 0;
     update_interest(tcp);
     if (n < 0)
-      set_error(&v, -errno, "read");
+      set_error(&v, (int)n, "read");
     tcp->read_cb(tcp, &v, tcp->read_arg);
     ndl_value_clear(&v);
     return;
@@ -524,12 +469,12 @@ static void fail_writes(ndl_tcp *tcp, int err) {
 static int send_queued(ndl_tcp *tcp, int complete_now) {
   struct write_req *req;
   while ((req = tcp->wq_head) != NULL) {
-    ssize_t n = ndl__net_send(tcp->fd, req->data + req->off,
-                              req->len - req->off);
+    ssize_t n = tcp->net->send(tcp->platform, tcp->fd, req->data + req->off,
+                               req->len - req->off);
     if (n < 0) {
-      if (errno == EINTR)
+      if (n == NDL_EINTR)
         continue;
-      return errno == EAGAIN ? 0 : -errno;
+      return n == NDL_EAGAIN ? 0 : (int)n;
     }
     req->off += (size_t)n;
     if (req->off < req->len)
@@ -547,7 +492,7 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
   }
   if (tcp->shutdown_pending) {
     tcp->shutdown_pending = 0;
-    ndl__net_shutdown_write(tcp->fd);
+    tcp->net->shutdown(tcp->platform, tcp->fd);
   }
   return 0;
 }
@@ -607,7 +552,7 @@ int ndl_tcp_shutdown(ndl_tcp *tcp) {
   if (tcp == NULL || tcp->state != OPEN)
     return NDL_EINVAL;
   if (tcp->wq_head == NULL)
-    return ndl__net_shutdown_write(tcp->fd) == 0 ? 0 : -errno;
+    return tcp->net->shutdown(tcp->platform, tcp->fd);
   tcp->shutdown_pending = 1;
   return 0;
 }
@@ -664,9 +609,9 @@ int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
     tcp->watch = 0;
   }
   if (tcp->accepted_fd >= 0)
-    ndl__net_close(tcp->accepted_fd);
+    tcp->net->close(tcp->platform, tcp->accepted_fd);
   if (tcp->fd >= 0)
-    ndl__net_close(tcp->fd);
+    tcp->net->close(tcp->platform, tcp->fd);
   tcp->fd = -1;
   return 0;
 }

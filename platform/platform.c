@@ -1,8 +1,9 @@
 /*
- * What both backends share: the trace events of pool work, which a backend
- * emits from the thread that runs it (a pool thread on Linux, the loop
- * thread on the sim).
+ * What both backends share: numeric addresses, and the trace events of pool
+ * work, which a backend emits from the thread that runs it (a pool thread
+ * on Linux, the loop thread on the sim).
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "platform.h"
@@ -22,4 +23,21 @@ void ndl__platform_trace_work(struct ndl__platform *p, ndl_trace_kind kind,
   ev.id = w->id;
   ev.text = w->kind;
   p->trace(p->trace_ctx, &ev);
+}
+
+/* inet_pton() is a parser, not a system call: the sim uses it too. */
+int ndl__addr_parse(const char *host, int port, struct ndl__addr *out) {
+  if (port < 0 || port > 65535)
+    return NDL_EINVAL;
+  memset(out, 0, sizeof(*out));
+  out->port = (uint16_t)port;
+  if (inet_pton(AF_INET, host, out->ip) == 1) {
+    out->family = 4;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, host, out->ip) == 1) {
+    out->family = 6;
+    return 0;
+  }
+  return NDL_EAI;
 }

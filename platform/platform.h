@@ -1,7 +1,23 @@
 /*
- * The platform vtable: everything the loop needs from the world, behind one
- * table of function pointers, so that a test swaps the real kernel
- * (platform/linux/linux.c) for a simulated one (platform/sim/sim.c) at run time.
+ * The platform vtable: everything that leaves the process, behind tables of
+ * function pointers, so that a test swaps the real kernel (platform/linux/)
+ * for a simulated world (platform/sim/) at run time, as SQLite's VFS swaps
+ * its OS layer.
+ *
+ * One table per concern, as SQLite splits its VFS from its file methods:
+ *   ops    the clock, fd watching, the pool and wake-ups: what the loop
+ *          itself needs;
+ *   net    TCP sockets and name lookup (modules/tcp.c);
+ *   files  whole-file reads (modules/fs.c);
+ *   sim    the controls of a simulated world; NULL on a backend that runs
+ *          in real time.
+ * No module asks which backend it runs on: where the difference matters,
+ * a table says it.
+ *
+ * Descriptors are the backend's own numbers: kernel fds on Linux, virtual
+ * ones on sim. Every call returns 0 (or a count) or a negative NDL_* code,
+ * never -1 with errno, so that a backend without a kernel has nothing to
+ * translate.
  *
  * wait() only translates what happened into fired records; it never calls
  * user code. Only the core calls callbacks.
@@ -11,26 +27,30 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/core.h"
 #include "nodeloop.h"
 
-enum ndl__fired_kind {
-  NDL__FIRED_IO,  /* id: the watcher, events: NDL_READABLE | ... */
-  NDL__FIRED_WORK /* work: finished, handed back to the loop */
-};
-
-struct ndl__fired {
-  enum ndl__fired_kind kind;
-  ndl_id id;
-  unsigned events;
-  struct ndl__work *work;
-};
-
 struct ndl__platform;
+
+/* An IPv4 or IPv6 address with its port: the vtable's own type, so that a
+ * simulated network needs no sockaddr. */
+struct ndl__addr {
+  int family; /* 4 or 6 */
+  uint16_t port;
+  uint8_t ip[16]; /* network order; IPv4 uses the first 4 bytes */
+};
+
+/* Parses a numeric IPv4 or IPv6 address. Errors: NDL_EINVAL (port out of
+ * range), NDL_EAI (not a numeric address: a name to resolve). */
+int ndl__addr_parse(const char *host, int port, struct ndl__addr *out);
 
 struct ndl__platform_ops {
   const char *name;
+  /* Bytes the loop allocates for a work record: the backend's own record,
+   * which begins with a struct ndl__work and adds the backend's fields. */
+  size_t work_size;
   /* The monotonic clock, in ns. */
   uint64_t (*now)(struct ndl__platform *p);
   /* Watch fd for events (NDL_READABLE | NDL_WRITABLE), reported under id.
@@ -58,21 +78,71 @@ struct ndl__platform_ops {
   void (*destroy)(struct ndl__platform *p);
 };
 
+/* Non-blocking TCP, on the loop thread, except resolve(), which may block
+ * and runs on the pool. Readiness is reported through io_add's watching. */
+struct ndl__net_ops {
+  /* Looks a name up. Errors: NDL_EAI. */
+  int (*resolve)(struct ndl__platform *p, const char *host, int port,
+                 struct ndl__addr *out);
+  int (*socket)(struct ndl__platform *p, int family, int *fd);
+  /* Starts connecting. 0: connected or in progress; the fd turns writable
+   * when it is done and connect_result() says how it ended. */
+  int (*connect)(struct ndl__platform *p, int fd, const struct ndl__addr *to);
+  /* 0, or the error a finished connect failed with. */
+  int (*connect_result)(struct ndl__platform *p, int fd);
+  int (*listen)(struct ndl__platform *p, int fd, const struct ndl__addr *at,
+                int backlog);
+  /* A waiting connection, or NDL_EAGAIN. */
+  int (*accept)(struct ndl__platform *p, int fd, int *client);
+  int (*local_addr)(struct ndl__platform *p, int fd, struct ndl__addr *out);
+  /* Bytes read (0: end of stream), or NDL_EAGAIN, or an error. */
+  ssize_t (*recv)(struct ndl__platform *p, int fd, void *buf, size_t len);
+  /* Bytes taken, possibly fewer than len, or NDL_EAGAIN, or an error. Never
+   * raises SIGPIPE: a closed peer is NDL_EPIPE. */
+  ssize_t (*send)(struct ndl__platform *p, int fd, const void *buf,
+                  size_t len);
+  /* Half-close: no more sends; the peer reads end of stream. */
+  int (*shutdown)(struct ndl__platform *p, int fd);
+  void (*close)(struct ndl__platform *p, int fd);
+};
+
+struct ndl__file_stat {
+  uint64_t size; /* a hint: 0 for files that do not know (/proc) */
+  int is_dir;
+};
+
+/* Blocking file calls, for the pool (any pool thread at once). */
+struct ndl__file_ops {
+  int (*open)(struct ndl__platform *p, const char *path, int *fd);
+  int (*stat)(struct ndl__platform *p, int fd, struct ndl__file_stat *st);
+  /* Bytes read, 0 at end of file, or an error (NDL_EINTR: try again). */
+  ssize_t (*read)(struct ndl__platform *p, int fd, void *buf, size_t len);
+  void (*close)(struct ndl__platform *p, int fd);
+};
+
+/* The controls of a simulated world, behind ndl_sim_* in the public API. */
+struct ndl__sim_ops {
+  int (*script_ready)(struct ndl__platform *p, int fd, unsigned events,
+                      uint64_t at_ns);
+  int (*advance)(struct ndl__platform *p, uint64_t ns);
+  /* data == NULL with len == 0 and err == 0 declares a directory; err < 0
+   * makes opening path fail with err. */
+  int (*file_add)(struct ndl__platform *p, const char *path,
+                  const void *data, size_t len, int err);
+  int (*host_add)(struct ndl__platform *p, const char *name,
+                  const struct ndl__addr *addr);
+};
+
 struct ndl__platform {
   const struct ndl__platform_ops *ops;
-  ndl_trace_fn trace; /* for events on pool threads */
+  const struct ndl__net_ops *net;
+  const struct ndl__file_ops *files;
+  const struct ndl__sim_ops *sim; /* NULL: real time */
+  ndl_trace_fn trace;             /* for events on pool threads */
   void *trace_ctx;
 };
 
-/* Module use: ndl_next_tick() that also gives the callback's id. */
-int ndl__next_tick_id(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
-/* Module use: frees arg if the callback with this id is cancelled, or the
- * loop freed, before it runs. Errors: NDL_EINVAL, NDL_NOTFOUND. */
-int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg));
-
-/* Frees a work item and the value it holds. */
-void ndl__work_free(struct ndl__work *w);
-/* Emits a WORK_START or WORK_DONE event from a pool thread. */
+/* Emits a WORK_START or WORK_DONE event from the thread that runs w. */
 void ndl__platform_trace_work(struct ndl__platform *p, ndl_trace_kind kind,
                               const struct ndl__work *w, const char *thread,
                               uint64_t now_ns);
@@ -81,10 +151,5 @@ void ndl__platform_trace_work(struct ndl__platform *p, ndl_trace_kind kind,
 int ndl__sim_new(const ndl_options *opts, struct ndl__platform **out);
 int ndl__linux_new(const ndl_options *opts, unsigned threads,
                    struct ndl__platform **out);
-
-/* Sim controls, behind ndl_sim_* in the public API. */
-int ndl__sim_script_ready(struct ndl__platform *p, int fd, unsigned events,
-                          uint64_t at_ns);
-int ndl__sim_advance(struct ndl__platform *p, uint64_t ns);
 
 #endif

@@ -16,8 +16,7 @@
 #include "nodeloop.h"
 #include "nodeloop_faults.h"
 #include "platform/platform.h"
-
-#define FIRED_CAP 1024
+#include "runtime.h"
 
 struct ndl_loop {
   struct ndl__core core;
@@ -25,9 +24,6 @@ struct ndl_loop {
   atomic_int stop_requested;
   int running;
   int finished_naturally;
-  /* fired[next_fired..nfired) are reported but not yet dispatched. */
-  size_t next_fired, nfired;
-  struct ndl__fired fired[FIRED_CAP];
 };
 
 void ndl_options_init(ndl_options *opts) {
@@ -138,20 +134,6 @@ static uint64_t clock_now(ndl_loop *loop) {
   return loop->platform->ops->now(loop->platform);
 }
 
-/* Hands every fired record to the core, in the order the platform gave. */
-static void dispatch(ndl_loop *loop, size_t n) {
-  loop->nfired = n;
-  for (loop->next_fired = 0; loop->next_fired < n;) {
-    struct ndl__fired *f = &loop->fired[loop->next_fired++];
-    if (f->kind == NDL__FIRED_IO) {
-      ndl__core_dispatch_io(&loop->core, f->id, f->events);
-    } else {
-      ndl__core_dispatch_work(&loop->core, f->work);
-      ndl__work_free(f->work);
-    }
-  }
-}
-
 /* Runs the iteration's poll phase: wait for I/O, finished work or the next
  * timer, then run what fired. The timeout is measured from a fresh clock
  * read, not the cached loop time, so slow callbacks earlier in the tick do
@@ -166,12 +148,12 @@ static int poll_phase(ndl_loop *loop) {
   timeout = stopping(loop) || ndl__core_poll_now(&loop->core)
                 ? 0
                 : ndl__core_poll_timeout(&loop->core, clock_now(loop));
-  err = loop->platform->ops->wait(loop->platform, timeout, loop->fired,
-                                  FIRED_CAP, &n);
+  err = loop->platform->ops->wait(loop->platform, timeout, loop->core.fired,
+                                  NDL__FIRED_CAP, &n);
   ndl__core_update_time(&loop->core, clock_now(loop));
   if (err)
     return err;
-  dispatch(loop, n);
+  ndl__core_dispatch_fired(&loop->core, n);
   return 0;
 }
 
@@ -331,11 +313,8 @@ int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg)) {
                       : ndl__core_set_release(&loop->core, id, release);
 }
 
-void ndl__work_free(struct ndl__work *w) {
-  if (w == NULL)
-    return;
-  ndl_value_clear(&w->result);
-  ndl__free(w);
+struct ndl__platform *ndl__loop_platform(ndl_loop *loop) {
+  return loop->platform;
 }
 
 int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
@@ -346,10 +325,12 @@ int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
   if (loop == NULL || work == NULL || after == NULL || delay_ms < 0 ||
       delay_ms > INT32_MAX)
     return NDL_EINVAL;
-  w = ndl__calloc(1, sizeof(*w));
+  w = ndl__calloc(1, loop->platform->ops->work_size);
   if (w == NULL)
     return NDL_ENOMEM;
-  w->kind = kind != NULL ? kind : "Work";
+  /* A copy: the caller's string may be gone before a pool thread names the
+   * task in a trace. */
+  snprintf(w->kind, sizeof(w->kind), "%s", kind != NULL ? kind : "Work");
   w->delay_ns = (uint64_t)delay_ms * 1000000u;
   w->fn = work;
   w->arg = arg;
@@ -402,17 +383,6 @@ int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events) {
   return err;
 }
 
-/* A watcher stopped during the poll phase may still have an event in the
- * part of fired[] not yet dispatched. Its id is free from now on and may
- * go to a new watcher at once, so the event is voided here, as libuv's
- * uv__platform_invalidate_fd does, rather than looked up later by id. */
-static void forget_fired(ndl_loop *loop, ndl_id id) {
-  size_t i;
-  for (i = loop->next_fired; i < loop->nfired; i++)
-    if (loop->fired[i].kind == NDL__FIRED_IO && loop->fired[i].id == id)
-      loop->fired[i].id = 0; /* no callback ever has id 0 */
-}
-
 int ndl_io_stop(ndl_loop *loop, ndl_id id) {
   struct ndl__cb *cb;
   int err;
@@ -422,7 +392,6 @@ int ndl_io_stop(ndl_loop *loop, ndl_id id) {
     return err;
   /* The fd may already be closed by the user; the watcher ends either way. */
   (void)loop->platform->ops->io_remove(loop->platform, cb->u.io.fd);
-  forget_fired(loop, id);
   return ndl__core_remove_io(&loop->core, id);
 }
 
@@ -447,25 +416,66 @@ void ndl_print_content(ndl_loop *loop, const char *label, const char *text) {
                  label != NULL ? label : "");
 }
 
-/* ---- Sim controls. */
+/* ---- Sim controls: NDL_ENOTSUP on a backend that runs in real time. */
 
-static int is_sim(const ndl_loop *loop) {
-  return loop != NULL && strcmp(loop->platform->ops->name, "sim") == 0;
+static struct ndl__platform *simulated(ndl_loop *loop) {
+  return loop != NULL && loop->platform->sim != NULL ? loop->platform : NULL;
 }
 
 int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,
                          uint64_t at_ms) {
+  struct ndl__platform *p = simulated(loop);
   if (loop == NULL || fd < 0 || events == 0 || at_ms > UINT64_MAX / 1000000u)
     return NDL_EINVAL;
-  if (!is_sim(loop))
+  if (p == NULL)
     return NDL_ENOTSUP;
-  return ndl__sim_script_ready(loop->platform, fd, events, at_ms * 1000000u);
+  return p->sim->script_ready(p, fd, events, at_ms * 1000000u);
 }
 
 int ndl_sim_advance(ndl_loop *loop, uint64_t ms) {
+  struct ndl__platform *p = simulated(loop);
   if (loop == NULL || ms > UINT64_MAX / 1000000u)
     return NDL_EINVAL;
-  if (!is_sim(loop))
+  if (p == NULL)
     return NDL_ENOTSUP;
-  return ndl__sim_advance(loop->platform, ms * 1000000u);
+  return p->sim->advance(p, ms * 1000000u);
+}
+
+int ndl_sim_file(ndl_loop *loop, const char *path, const void *data,
+                 size_t len) {
+  struct ndl__platform *p = simulated(loop);
+  if (loop == NULL || path == NULL || (data == NULL && len != 0))
+    return NDL_EINVAL;
+  if (p == NULL)
+    return NDL_ENOTSUP;
+  return p->sim->file_add(p, path, data != NULL ? data : "", len, 0);
+}
+
+int ndl_sim_dir(ndl_loop *loop, const char *path) {
+  struct ndl__platform *p = simulated(loop);
+  if (loop == NULL || path == NULL)
+    return NDL_EINVAL;
+  if (p == NULL)
+    return NDL_ENOTSUP;
+  return p->sim->file_add(p, path, NULL, 0, 0);
+}
+
+int ndl_sim_file_error(ndl_loop *loop, const char *path, int err) {
+  struct ndl__platform *p = simulated(loop);
+  if (loop == NULL || path == NULL || err >= 0)
+    return NDL_EINVAL;
+  if (p == NULL)
+    return NDL_ENOTSUP;
+  return p->sim->file_add(p, path, NULL, 0, err);
+}
+
+int ndl_sim_host(ndl_loop *loop, const char *name, const char *ip) {
+  struct ndl__platform *p = simulated(loop);
+  struct ndl__addr addr;
+  if (loop == NULL || name == NULL || ip == NULL ||
+      ndl__addr_parse(ip, 0, &addr) != 0)
+    return NDL_EINVAL;
+  if (p == NULL)
+    return NDL_ENOTSUP;
+  return p->sim->host_add(p, name, &addr);
 }

@@ -231,19 +231,6 @@ Test(net, bad_arguments) {
   free_loop(loop);
 }
 
-Test(net, sim_backend_has_no_sockets) {
-  ndl_options opts;
-  ndl_loop *loop;
-  ndl_tcp *tcp;
-  ndl_options_init(&opts);
-  opts.backend = NDL_BACKEND_SIM;
-  cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
-  cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", 80, expect_error, NULL,
-                               &tcp),
-               NDL_ENOTSUP);
-  free_loop(loop);
-}
-
 /* ---- HTTP against the embedded server. */
 
 struct http_result {

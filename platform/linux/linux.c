@@ -9,11 +9,11 @@
  * Pool threads take tasks from one FIFO queue and hand finished tasks back
  * through a completion queue, then write the eventfd, which sits in the same
  * (level-triggered) epoll set as the user's fds. Both queues are intrusive,
- * through ndl__work.next, so handing work around allocates nothing.
+ * through the backend's task record, so handing work around allocates
+ * nothing. Sockets and files are in io.c.
  *
- * Every syscall goes through one of the sys_* wrappers, and only they hold
- * fault points (faults/fault_points.h). A failing point sets errno to its
- * failinfo, or to the error the call most plausibly returns, and returns -1.
+ * Every syscall goes through the wrappers of sys.c, and only they hold
+ * fault points.
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,7 +28,8 @@
 
 #include "core/alloc.h"
 #include "faults/fault_points.h"
-#include "platform/platform.h"
+#include "linux.h"
+#include "sys.h"
 
 /* Helgrind cannot see that an eventfd write orders the worker's push before
  * the loop's drain; these annotations tell it. They cost nothing outside
@@ -51,6 +52,15 @@
 #define MAX_EVENTS 1024
 /* epoll_data of the eventfd. Callback ids are never 0, so no fd clashes. */
 #define WAKE_TOKEN 0u
+
+/* The backend's work record: the core's, and the link of whichever queue
+ * holds it. */
+struct task {
+  struct ndl__work work; /* first: the loop allocates ops.work_size bytes */
+  struct ndl__work *next;
+};
+
+static struct task *task_of(struct ndl__work *w) { return (struct task *)w; }
 
 struct work_queue {
   struct ndl__work *head, *tail;
@@ -110,76 +120,6 @@ static struct lx *from(struct ndl__platform *p) {
   return (struct lx *)p;
 }
 
-/* ---- The syscall wrappers: the only place with fault points. */
-
-
-static int sys_epoll_create(void) {
-  ndl__fault_syscall(LINUX_EPOLL_CREATE);
-  return epoll_create1(EPOLL_CLOEXEC);
-}
-
-static int sys_eventfd(void) {
-  ndl__fault_syscall(LINUX_EVENTFD);
-  return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-}
-
-static int sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) {
-  ndl__fault_syscall(LINUX_EPOLL_CTL);
-  return epoll_ctl(epfd, op, fd, ev);
-}
-
-static int sys_epoll_wait(int epfd, struct epoll_event *ev, int max,
-                          int timeout_ms) {
-  ndl__fault_syscall(LINUX_EPOLL_WAIT);
-  return epoll_wait(epfd, ev, max, timeout_ms);
-}
-
-static int sys_eventfd_read(int fd) {
-  uint64_t count;
-  ssize_t r;
-  ndl__fault_syscall(LINUX_EVENTFD_READ);
-  r = read(fd, &count, sizeof(count));
-  if (r == (ssize_t)sizeof(count))
-    return 0;
-  if (r >= 0)
-    errno = EIO; /* an eventfd moves 8 bytes or fails: never happens */
-  return -1;
-}
-
-static int sys_eventfd_write(int fd) {
-  uint64_t one = 1;
-  ssize_t r;
-  ndl__fault_syscall(LINUX_EVENTFD_WRITE);
-  r = write(fd, &one, sizeof(one));
-  if (r == (ssize_t)sizeof(one))
-    return 0;
-  if (r >= 0)
-    errno = EIO; /* an eventfd moves 8 bytes or fails: never happens */
-  return -1;
-}
-
-static int sys_thread_create(pthread_t *tid, void *(*fn)(void *), void *arg) {
-  int err;
-  ndl__fault_syscall(LINUX_PTHREAD_CREATE);
-  if ((err = pthread_create(tid, NULL, fn, arg)) != 0) {
-    errno = err;
-    return -1;
-  }
-  return 0;
-}
-
-static int sys_clock(struct timespec *ts) {
-  ndl__fault_syscall(LINUX_CLOCK);
-  return clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
-/* No fault point: a failed close() leaves nothing to recover, and retrying
- * it on EINTR could close an fd another thread just opened. */
-static void sys_close(int fd) {
-  if (fd >= 0)
-    (void)close(fd);
-}
-
 /* ---- Clock. */
 
 /* CLOCK_MONOTONIC in ns, never decreasing. If the clock fails, the latest
@@ -194,7 +134,7 @@ static uint64_t linux_now(struct ndl__platform *p) {
   struct lx *s = from(p);
   struct timespec ts;
   uint64_t t;
-  int clock_ok = sys_clock(&ts) == 0;
+  int clock_ok = ndl__sys_clock(&ts) == 0;
 
   pthread_mutex_lock(&s->clock_lock);
   if (clock_ok) {
@@ -219,7 +159,7 @@ static uint64_t linux_now(struct ndl__platform *p) {
   struct lx *s = from(p);
   struct timespec ts;
   uint64_t t;
-  if (sys_clock(&ts) != 0)
+  if (ndl__sys_clock(&ts) != 0)
     return atomic_load_explicit(&s->last_ns, memory_order_relaxed);
   t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
   atomic_store_explicit(&s->last_ns, t, memory_order_relaxed);
@@ -230,21 +170,21 @@ static uint64_t linux_now(struct ndl__platform *p) {
 /* ---- The queues. The caller holds the lock that guards q. */
 
 static void queue_push(struct work_queue *q, struct ndl__work *w) {
-  w->next = NULL;
+  task_of(w)->next = NULL;
   if (q->tail == NULL)
     q->head = w;
   else
-    q->tail->next = w;
+    task_of(q->tail)->next = w;
   q->tail = w;
 }
 
 static struct ndl__work *queue_shift(struct work_queue *q) {
   struct ndl__work *w = q->head;
   if (w != NULL) {
-    q->head = w->next;
+    q->head = task_of(w)->next;
     if (q->head == NULL)
       q->tail = NULL;
-    w->next = NULL;
+    task_of(w)->next = NULL;
   }
   return w;
 }
@@ -329,7 +269,7 @@ static void complete_task(struct lx *s, struct ndl__work *w) {
    * (model/pool.pml checks this; CLEAR_BEFORE_READ shows the hang). */
   if (atomic_exchange(&s->wake_pending, 1) != 0)
     return;
-  while (sys_eventfd_write(s->efd) != 0) {
+  while (ndl__sys_eventfd_write(s->efd) != 0) {
     if (errno == EINTR)
       continue;
     if (sleep_for(s, NS_PER_MS))
@@ -350,7 +290,6 @@ static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {
     return;
   }
   w->fn(w->arg, &w->result);
-  w->worker = me->index;
   ndl__platform_trace_work(&s->base, NDL_TRACE_WORK_DONE, w, me->name,
                            traced ? linux_now(&s->base) : 0);
   complete_task(s, w);
@@ -433,7 +372,7 @@ static int start_pool(struct lx *s, unsigned want) {
     wk->owner = s;
     wk->index = s->created;
     snprintf(wk->name, sizeof(wk->name), "pool%u", wk->index);
-    if (sys_thread_create(&wk->tid, worker_main, wk) != 0) {
+    if (ndl__sys_thread_create(&wk->tid, worker_main, wk) != 0) {
       create_err = errno;
       continue;
     }
@@ -470,7 +409,7 @@ static int ctl(struct lx *s, int op, int fd, ndl_id id, unsigned events) {
    * interest to report an error as the events the user asked for, and this
    * spares a side table keyed by fd. */
   ev.data.u64 = (uint64_t)id | ((uint64_t)events << 32);
-  if (sys_epoll_ctl(s->epfd, op, fd, &ev) != 0)
+  if (ndl__sys_epoll_ctl(s->epfd, op, fd, &ev) != 0)
     return -errno; /* EEXIST is NDL_EEXIST, ENOENT NDL_ENOENT */
   return 0;
 }
@@ -589,7 +528,7 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
   /* On EINTR, wait again for what is left of the timeout, measured on the
    * monotonic clock, so a signal neither ends the wait early nor extends
    * it. */
-  while ((got = sys_epoll_wait(s->epfd, s->events, max,
+  while ((got = ndl__sys_epoll_wait(s->epfd, s->events, max,
                                timeout_ms(timeout_ns))) < 0) {
     uint64_t now;
     if (errno != EINTR)
@@ -616,7 +555,7 @@ static int linux_wait(struct ndl__platform *p, int64_t timeout_ns,
        * whether or not it was reset. A read that fails (EAGAIN, EINTR, or
        * anything an injected fault makes up) leaves it readable, which
        * costs one spare wake-up, never a lost one. */
-      (void)sys_eventfd_read(s->efd);
+      (void)ndl__sys_eventfd_read(s->efd);
       continue;
     }
     out[*n].kind = NDL__FIRED_IO;
@@ -643,7 +582,7 @@ static int linux_wake(struct ndl__platform *p) {
   struct lx *s = from(p);
   const struct timespec ms = {0, (long)NS_PER_MS};
   int tries;
-  for (tries = 0; sys_eventfd_write(s->efd) != 0; tries++) {
+  for (tries = 0; ndl__sys_eventfd_write(s->efd) != 0; tries++) {
     if (errno == EINTR)
       continue;
     if (tries == 1000)
@@ -670,8 +609,8 @@ static void linux_destroy(struct ndl__platform *p) {
   /* Every thread has exited, so the queues need no lock. */
   queue_free(&s->queue);
   queue_free(&s->completion_queue);
-  sys_close(s->efd);
-  sys_close(s->epfd);
+  ndl__sys_close(s->efd);
+  ndl__sys_close(s->epfd);
   pthread_cond_destroy(&s->reported_cv);
   pthread_cond_destroy(&s->stopped);
   pthread_cond_destroy(&s->has_work);
@@ -730,20 +669,21 @@ fail:
 static int open_fds(struct lx *s) {
   struct epoll_event ev;
 
-  if ((s->epfd = sys_epoll_create()) < 0)
+  if ((s->epfd = ndl__sys_epoll_create()) < 0)
     return -errno;
-  if ((s->efd = sys_eventfd()) < 0)
+  if ((s->efd = ndl__sys_eventfd()) < 0)
     return -errno;
   memset(&ev, 0, sizeof(ev));
   ev.events = EPOLLIN;
   ev.data.u64 = WAKE_TOKEN;
-  if (sys_epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev) != 0)
+  if (ndl__sys_epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->efd, &ev) != 0)
     return -errno;
   return 0;
 }
 
 static const struct ndl__platform_ops linux_ops = {
     .name = "linux",
+    .work_size = sizeof(struct task),
     .now = linux_now,
     .io_add = linux_io_add,
     .io_modify = linux_io_modify,
@@ -769,6 +709,8 @@ int ndl__linux_new(const ndl_options *opts, unsigned threads,
   if ((s = ndl__calloc(1, sizeof(*s))) == NULL)
     return NDL_ENOMEM;
   s->base.ops = &linux_ops;
+  s->base.net = &ndl__linux_net;
+  s->base.files = &ndl__linux_files;
   /* loop.c sets these after we return, but the pool-size note below is
    * emitted before that. */
   s->base.trace = opts->trace;

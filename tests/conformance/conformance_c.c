@@ -9,6 +9,7 @@
  * files by the same relative names. Exit status: 0, 1 when the loop failed
  * or lost or duplicated a callback, 2 on bad usage.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,29 @@ void conf_fail(const char *what, int err) {
   fprintf(stderr, "conformance-c: %s: %s (%s)\n", what, ndl_strerror(err),
           ndl_err_name(err));
   exit(1);
+}
+
+/* The sim's disk holds a copy of the scenario folder, read before the run
+ * starts: during it, nothing touches the real disk. */
+static void mirror_folder(ndl_loop *loop) {
+  DIR *d = opendir(".");
+  struct dirent *e;
+  if (d == NULL) {
+    perror("conformance-c: opendir");
+    exit(1);
+  }
+  CONF_OK(ndl_sim_dir(loop, "."));
+  while ((e = readdir(d)) != NULL) {
+    FILE *f;
+    char buf[1 << 16];
+    size_t n;
+    if (e->d_type != DT_REG || (f = fopen(e->d_name, "rb")) == NULL)
+      continue;
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    CONF_OK(ndl_sim_file(loop, e->d_name, buf, n));
+  }
+  closedir(d);
 }
 
 static const struct conf_scenario *find(const char *name) {
@@ -116,6 +140,8 @@ int main(int argc, char **argv) {
   }
 
   CONF_OK(ndl_loop_new(&opts, &loop));
+  if (opts.backend == NDL_BACKEND_SIM)
+    mirror_folder(loop);
   if ((err = ndl_run(loop, s->main, NULL)) != 0)
     conf_fail("ndl_run", err);
   if (s->at_exit != NULL)

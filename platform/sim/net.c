@@ -1,0 +1,554 @@
+/*
+ * The simulated network: TCP between sockets of one sim, in virtual time,
+ * as FoundationDB's simulator and turmoil do it. Nothing here touches the
+ * kernel.
+ *
+ *  - A connect reaches a listener on the same address and port after one
+ *    latency and completes after a second (the SYN-ACK); with no listener
+ *    it is refused after both.
+ *  - send() cuts what it takes into segments at seeded boundaries; each
+ *    arrives after its own seeded latency, never before the one sent ahead
+ *    of it. recv() returns what has arrived, so reads come short where the
+ *    segments were cut. A peer that does not read fills a 256 KiB window,
+ *    and then send() takes less, or nothing (NDL_EAGAIN).
+ *  - shutdown() and close() send a FIN behind the data; close() with
+ *    unread data sends a reset instead, as Linux does.
+ *  - Every decision is a fault point that fault plans drive: the ones the
+ *    Linux backend shares (net/connect, net/send_short, ...) and three of
+ *    the network itself (sim/net_reset, sim/net_latency, sim/net_partition).
+ *
+ * Sockets are slots of one array, found by descriptor; peers and listeners
+ * refer to each other by slot, so growing the array moves nothing that a
+ * pointer holds. The scans are O(sockets), which a simulation of tens of
+ * connections never feels.
+ */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "faults/fault_points.h"
+#include "sim.h"
+
+enum { SOCK_FREE, SOCK_NEW, SOCK_LISTENER, SOCK_STREAM };
+
+#define WINDOW ((size_t)256 * 1024)
+#define DEFAULT_LATENCY_NS 100000u
+#define NEVER NDL__SIM_NEVER
+
+struct sim_seg {
+  struct sim_seg *next;
+  uint64_t at;
+  size_t len, off;
+  char data[];
+};
+
+/* ---- Slots and descriptors. */
+
+static struct sim_sock *sock_at(struct sim *s, int fd) {
+  size_t slot;
+  if (fd < NDL__SIM_NET_FD_BASE)
+    return NULL;
+  slot = (size_t)(fd - NDL__SIM_NET_FD_BASE);
+  if (slot >= s->net.nsocks || s->net.socks[slot].kind == SOCK_FREE)
+    return NULL;
+  return &s->net.socks[slot];
+}
+
+static int fd_of(const struct sim *s, const struct sim_sock *k) {
+  return NDL__SIM_NET_FD_BASE + (int)(k - s->net.socks);
+}
+
+/* A free slot, the lowest as the kernel gives the lowest fd. It may move
+ * the array: the caller takes pointers only after. */
+static int new_sock(struct sim *s, int kind) {
+  struct sim_net *n = &s->net;
+  struct sim_sock *k;
+  size_t slot;
+  for (slot = 0; slot < n->nsocks; slot++)
+    if (n->socks[slot].kind == SOCK_FREE)
+      break;
+  if (slot == n->nsocks) {
+    if (slot >= (size_t)(NDL__SIM_FILE_FD_BASE - NDL__SIM_NET_FD_BASE))
+      return NDL_EMFILE;
+    k = ndl__reallocarray(n->socks, slot + 1, sizeof(*k));
+    if (k == NULL)
+      return NDL_ENOMEM;
+    n->socks = k;
+    n->nsocks = slot + 1;
+  }
+  k = &n->socks[slot];
+  memset(k, 0, sizeof(*k));
+  k->kind = kind;
+  k->seq = n->next_seq++;
+  k->peer = -1;
+  k->listener = -1;
+  k->eof_at = k->reset_at = NEVER;
+  return (int)slot;
+}
+
+static void drop_segments(struct sim_sock *k) {
+  while (k->rx_head != NULL) {
+    struct sim_seg *g = k->rx_head;
+    k->rx_head = g->next;
+    ndl__free(g);
+  }
+  k->rx_tail = NULL;
+  k->rx_bytes = 0;
+}
+
+static void free_sock(struct sim_sock *k) {
+  drop_segments(k);
+  k->kind = SOCK_FREE;
+}
+
+/* ---- Time on the wire. */
+
+static uint64_t later(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* When something sent now arrives at k: a seeded latency, a spike or a
+ * partition if a plan says so, and never before what was sent ahead. */
+static uint64_t arrival(struct sim *s, struct sim_sock *k) {
+  uint64_t base = s->net.latency_ns, t;
+  t = s->now_ns + base + ndl__prng_below(&s->prng, base + 1);
+  if (ndl__fault_fail(NDL_FP(SIM_NET_LATENCY)))
+    t += (uint64_t)ndl__fault_arg() * 1000000u;
+  if (ndl__fault_fail(NDL_FP(SIM_NET_PARTITION)))
+    s->net.partition_until = s->now_ns + (uint64_t)ndl__fault_arg() * 1000000u;
+  t = later(t, later(k->last_at, s->net.partition_until));
+  k->last_at = t;
+  return t;
+}
+
+static void send_fin(struct sim *s, struct sim_sock *to) {
+  if (to->eof_at == NEVER)
+    to->eof_at = arrival(s, to);
+}
+
+static void send_reset(struct sim *s, struct sim_sock *to) {
+  if (to->reset_at == NEVER)
+    to->reset_at = arrival(s, to);
+}
+
+static int arrived(const struct sim *s, uint64_t at) { return at <= s->now_ns; }
+
+/* ---- Readiness, for the poller. */
+
+static int pending_in(struct sim *s, int listener, int only_arrived,
+                      struct sim_sock **first) {
+  struct sim_sock *best = NULL;
+  size_t i;
+  for (i = 0; i < s->net.nsocks; i++) {
+    struct sim_sock *k = &s->net.socks[i];
+    if (k->kind != SOCK_STREAM || k->listener != listener ||
+        (only_arrived && !arrived(s, k->open_at)))
+      continue;
+    if (best == NULL || k->open_at < best->open_at ||
+        (k->open_at == best->open_at && k->seq < best->seq))
+      best = k;
+  }
+  *first = best;
+  return best != NULL;
+}
+
+int ndl__sim_net_ready(struct sim *s, int fd, unsigned *events) {
+  struct sim_sock *k = sock_at(s, fd), *c;
+  *events = 0;
+  if (k == NULL)
+    return -1;
+  if (k->kind == SOCK_LISTENER) {
+    if (pending_in(s, (int)(k - s->net.socks), 1, &c))
+      *events = NDL_READABLE;
+  } else if (k->kind == SOCK_STREAM && arrived(s, k->open_at)) {
+    if (k->connect_err != 0 || arrived(s, k->reset_at))
+      *events = NDL_READABLE | NDL_WRITABLE;
+    else {
+      if ((k->rx_head != NULL && arrived(s, k->rx_head->at)) ||
+          arrived(s, k->eof_at))
+        *events |= NDL_READABLE;
+      if (k->peer < 0 || s->net.socks[k->peer].rx_bytes < WINDOW)
+        *events |= NDL_WRITABLE;
+    }
+  }
+  return 0;
+}
+
+static uint64_t soonest(const struct sim *s, uint64_t a, uint64_t t) {
+  return t > s->now_ns && t < a ? t : a;
+}
+
+uint64_t ndl__sim_net_next(struct sim *s, int fd) {
+  struct sim_sock *k = sock_at(s, fd);
+  uint64_t t = NEVER;
+  size_t i;
+  if (k == NULL)
+    return NEVER;
+  if (k->kind == SOCK_LISTENER) {
+    for (i = 0; i < s->net.nsocks; i++) {
+      const struct sim_sock *c = &s->net.socks[i];
+      if (c->kind == SOCK_STREAM && c->listener == (int)(k - s->net.socks))
+        t = soonest(s, t, c->open_at);
+    }
+  } else if (k->kind == SOCK_STREAM) {
+    t = soonest(s, t, k->open_at);
+    t = soonest(s, t, k->eof_at);
+    t = soonest(s, t, k->reset_at);
+    if (k->rx_head != NULL)
+      t = soonest(s, t, k->rx_head->at);
+  }
+  return t;
+}
+
+/* ---- The calls. */
+
+static int sim_resolve(struct ndl__platform *p, const char *host, int port,
+                       struct ndl__addr *out) {
+  struct sim *s = ndl__sim_of(p);
+  size_t i;
+  if (ndl__fault_fail(NDL_FP(NET_RESOLVE)))
+    return NDL_EAI;
+  if (ndl__addr_parse(host, port, out) == 0)
+    return 0;
+  if (strcmp(host, "localhost") == 0)
+    return ndl__addr_parse("127.0.0.1", port, out);
+  for (i = 0; i < s->net.nhosts; i++)
+    if (strcmp(s->net.hosts[i].name, host) == 0) {
+      *out = s->net.hosts[i].addr;
+      out->port = (uint16_t)port;
+      return 0;
+    }
+  return NDL_EAI;
+}
+
+int ndl__sim_host_add(struct ndl__platform *p, const char *name,
+                      const struct ndl__addr *addr) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_host *h;
+  char *copy = ndl__strndup(name, strlen(name));
+  if (copy == NULL)
+    return NDL_ENOMEM;
+  h = ndl__reallocarray(s->net.hosts, s->net.nhosts + 1, sizeof(*h));
+  if (h == NULL) {
+    ndl__free(copy);
+    return NDL_ENOMEM;
+  }
+  s->net.hosts = h;
+  h[s->net.nhosts].name = copy;
+  h[s->net.nhosts].addr = *addr;
+  s->net.nhosts++;
+  return 0;
+}
+
+/* Returns the plan's error, as a negative code, when point `id` fails. */
+#define FAULT_RETURN(id)                                                       \
+  do {                                                                         \
+    int fault_ = ndl__fault_code(id);                                          \
+    if (fault_ != 0)                                                           \
+      return fault_;                                                           \
+  } while (0)
+
+static int sim_socket(struct ndl__platform *p, int family, int *fd) {
+  struct sim *s = ndl__sim_of(p);
+  int slot;
+  FAULT_RETURN(NET_SOCKET);
+  if ((slot = new_sock(s, SOCK_NEW)) < 0)
+    return slot;
+  s->net.socks[slot].local.family = family;
+  *fd = NDL__SIM_NET_FD_BASE + slot;
+  return 0;
+}
+
+static uint16_t ephemeral_port(struct sim *s) {
+  if (s->net.next_port < 49152 || s->net.next_port > 65535)
+    s->net.next_port = 49152;
+  return (uint16_t)s->net.next_port++;
+}
+
+static int same_host(const struct ndl__addr *listening,
+                     const struct ndl__addr *to) {
+  static const uint8_t any[16];
+  return listening->family == to->family &&
+         (memcmp(listening->ip, any, 16) == 0 ||
+          memcmp(listening->ip, to->ip, 16) == 0);
+}
+
+static struct sim_sock *listener_at(struct sim *s,
+                                    const struct ndl__addr *to) {
+  size_t i;
+  for (i = 0; i < s->net.nsocks; i++) {
+    struct sim_sock *k = &s->net.socks[i];
+    if (k->kind == SOCK_LISTENER && k->local.port == to->port &&
+        same_host(&k->local, to))
+      return k;
+  }
+  return NULL;
+}
+
+static int sim_connect(struct ndl__platform *p, int fd,
+                       const struct ndl__addr *to) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd), *l, *srv;
+  int slot, me, lslot;
+  FAULT_RETURN(NET_CONNECT);
+  if (k == NULL || k->kind != SOCK_NEW)
+    return NDL_EINVAL;
+  me = (int)(k - s->net.socks);
+  k->kind = SOCK_STREAM;
+  k->remote = *to;
+  k->local = *to;
+  k->local.port = ephemeral_port(s);
+  if ((l = listener_at(s, to)) == NULL) {
+    /* Refused: the RST comes back after a round trip. */
+    arrival(s, k);
+    k->open_at = arrival(s, k);
+    k->connect_err = NDL_ECONNREFUSED;
+    return 0;
+  }
+  lslot = (int)(l - s->net.socks);
+  if ((slot = new_sock(s, SOCK_STREAM)) < 0) {
+    s->net.socks[me].kind = SOCK_NEW;
+    return slot;
+  }
+  k = &s->net.socks[me];
+  srv = &s->net.socks[slot];
+  srv->listener = lslot;
+  srv->local = *to;
+  srv->remote = k->local;
+  srv->peer = me;
+  k->peer = slot;
+  srv->open_at = arrival(s, srv);
+  /* The SYN-ACK leaves once the SYN is in. */
+  k->last_at = srv->open_at;
+  k->open_at = arrival(s, k);
+  return 0;
+}
+
+static int sim_connect_result(struct ndl__platform *p, int fd) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd);
+  if (k == NULL)
+    return NDL_EBADF;
+  if (k->connect_err == 0 && ndl__fault_fail(NDL_FP(NET_SO_ERROR))) {
+    k->connect_err = -ndl__fault_errno(ECONNREFUSED);
+    if (k->peer >= 0) {
+      send_reset(s, &s->net.socks[k->peer]);
+      s->net.socks[k->peer].peer = -1;
+      k->peer = -1;
+    }
+  }
+  return k->connect_err;
+}
+
+static int sim_listen(struct ndl__platform *p, int fd,
+                      const struct ndl__addr *at, int backlog) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd);
+  struct ndl__addr want = *at;
+  size_t i;
+  (void)backlog; /* the simulated backlog never fills */
+  FAULT_RETURN(NET_LISTEN);
+  if (k == NULL || k->kind != SOCK_NEW)
+    return NDL_EINVAL;
+  if (want.port == 0)
+    want.port = ephemeral_port(s);
+  for (i = 0; i < s->net.nsocks; i++) {
+    const struct sim_sock *o = &s->net.socks[i];
+    if (o->kind == SOCK_LISTENER && o->local.port == want.port &&
+        (same_host(&o->local, &want) || same_host(&want, &o->local)))
+      return NDL_EADDRINUSE;
+  }
+  k->kind = SOCK_LISTENER;
+  k->local = want;
+  return 0;
+}
+
+static int sim_accept(struct ndl__platform *p, int fd, int *client) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd), *c;
+  FAULT_RETURN(NET_ACCEPT);
+  if (k == NULL || k->kind != SOCK_LISTENER)
+    return NDL_EINVAL;
+  if (!pending_in(s, (int)(k - s->net.socks), 1, &c))
+    return NDL_EAGAIN;
+  c->listener = -1;
+  *client = fd_of(s, c);
+  return 0;
+}
+
+static int sim_local_addr(struct ndl__platform *p, int fd,
+                          struct ndl__addr *out) {
+  struct sim_sock *k = sock_at(ndl__sim_of(p), fd);
+  FAULT_RETURN(NET_SOCKNAME);
+  if (k == NULL)
+    return NDL_EBADF;
+  *out = k->local;
+  return 0;
+}
+
+static ssize_t sim_recv(struct ndl__platform *p, int fd, void *buf,
+                        size_t len) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd);
+  size_t got = 0;
+  FAULT_RETURN(NET_RECV);
+  if (k == NULL || k->kind != SOCK_STREAM)
+    return NDL_EBADF;
+  if (!arrived(s, k->open_at))
+    return NDL_EAGAIN;
+  if (k->connect_err != 0)
+    return k->connect_err;
+  if (arrived(s, k->reset_at)) {
+    drop_segments(k); /* a reset discards what was not read */
+    return NDL_ECONNRESET;
+  }
+  if (len > 1 && ndl__fault_fail(NDL_FP(NET_RECV_SHORT)))
+    len = 1;
+  while (got < len && k->rx_head != NULL && arrived(s, k->rx_head->at)) {
+    struct sim_seg *g = k->rx_head;
+    size_t take = g->len - g->off < len - got ? g->len - g->off : len - got;
+    memcpy((char *)buf + got, g->data + g->off, take);
+    g->off += take;
+    got += take;
+    k->rx_bytes -= take;
+    if (g->off == g->len) {
+      k->rx_head = g->next;
+      if (k->rx_head == NULL)
+        k->rx_tail = NULL;
+      ndl__free(g);
+    }
+  }
+  if (got > 0)
+    return (ssize_t)got;
+  if (k->rx_head == NULL && arrived(s, k->eof_at))
+    return 0;
+  return NDL_EAGAIN;
+}
+
+/* Queues len bytes towards `to`, cut at seeded boundaries. */
+static int transmit(struct sim *s, struct sim_sock *to, const char *data,
+                    size_t len) {
+  while (len > 0) {
+    size_t cut = len;
+    struct sim_seg *g;
+    if (len > 1 && ndl__prng_chance(&s->prng, 1, 4))
+      cut = 1 + (size_t)ndl__prng_below(&s->prng, len - 1);
+    if ((g = ndl__malloc(sizeof(*g) + cut)) == NULL)
+      return NDL_ENOMEM;
+    memcpy(g->data, data, cut);
+    g->len = cut;
+    g->off = 0;
+    g->next = NULL;
+    g->at = arrival(s, to);
+    if (to->rx_tail == NULL)
+      to->rx_head = g;
+    else
+      to->rx_tail->next = g;
+    to->rx_tail = g;
+    to->rx_bytes += cut;
+    data += cut;
+    len -= cut;
+  }
+  return 0;
+}
+
+static ssize_t sim_send(struct ndl__platform *p, int fd, const void *buf,
+                        size_t len) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd), *to;
+  size_t room;
+  int err;
+  FAULT_RETURN(NET_SEND);
+  if (k == NULL || k->kind != SOCK_STREAM)
+    return NDL_EBADF;
+  if (!arrived(s, k->open_at))
+    return NDL_EAGAIN;
+  if (k->connect_err != 0)
+    return k->connect_err;
+  if (arrived(s, k->reset_at))
+    return NDL_ECONNRESET;
+  if (k->shut_wr)
+    return NDL_EPIPE;
+  if (len > 1 && ndl__fault_fail(NDL_FP(NET_SEND_SHORT)))
+    len = 1;
+  if (k->peer < 0) {
+    /* The peer is gone: its kernel answers the bytes with a reset. */
+    send_reset(s, k);
+    return (ssize_t)len;
+  }
+  to = &s->net.socks[k->peer];
+  room = WINDOW - to->rx_bytes;
+  if (room == 0)
+    return NDL_EAGAIN;
+  if (len > room)
+    len = room;
+  if (ndl__fault_fail(NDL_FP(SIM_NET_RESET))) {
+    /* Reset mid-transfer: these bytes are lost, and both ends see it. */
+    send_reset(s, to);
+    to->peer = -1;
+    k->peer = -1;
+    send_reset(s, k);
+    return (ssize_t)len;
+  }
+  if ((err = transmit(s, to, buf, len)) != 0)
+    return err;
+  return (ssize_t)len;
+}
+
+static int sim_shutdown(struct ndl__platform *p, int fd) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd);
+  FAULT_RETURN(NET_SHUTDOWN);
+  if (k == NULL || k->kind != SOCK_STREAM || !arrived(s, k->open_at) ||
+      k->connect_err != 0)
+    return NDL_ENOTCONN;
+  if (!k->shut_wr && k->peer >= 0)
+    send_fin(s, &s->net.socks[k->peer]);
+  k->shut_wr = 1;
+  return 0;
+}
+
+static void sim_close(struct ndl__platform *p, int fd) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = sock_at(s, fd), *c;
+  int me;
+  if (k == NULL)
+    return;
+  me = (int)(k - s->net.socks);
+  if (k->kind == SOCK_LISTENER) {
+    /* Connections never accepted are reset, as the kernel does. */
+    while (pending_in(s, me, 0, &c)) {
+      if (c->peer >= 0) {
+        send_reset(s, &s->net.socks[c->peer]);
+        s->net.socks[c->peer].peer = -1;
+      }
+      free_sock(c);
+    }
+  } else if (k->kind == SOCK_STREAM && k->peer >= 0) {
+    struct sim_sock *to = &s->net.socks[k->peer];
+    if (k->rx_bytes > 0)
+      send_reset(s, to); /* unread data: Linux answers close with RST */
+    else if (!k->shut_wr)
+      send_fin(s, to);
+    to->peer = -1;
+  }
+  free_sock(k);
+}
+
+void ndl__sim_net_init(struct sim *s, uint64_t latency_ns) {
+  s->net.latency_ns = latency_ns != 0 ? latency_ns : DEFAULT_LATENCY_NS;
+  s->net.partition_until = 0;
+  s->net.next_port = 49152;
+}
+
+void ndl__sim_net_free(struct sim *s) {
+  size_t i;
+  for (i = 0; i < s->net.nsocks; i++)
+    drop_segments(&s->net.socks[i]);
+  for (i = 0; i < s->net.nhosts; i++)
+    ndl__free(s->net.hosts[i].name);
+  ndl__free(s->net.hosts);
+  ndl__free(s->net.socks);
+}
+
+const struct ndl__net_ops ndl__sim_net = {
+    sim_resolve, sim_socket,     sim_connect, sim_connect_result,
+    sim_listen,  sim_accept,     sim_local_addr, sim_recv,
+    sim_send,    sim_shutdown,   sim_close};

@@ -1,0 +1,20 @@
+/*
+ * What the modules (modules/) need from the loop beyond the public API: the
+ * platform that reaches the world, and the hooks that let a module's
+ * private state follow a callback's life.
+ */
+#ifndef NDL_RUNTIME_H
+#define NDL_RUNTIME_H
+
+#include "nodeloop.h"
+#include "platform/platform.h"
+
+/* The loop's platform: the only way a module reaches sockets and files. */
+struct ndl__platform *ndl__loop_platform(ndl_loop *loop);
+/* ndl_next_tick() that also gives the callback's id. */
+int ndl__next_tick_id(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
+/* Frees arg if the callback with this id is cancelled, or the loop freed,
+ * before it runs. Errors: NDL_EINVAL, NDL_NOTFOUND. */
+int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg));
+
+#endif
