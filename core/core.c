@@ -213,10 +213,12 @@ int ndl__core_clear_timer(struct ndl__core *c, ndl_id id) {
   return 0;
 }
 
-int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed) {
+/* Whether a live callback of a kind from lo to hi keeps the loop alive. */
+static int set_ref(struct ndl__core *c, ndl_id id, ndl_cb_kind lo,
+                   ndl_cb_kind hi, int refed) {
   uint32_t slot;
   struct ndl__cb *cb;
-  int err = lookup(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, &slot);
+  int err = lookup(c, id, lo, hi, &slot);
   if (err)
     return err;
   cb = ndl__reg_at(&c->reg, slot);
@@ -229,6 +231,14 @@ int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed) {
       c->alive--;
   }
   return 0;
+}
+
+int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed) {
+  return set_ref(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, refed);
+}
+
+int ndl__core_ref_io(struct ndl__core *c, ndl_id id, int refed) {
+  return set_ref(c, id, NDL_CB_IO, NDL_CB_IO, refed);
 }
 
 static int add_queued(struct ndl__core *c, ndl_cb_kind kind,

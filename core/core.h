@@ -98,6 +98,7 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
                         ndl_id *id);
 int ndl__core_clear_timer(struct ndl__core *c, ndl_id id);
 int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed);
+int ndl__core_ref_io(struct ndl__core *c, ndl_id id, int refed);
 int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
                             ndl_id *id);
 int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "nodeloop.h"
+#include "slow_server.h"
 
 /* The 39 characters of test.txt, so that "Encrypted" is fib(39). */
 #define NDL_DEMO_TEXT "Hello world! This is a text to encrypt!"
@@ -25,19 +26,24 @@ struct ndl_demo_env {
                  ndl_cb cb, void *arg);
   int (*http_get_slow)(ndl_loop *loop, struct ndl_demo_env *env,
                        const char *url, int delay_ms, ndl_cb cb, void *arg);
-  const char *path; /* test.txt, for the real modules */
-  void *impl;       /* the environment's own state */
+  const char *path; /* test.txt */
+  int port;         /* the slow server's */
+  /* A server inside the demo's own loop (sim), closed after the web call;
+   * NULL when the server has a loop of its own (linux). */
+  struct ndl_slow_server *server;
   int errors;       /* module calls that failed to register */
-  int sim_next_fd;  /* sim: numbering of the web call's scripted fds */
 };
 
 /* The program: main function for ndl_run(); arg is a struct ndl_demo_env. */
 void ndl_demo_javascript(ndl_loop *loop, void *env);
 
-/* The simulated modules: reads take 1000 virtual ms and return
- * NDL_DEMO_TEXT, encrypt computes fib quickly, and the web call is an fd that
- * the sim poller makes readable after delay_ms. */
-void ndl_demo_sim_env(struct ndl_demo_env *env);
+/* The library's modules: test.txt at path, the slow server at port. */
+void ndl_demo_real_env(struct ndl_demo_env *env, const char *path, int port);
+/* The same modules on a sim loop: declares test.txt (NDL_DEMO_TEXT) on its
+ * disk and opens the slow server on its network, closed again after the
+ * web call; encrypt computes fib iteratively. If the program does not run,
+ * close env->server and run the loop once to free it. */
+int ndl_demo_sim_env(ndl_loop *loop, struct ndl_demo_env *env);
 
 /* Prints callbacks=N lost=L duplicated=D from the loop's own counters, and
  * returns nonzero if L or D is. */

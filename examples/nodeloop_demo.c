@@ -11,47 +11,17 @@
 #include <string.h>
 
 #include "demo.h"
-#include "nodeloop_net.h"
-#include "slow_server.h"
-
-struct real_env {
-  int port;
-};
-
-static int real_fs_read(ndl_loop *loop, struct ndl_demo_env *env, ndl_cb cb,
-                        void *arg) {
-  return ndl_fs_read(loop, env->path, NDL_DEMO_READ_DELAY_MS, cb, arg);
-}
-
-static int real_encrypt(ndl_loop *loop, struct ndl_demo_env *env, int64_t n,
-                        ndl_cb cb, void *arg) {
-  (void)env;
-  return ndl_crypto_encrypt(loop, n, cb, arg);
-}
-
-/* The seed asked slowwly.robertomurray.co.uk for /delay/<ms>/url/<url>;
- * here the same request goes to the embedded server on loopback. */
-static int real_http_get_slow(ndl_loop *loop, struct ndl_demo_env *env,
-                              const char *url, int delay_ms, ndl_cb cb,
-                              void *arg) {
-  struct real_env *real = env->impl;
-  char full[512];
-  snprintf(full, sizeof(full), "http://127.0.0.1:%d/delay/%d/url/%s",
-           real->port, delay_ms, url);
-  return ndl_http_get(loop, full, cb, arg);
-}
 
 int main(int argc, char **argv) {
   struct ndl_slow_server *server;
-  struct real_env real;
   struct ndl_demo_env env;
+  int port;
   ndl_chrome_trace *chrome = NULL;
   ndl_options opts;
   ndl_loop *loop;
   int err, bad, a;
 
-  memset(&env, 0, sizeof(env));
-  env.path = NDL_DEMO_TXT;
+  ndl_demo_real_env(&env, NDL_DEMO_TXT, 0);
   for (a = 1; a < argc; a++) {
     if (strcmp(argv[a], "--trace") == 0 && a + 1 < argc) {
       if ((err = ndl_chrome_trace_open(argv[++a], &chrome)) != 0) {
@@ -66,15 +36,11 @@ int main(int argc, char **argv) {
       env.path = argv[a];
     }
   }
-  env.fs_read = real_fs_read;
-  env.encrypt = real_encrypt;
-  env.http_get_slow = real_http_get_slow;
-  env.impl = &real;
-
-  if ((err = ndl_slow_server_start(&server, &real.port)) != 0) {
+  if ((err = ndl_slow_server_start(&server, &port)) != 0) {
     fprintf(stderr, "nodeloop-demo: slow server: %s\n", ndl_strerror(err));
     return 1;
   }
+  env.port = port;
   ndl_options_init(&opts);
   opts.trace = ndl_trace_print_seed_style;
   opts.trace_ctx = stdout;

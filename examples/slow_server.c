@@ -22,10 +22,16 @@ struct client {
 
 struct ndl_slow_server {
   ndl_loop *loop;
-  ndl_tcp *listener;
-  pthread_t thread;
+  ndl_tcp *listener; /* NULL once closed */
+  pthread_t thread;  /* only when the server has a loop of its own */
   struct client *clients;
+  int closing; /* freed when the listener and every client have closed */
 };
+
+static void free_when_closed(struct ndl_slow_server *s) {
+  if (s->closing && s->clients == NULL && s->listener == NULL)
+    free(s);
+}
 
 static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct client *c = arg;
@@ -37,6 +43,7 @@ static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
     c->server->clients = c->next;
   if (c->next != NULL)
     c->next->prev = c->prev;
+  free_when_closed(c->server);
   free(c);
 }
 
@@ -165,22 +172,74 @@ static void on_connection(ndl_tcp *listener, const ndl_value *v, void *arg) {
     close_client(c);
 }
 
-static void *serve(void *arg) {
+static void listener_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct ndl_slow_server *s = arg;
+  (void)tcp;
+  (void)v;
+  s->listener = NULL;
+  free_when_closed(s);
+}
+
+void ndl_slow_server_close(struct ndl_slow_server *s) {
   struct client *c, *next;
-  ndl_run(s->loop, NULL, NULL);
-  /* Stopped: close everything, then let the loop run the close callbacks. */
+  if (s == NULL || s->closing)
+    return;
+  s->closing = 1;
   for (c = s->clients; c != NULL; c = next) {
     next = c->next;
     close_client(c);
   }
-  ndl_tcp_close(s->listener, NULL, NULL);
-  ndl_run(s->loop, NULL, NULL);
+  if (ndl_tcp_close(s->listener, listener_closed, s) != 0)
+    s->listener = NULL; /* already closing: nothing more will call back */
+  free_when_closed(s);
+}
+
+static int listen_on(struct ndl_slow_server *s, ndl_loop *loop, int *port) {
+  int err;
+  s->loop = loop;
+  if ((err = ndl_tcp_listen(loop, "127.0.0.1", 0, 128, on_connection, s,
+                            &s->listener)) != 0)
+    return err;
+  if ((err = ndl_tcp_port(s->listener, port)) != 0) {
+    ndl_tcp_close(s->listener, NULL, NULL);
+    s->listener = NULL;
+  }
+  return err;
+}
+
+int ndl_slow_server_open(ndl_loop *loop, struct ndl_slow_server **out,
+                         int *port) {
+  struct ndl_slow_server *s = calloc(1, sizeof(*s));
+  int err;
+  if (s == NULL)
+    return NDL_ENOMEM;
+  if ((err = listen_on(s, loop, port)) != 0 ||
+      (err = ndl_tcp_unref(s->listener)) != 0) {
+    if (s->listener != NULL)
+      ndl_tcp_close(s->listener, NULL, NULL);
+    free(s);
+    return err;
+  }
+  *out = s;
+  return 0;
+}
+
+/* The thread of a server with a loop of its own. */
+static void *serve(void *arg) {
+  struct ndl_slow_server *s = arg;
+  ndl_loop *loop = s->loop;
+  ndl_run(loop, NULL, NULL);
+  /* Stopped: close everything, then let the loop run the close callbacks,
+   * the last of which frees s. */
+  ndl_slow_server_close(s);
+  ndl_run(loop, NULL, NULL);
+  ndl_loop_free(loop);
   return NULL;
 }
 
 int ndl_slow_server_start(struct ndl_slow_server **out, int *port) {
   struct ndl_slow_server *s = calloc(1, sizeof(*s));
+  ndl_loop *loop;
   ndl_options opts;
   int err;
 
@@ -188,11 +247,9 @@ int ndl_slow_server_start(struct ndl_slow_server **out, int *port) {
     return NDL_ENOMEM;
   ndl_options_init(&opts);
   opts.threadpool_size = 1; /* it never uses the pool */
-  if ((err = ndl_loop_new(&opts, &s->loop)) != 0)
+  if ((err = ndl_loop_new(&opts, &loop)) != 0)
     goto fail;
-  if ((err = ndl_tcp_listen(s->loop, "127.0.0.1", 0, 128, on_connection, s,
-                            &s->listener)) != 0 ||
-      (err = ndl_tcp_port(s->listener, port)) != 0)
+  if ((err = listen_on(s, loop, port)) != 0)
     goto fail_loop;
   /* The loop is handed to the thread before it runs; pthread_create orders
    * everything above before the thread's first step. */
@@ -206,19 +263,19 @@ int ndl_slow_server_start(struct ndl_slow_server **out, int *port) {
 fail_loop:
   if (s->listener != NULL) {
     ndl_tcp_close(s->listener, NULL, NULL);
-    ndl_run(s->loop, NULL, NULL);
+    ndl_run(loop, NULL, NULL);
   }
-  ndl_loop_free(s->loop);
+  ndl_loop_free(loop);
 fail:
   free(s);
   return err;
 }
 
 void ndl_slow_server_stop(struct ndl_slow_server *s) {
+  pthread_t thread;
   if (s == NULL)
     return;
+  thread = s->thread;
   ndl_stop(s->loop);
-  pthread_join(s->thread, NULL);
-  ndl_loop_free(s->loop);
-  free(s);
+  pthread_join(thread, NULL); /* the thread frees s and its loop */
 }

@@ -332,6 +332,10 @@ int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb,
 int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events);
 /* Stops watching; the callback is cancelled. */
 int ndl_io_stop(ndl_loop *loop, ndl_id id);
+/* An unref'd watcher does not keep the loop alive, as Node's
+ * server.unref(). Errors: NDL_EINVAL, NDL_NOTFOUND, NDL_BADKIND. */
+int ndl_io_unref(ndl_loop *loop, ndl_id id);
+int ndl_io_ref(ndl_loop *loop, ndl_id id);
 
 /* Queues cb to run in the close phase of this iteration. */
 int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);

@@ -1,7 +1,8 @@
 /*
  * nodeloop networking: non-blocking TCP on the loop's poller, and an
- * HTTP/1.1 GET client built on it. Linux backend only (the sim backend has
- * no sockets: its poller is scripted).
+ * HTTP/1.1 GET client built on it. On the linux backend they use the
+ * kernel's sockets; on the sim backend, its simulated network (listeners
+ * and connections of the same loop, in virtual time).
  *
  * Every TCP callback has one shape, ndl_tcp_cb: the handle, a value, and the
  * user's arg. The value says what happened:
@@ -28,7 +29,7 @@ typedef void (*ndl_tcp_cb)(ndl_tcp *tcp, const ndl_value *value, void *arg);
 /* Connects to host:port. host is a numeric IPv4 or IPv6 address, or a name,
  * which is resolved on the pool. The handle exists from the call on, so it
  * can be closed while connecting. Errors: NDL_EINVAL, NDL_ENOMEM,
- * NDL_ENOTSUP (sim backend), NDL_NOIDS, or a system error. */
+ * NDL_NOIDS, or a system error. */
 int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
                     ndl_tcp_cb on_connect, void *arg, ndl_tcp **out);
 
@@ -55,6 +56,10 @@ int ndl_tcp_shutdown(ndl_tcp *tcp);
  * be NULL) runs in the close phase, after which the handle is freed. */
 int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
 ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);
+/* An unref'd handle does not keep the loop alive, as Node's
+ * server.unref() and socket.unref(); ndl_tcp_ref undoes it. */
+int ndl_tcp_unref(ndl_tcp *tcp);
+int ndl_tcp_ref(ndl_tcp *tcp);
 
 /* GETs an http:// URL. cb receives the body as a string for a 2xx answer,
  * or an error: NDL_BADURL, NDL_EAI (name lookup), a connection error,

@@ -46,6 +46,7 @@ struct ndl_tcp {
   int refs;
   ndl_id watch; /* 0 when the fd is not watched */
   unsigned events;
+  int unrefed; /* the watcher does not keep the loop alive */
 
   ndl_tcp_cb connect_cb; /* also the listener's connection callback */
   void *connect_arg;
@@ -90,6 +91,20 @@ static ndl_tcp *tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
 }
 
 ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp) { return tcp->loop; }
+
+static int set_ref(ndl_tcp *tcp, int refed) {
+  if (tcp == NULL)
+    return NDL_EINVAL;
+  tcp->unrefed = !refed;
+  if (tcp->watch == 0)
+    return 0; /* applied when the handle next watches its fd */
+  return refed ? ndl_io_ref(tcp->loop, tcp->watch)
+               : ndl_io_unref(tcp->loop, tcp->watch);
+}
+
+int ndl_tcp_unref(ndl_tcp *tcp) { return set_ref(tcp, 0); }
+
+int ndl_tcp_ref(ndl_tcp *tcp) { return set_ref(tcp, 1); }
 
 /* ---- Deferred callbacks: a user callback with a value, run in the next
  * pending phase, holding a reference on the handle. */
@@ -168,6 +183,8 @@ static int update_interest(ndl_tcp *tcp) {
     err = ndl_io_start(tcp->loop, tcp->fd, want, on_io, tcp, &tcp->watch);
     if (err)
       tcp->watch = 0;
+    else if (tcp->unrefed)
+      ndl_io_unref(tcp->loop, tcp->watch);
   } else {
     err = ndl_io_modify(tcp->loop, tcp->watch, want);
   }
@@ -362,8 +379,14 @@ int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client) {
     return NDL_EINVAL;
   if (server->accepted_fd < 0)
     return NDL_EAGAIN;
-  if ((tcp = tcp_new(server->loop, server->accepted_fd, OPEN)) == NULL)
+  if ((tcp = tcp_new(server->loop, server->accepted_fd, OPEN)) == NULL) {
+    /* Dropped rather than left waiting: the peer sees the connection end,
+     * and the listener takes the next one. */
+    server->net->close(server->platform, server->accepted_fd);
+    server->accepted_fd = -1;
+    update_interest(server);
     return NDL_ENOMEM;
+  }
   server->accepted_fd = -1;
   update_interest(server);
   *client = tcp;
@@ -497,10 +520,28 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
   return 0;
 }
 
+/* A failed send ends the stream for the reader too, as Node destroys a
+ * socket whose write failed: otherwise a reader whose request never left
+ * would wait for an answer forever. now: whether callbacks may run at once
+ * (on the loop) or must be deferred (inside ndl_tcp_write). */
+static void end_reading(ndl_tcp *tcp, const ndl_value *err, int now) {
+  if (!tcp->reading)
+    return;
+  tcp->reading = 0;
+  if (now || defer(tcp, err, tcp->read_cb, tcp->read_arg) != 0)
+    tcp->read_cb(tcp, err, tcp->read_arg);
+}
+
 static void on_writable(ndl_tcp *tcp) {
   int err = send_queued(tcp, 1);
-  if (err != 0 && tcp->state == OPEN)
+  if (err != 0 && tcp->state == OPEN) {
+    ndl_value v;
     fail_writes(tcp, err);
+    set_error(&v, err, "write");
+    if (tcp->state == OPEN)
+      end_reading(tcp, &v, 1);
+    ndl_value_clear(&v);
+  }
   if (tcp->state == OPEN)
     update_interest(tcp);
 }
@@ -543,6 +584,7 @@ int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len, ndl_tcp_cb cb,
         req->cb(tcp, &v, req->arg);
       ndl__free(req);
     }
+    end_reading(tcp, &v, 0);
     ndl_value_clear(&v);
   }
   return update_interest(tcp);

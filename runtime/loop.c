@@ -272,6 +272,14 @@ int ndl_timer_ref(ndl_loop *loop, ndl_id id) {
   return loop == NULL ? NDL_EINVAL : ndl__core_ref_timer(&loop->core, id, 1);
 }
 
+int ndl_io_unref(ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL : ndl__core_ref_io(&loop->core, id, 0);
+}
+
+int ndl_io_ref(ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL : ndl__core_ref_io(&loop->core, id, 1);
+}
+
 int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
   return loop == NULL ? NDL_EINVAL
                       : ndl__core_add_immediate(&loop->core, cb, arg, id);

@@ -422,17 +422,19 @@ static ssize_t sim_recv(struct ndl__platform *p, int fd, void *buf,
   return NDL_EAGAIN;
 }
 
-/* Queues len bytes towards `to`, cut at seeded boundaries. */
-static int transmit(struct sim *s, struct sim_sock *to, const char *data,
-                    size_t len) {
-  while (len > 0) {
-    size_t cut = len;
+/* Queues len bytes towards `to`, cut at seeded boundaries. Returns the
+ * bytes queued: fewer when memory runs out, NDL_ENOMEM if none. */
+static ssize_t transmit(struct sim *s, struct sim_sock *to, const char *data,
+                        size_t len) {
+  size_t sent = 0;
+  while (sent < len) {
+    size_t cut = len - sent;
     struct sim_seg *g;
-    if (len > 1 && ndl__prng_chance(&s->prng, 1, 4))
-      cut = 1 + (size_t)ndl__prng_below(&s->prng, len - 1);
+    if (cut > 1 && ndl__prng_chance(&s->prng, 1, 4))
+      cut = 1 + (size_t)ndl__prng_below(&s->prng, cut - 1);
     if ((g = ndl__malloc(sizeof(*g) + cut)) == NULL)
-      return NDL_ENOMEM;
-    memcpy(g->data, data, cut);
+      return sent > 0 ? (ssize_t)sent : NDL_ENOMEM;
+    memcpy(g->data, data + sent, cut);
     g->len = cut;
     g->off = 0;
     g->next = NULL;
@@ -443,10 +445,9 @@ static int transmit(struct sim *s, struct sim_sock *to, const char *data,
       to->rx_tail->next = g;
     to->rx_tail = g;
     to->rx_bytes += cut;
-    data += cut;
-    len -= cut;
+    sent += cut;
   }
-  return 0;
+  return (ssize_t)sent;
 }
 
 static ssize_t sim_send(struct ndl__platform *p, int fd, const void *buf,
@@ -454,7 +455,6 @@ static ssize_t sim_send(struct ndl__platform *p, int fd, const void *buf,
   struct sim *s = ndl__sim_of(p);
   struct sim_sock *k = sock_at(s, fd), *to;
   size_t room;
-  int err;
   FAULT_RETURN(NET_SEND);
   if (k == NULL || k->kind != SOCK_STREAM)
     return NDL_EBADF;
@@ -487,9 +487,7 @@ static ssize_t sim_send(struct ndl__platform *p, int fd, const void *buf,
     send_reset(s, k);
     return (ssize_t)len;
   }
-  if ((err = transmit(s, to, buf, len)) != 0)
-    return err;
-  return (ssize_t)len;
+  return transmit(s, to, buf, len);
 }
 
 static int sim_shutdown(struct ndl__platform *p, int fd) {

@@ -35,12 +35,20 @@ static void demo_configure(ndl_options *opts, uint64_t seed) {
 static void demo_run(ndl_loop *loop, uint64_t seed,
                      struct ndl_scenario_result *r) {
   struct ndl_demo_env env;
+  int err;
   (void)seed;
-  ndl_demo_sim_env(&env);
+  if ((err = ndl_demo_sim_env(loop, &env)) != 0) {
+    ndl_scenario_fail(r, "demo set-up: %s", ndl_strerror(err));
+    return;
+  }
   r->run_err = ndl_run(loop, ndl_demo_javascript, &env);
+  r->end_ms = ndl_now(loop);
+  if (env.server != NULL) { /* the web call never completed */
+    ndl_slow_server_close(env.server);
+    ndl_run(loop, NULL, NULL);
+  }
   if (env.errors != 0)
     ndl_scenario_fail(r, "%d module calls failed", env.errors);
-  r->end_ms = ndl_now(loop);
   if (r->end_ms != 3500)
     ndl_scenario_fail(r, "demo ended at %llu ms, not 3500",
                       (unsigned long long)r->end_ms);
