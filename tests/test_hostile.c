@@ -290,3 +290,91 @@ Test(hostile_http, byte_at_a_time_equals_whole) {
   cr_assert_eq(r.body_len, 11);
   cr_assert(memcmp(buf + r.body_start, "hello world", 11) == 0);
 }
+
+/* ---- Fault plans (faults/plan.c). */
+
+#include "nodeloop_faults.h"
+
+static void clear_plan(void) { ndl_faults_clear(); }
+
+TestSuite(hostile_faults, .fini = clear_plan, .timeout = 30);
+
+static void expect_bad_plan(const char *spec, const char *why_part) {
+  char why[256] = "";
+  cr_assert_eq(ndl_faults_plan(spec, 1, why, sizeof(why)), NDL_BADFAULTS,
+               "accepted: '%s'", spec);
+  cr_assert(strstr(why, why_part) != NULL, "'%s': '%s' does not say '%s'",
+            spec, why, why_part);
+}
+
+static void expect_good_plan(const char *spec) {
+  char why[256] = "";
+  cr_assert_eq(ndl_faults_plan(spec, 1, why, sizeof(why)), 0, "'%s': %s",
+               spec, why);
+}
+
+/* B5: an errno outside 1..4095 made wrappers return positive codes. */
+Test(hostile_faults, errno_out_of_range_is_rejected) {
+  expect_bad_plan("net/socket:-5#1", "from 1 to 4095");
+  expect_bad_plan("net/socket:0=0.5", "from 1 to 4095");
+  expect_bad_plan("net/socket:4096=0.5", "from 1 to 4095");
+  expect_bad_plan("net/socket:99999999999999999999=0.5", "from 1 to 4095");
+  expect_bad_plan("net/socket: 5=0.5", "unknown errno name");
+  expect_bad_plan("net/socket:econnrefused5=0.5", "unknown errno name");
+  expect_bad_plan("net/socket:=0.5", "after ':'");
+  expect_good_plan("net/socket:24=0.5");
+  expect_good_plan("net/socket:EMFILE=0.5");
+  /* linux/clock_step takes ms, any integer that fits. */
+  expect_good_plan("linux/clock_step:-9223372036854775808#1");
+  expect_bad_plan("linux/clock_step:9223372036854775808#1", "integer");
+}
+
+Test(hostile_faults, empty_entries_and_names_are_rejected) {
+  expect_good_plan(""); /* the empty plan: no faults */
+  cr_assert_eq(ndl_faults_plan(NULL, 1, NULL, 0), NDL_EINVAL);
+  expect_bad_plan(",", "empty entry");
+  expect_bad_plan("core/malloc=0.1,", "empty entry");
+  expect_bad_plan(",core/malloc=0.1", "empty entry");
+  expect_bad_plan("core/malloc=0.1,,core/malloc#3", "empty entry");
+  expect_bad_plan("=0.5", "name is empty");
+  expect_bad_plan(":eintr=0.5", "name is empty");
+  expect_bad_plan("#3", "name is empty");
+}
+
+Test(hostile_faults, call_numbers_and_probabilities_are_checked) {
+  expect_bad_plan("core/malloc#1180591620717411303424", "#N"); /* 2^70 */
+  expect_bad_plan("core/malloc#18446744073709551616", "#N");   /* 2^64 */
+  expect_bad_plan("core/malloc#-1", "#N");
+  expect_bad_plan("core/malloc#+1", "#N");
+  expect_good_plan("core/malloc#18446744073709551615");
+  expect_bad_plan("core/malloc=nan", "from 0 to 1");
+  expect_bad_plan("core/malloc= 0.5", "from 0 to 1");
+  expect_bad_plan("core/malloc=-0", "from 0 to 1");
+  expect_bad_plan("core/malloc=0.6,core/malloc=0.6", "add up to more than 1");
+  expect_good_plan("core/malloc=0.1,core/malloc=0.2,core/malloc=0.7");
+  expect_good_plan("core/malloc=0.6,linux/clock=0.6");
+}
+
+/* Points whose caller retries the error until it succeeds would spin
+ * forever at probability 1. */
+Test(hostile_faults, always_failing_a_retried_point_is_rejected) {
+  expect_bad_plan("fs/read=1", "spin forever");
+  expect_bad_plan("fs/read:eintr=1", "spin forever");
+  expect_bad_plan("linux/epoll_wait=1", "spin forever");
+  expect_bad_plan("net/recv:eagain=0.5,net/recv:eintr=0.5", "spin forever");
+  expect_bad_plan("linux/eventfd_write:eio=1", "spin forever");
+  expect_good_plan("fs/read:eio=1");     /* not retried: the read fails */
+  expect_good_plan("fs/read=0.99");      /* ends, almost surely */
+  expect_good_plan("linux/epoll_wait#1"); /* one call */
+  expect_good_plan("core/malloc=1");
+}
+
+Test(hostile_faults, bad_seed_in_the_environment_is_rejected) {
+  char why[256] = "";
+  setenv("NODELOOP_FAULTS", "core/malloc#1", 1);
+  setenv("NODELOOP_FAULTS_SEED", "-3", 1);
+  cr_assert_eq(ndl_faults_from_env(why, sizeof(why)), NDL_BADFAULTS);
+  cr_assert(strstr(why, "NODELOOP_FAULTS_SEED") != NULL, "%s", why);
+  setenv("NODELOOP_FAULTS_SEED", "3", 1);
+  cr_assert_eq(ndl_faults_from_env(why, sizeof(why)), 0, "%s", why);
+}
