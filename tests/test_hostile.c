@@ -378,3 +378,33 @@ Test(hostile_faults, bad_seed_in_the_environment_is_rejected) {
   setenv("NODELOOP_FAULTS_SEED", "3", 1);
   cr_assert_eq(ndl_faults_from_env(why, sizeof(why)), 0, "%s", why);
 }
+/* B4: a huge linux/clock_step overflowed int64 (UBSan); it saturates now,
+ * so the clock jumps a century forward instead of wrapping. */
+static void count_call(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (*(int *)arg)++;
+}
+
+Test(hostile_faults, huge_clock_step_saturates) {
+  ndl_loop *loop;
+  uint64_t before, after;
+  int fired = 0;
+  const uint64_t century_ns = 100ull * 365 * 24 * 3600 * 1000000000ull;
+  cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
+  before = ndl_now_ns(loop);
+  expect_good_plan("linux/clock_step:9223372036854775807#1,"
+                   "linux/clock_step:9223372036854775807#2");
+  after = ndl_now_ns(loop);
+  after = ndl_now_ns(loop);
+  cr_assert_geq(after - before, century_ns, "stepped by %llu ns",
+                (unsigned long long)(after - before));
+  /* Backwards, as far as it goes: absorbed, the clock never goes back. */
+  expect_good_plan("linux/clock_step:-9223372036854775807#1");
+  before = ndl_now_ns(loop);
+  cr_assert_geq(ndl_now_ns(loop), before);
+  cr_assert_eq(ndl_set_timeout(loop, 10, count_call, &fired, NULL), 0);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_eq(fired, 1);
+  cr_assert_eq(ndl_loop_free(loop), 0);
+}
