@@ -99,7 +99,11 @@ typedef struct ndl_value {
 } ndl_value;
 
 /* Setters for work functions. They replace what the value held. The string
- * setters copy; on ENOMEM the value becomes an NDL_ENOMEM error. */
+ * setters copy; on ENOMEM the value becomes an NDL_ENOMEM error. A NULL v,
+ * s or fmt is NDL_EINVAL from the int setters (the value is left as it
+ * was; a NULL s is refused even when len is 0), and makes the void ones
+ * (set_undefined, set_int, clear) do nothing. Errors: NDL_EINVAL,
+ * NDL_ENOMEM. */
 void ndl_value_set_undefined(ndl_value *v);
 void ndl_value_set_int(ndl_value *v, int64_t i);
 int ndl_value_set_string(ndl_value *v, const char *s, size_t len);
@@ -330,7 +334,9 @@ int ndl_io_stop(ndl_loop *loop, ndl_id id);
 /* Queues cb to run in the close phase of this iteration. */
 int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
 /* Queues cb, with a copy of *value (NULL: undefined), for the next pending
- * callbacks phase, where libuv runs I/O callbacks deferred by one iteration. */
+ * callbacks phase, where libuv runs I/O callbacks deferred by one iteration.
+ * Errors: NDL_EINVAL (NULL loop or cb, a string value whose ptr is NULL),
+ * NDL_ENOMEM, NDL_NOIDS. */
 int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
               ndl_id *id);
 
