@@ -226,7 +226,9 @@ static const char *parse_head(struct ndl__http_response *r, const char *buf,
 static enum ndl__http_result read_head(struct ndl__http_response *r,
                                        const char *buf, size_t len, int eof) {
   size_t from = r->scan > r->head_start ? r->scan : r->head_start;
-  const char *end = memmem(buf + from, len - from, "\r\n\r\n", 4);
+  /* buf is NULL when the stream ended before any byte arrived. */
+  const char *end =
+      len - from >= 4 ? memmem(buf + from, len - from, "\r\n\r\n", 4) : NULL;
   const char *why;
   size_t head_end;
 
@@ -305,15 +307,19 @@ static enum ndl__http_result dechunk(struct ndl__http_response *r, char *buf,
       nl = memchr(buf + from, '\n', len - from);
       if (nl == NULL) {
         r->scan = len; /* the next read's search starts here */
-        if (r->state == S_CHUNK_SIZE && len - r->pos > MAX_CHUNK_LINE)
+        /* The line will be at least one byte longer than what is here. */
+        if (r->state == S_CHUNK_SIZE && len - r->pos >= MAX_CHUNK_LINE)
           return malformed(r, "chunk size line too long");
         if (r->state == S_TRAILERS &&
-            r->trailer_bytes + (len - r->pos) > NDL__HTTP_MAX_HEAD)
+            r->trailer_bytes + (len - r->pos) >= NDL__HTTP_MAX_HEAD)
           return malformed(r, "trailers larger than 16 KiB");
         goto need_more;
       }
       if (nl == buf + r->pos || nl[-1] != '\r')
         return malformed(r, "chunk line not ended by CRLF");
+      if (r->state == S_CHUNK_SIZE &&
+          (size_t)(nl + 1 - (buf + r->pos)) > MAX_CHUNK_LINE)
+        return malformed(r, "chunk size line too long");
       if (r->state == S_TRAILERS) {
         r->trailer_bytes += (size_t)(nl + 1 - (buf + r->pos));
         if (r->trailer_bytes > NDL__HTTP_MAX_HEAD)

@@ -446,3 +446,9 @@ Test(hostile_values, null_arguments_are_einval) {
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
+
+/* Found by fuzz_http: a stream that ends before its first byte left the
+ * buffer NULL, and the head search did pointer arithmetic on it. */
+Test(hostile_http, empty_response_is_malformed) {
+  expect_bad("", "connection closed inside the headers");
+}
