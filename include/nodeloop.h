@@ -193,8 +193,11 @@ void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
 
 /* The trace as Chrome Trace Event Format (JSON), for Perfetto's UI and
  * chrome://tracing: ticks, phases and callbacks as slices on the loop
- * thread's track, pool tasks on their workers' tracks, timers set as instant
- * events, and flow arrows from registrations to callbacks.
+ * thread's track, pool tasks on their workers' tracks, timers set and
+ * prints (ndl_print, ndl_print_content; text in args, up to 4 KiB) as
+ * instant events, and flow arrows from registrations to callbacks. Text
+ * is escaped for JSON, invalid UTF-8 becomes U+FFFD, and names are cut
+ * (at 64 bytes) between characters.
  *
  *   ndl_chrome_trace *t;
  *   ndl_chrome_trace_open("trace.json", &t);
