@@ -284,8 +284,10 @@ void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
 
 /* ---- Timers -------------------------------------------------------------------
  * A timer starts at the loop's clock read at the moment it is set, not at the
- * time cached for the iteration. A delay of 0 is 1 ms, as in Node. Timers due
- * at the same time fire in the order they were set. */
+ * time cached for the iteration. A delay of 0 is 1 ms, as in Node, and so is
+ * a delay above 2^31 - 1 ms (Node's TIMEOUT_MAX), for which the trace gets an
+ * NDL_TRACE_NOTE ("TimeoutOverflowWarning", as Node warns). Timers due at
+ * the same time fire in the order they were set. */
 
 /* Errors: NDL_EINVAL (NULL cb or loop, delay < 0), NDL_ENOMEM, NDL_NOIDS.
  * *id may be NULL. */
