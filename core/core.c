@@ -124,9 +124,10 @@ static void announce(struct ndl__core *c, uint32_t slot, ndl_id *id) {
                  NULL);
 }
 
-/* Node clamps a delay below 1 ms (0 included) to 1 ms, and so do we. The
- * upper bound keeps deadline arithmetic far from overflow (~292 years). */
-#define MAX_DELAY_MS ((int64_t)1 << 43)
+/* Node clamps a delay of 0, and any delay above TIMEOUT_MAX (2^31 - 1 ms,
+ * about 24.8 days), to 1 ms, with a TimeoutOverflowWarning; so do we,
+ * with a trace note. A negative delay is an error (docs/semantics.md). */
+#define TIMEOUT_MAX_MS ((int64_t)INT32_MAX)
 
 /* The deadline saturates at the end of time (UINT64_MAX ns, 584 years of
  * virtual time) rather than wrapping to the past and firing at once. */
@@ -142,11 +143,11 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
                         int64_t delay_ms, int repeat, ndl_cb fn, void *arg,
                         ndl_id *id) {
   uint32_t slot, saved_last = c->reg.ids.last;
-  int err;
+  int err, clamped = delay_ms > TIMEOUT_MAX_MS;
 
-  if (delay_ms < 0 || delay_ms > MAX_DELAY_MS)
+  if (delay_ms < 0)
     return NDL_EINVAL;
-  if (delay_ms == 0)
+  if (delay_ms == 0 || clamped)
     delay_ms = 1;
   err = reg(c, repeat ? NDL_CB_INTERVAL : NDL_CB_TIMEOUT, fn, arg, &slot);
   if (err)
@@ -160,6 +161,11 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
   ndl__reg_at(&c->reg, slot)->u.repeat_ns = (uint64_t)delay_ms * NS_PER_MS;
   arm(c, slot, now_ns);
   announce(c, slot, id);
+  if (clamped)
+    ndl__core_emit(c, NDL_TRACE_NOTE, NDL_CB_KIND_COUNT, 0,
+                   "TimeoutOverflowWarning: the delay does not fit into a "
+                   "32-bit signed integer; it was set to 1 ms",
+                   NULL);
   return 0;
 }
 

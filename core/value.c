@@ -20,6 +20,8 @@ void ndl_value_clear(ndl_value *v) {
 void ndl_value_set_undefined(ndl_value *v) { ndl_value_clear(v); }
 
 void ndl_value_set_int(ndl_value *v, int64_t i) {
+  if (v == NULL)
+    return;
   ndl_value_clear(v);
   v->kind = NDL_INT;
   v->as.i = i;
@@ -35,8 +37,11 @@ static void set_enomem(ndl_value *v) {
 }
 
 int ndl_value_set_string(ndl_value *v, const char *s, size_t len) {
-  char *copy = ndl__strndup(s, len);
-  if (copy == NULL) {
+  char *copy;
+  /* NULL s is refused even with len 0: memcpy from NULL is undefined. */
+  if (v == NULL || s == NULL)
+    return NDL_EINVAL;
+  if ((copy = ndl__strndup(s, len)) == NULL) {
     set_enomem(v);
     return NDL_ENOMEM;
   }
@@ -53,6 +58,8 @@ int ndl_value_set_error(ndl_value *v, int code, const char *fmt, ...) {
   int n;
   char *msg;
 
+  if (v == NULL || fmt == NULL)
+    return NDL_EINVAL;
   va_start(ap, fmt);
   n = vsnprintf(buf, sizeof(buf), fmt, ap);
   va_end(ap);

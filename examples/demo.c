@@ -11,9 +11,11 @@
 
 static struct ndl_demo_env *env_of(void *arg) { return arg; }
 
-static int report_error(ndl_loop *loop, const ndl_value *v) {
+/* Prints an error value and counts it in the environment (arg). */
+static int report_error(ndl_loop *loop, const ndl_value *v, void *arg) {
   if (v->kind != NDL_ERROR)
     return 0;
+  env_of(arg)->failed++;
   ndl_print(loop, "Error: %s",
             v->as.err.msg != NULL ? v->as.err.msg
                                   : ndl_strerror(v->as.err.code));
@@ -22,14 +24,14 @@ static int report_error(ndl_loop *loop, const ndl_value *v) {
 
 static void encrypted(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)arg;
-  if (report_error(loop, v))
+  if (report_error(loop, v, arg))
     return;
   ndl_print(loop, "\"Encrypted\" number is: %" PRId64, v->as.i);
 }
 
 static void first_read(ndl_loop *loop, const ndl_value *v, void *arg) {
   struct ndl_demo_env *env = env_of(arg);
-  if (report_error(loop, v))
+  if (report_error(loop, v, arg))
     return;
   ndl_print(loop, "First count: %zu characters.", v->as.str.len);
   ndl_print(loop, "I want to create a \"magic\" number based on the text.");
@@ -51,14 +53,14 @@ static void immediate2(ndl_loop *loop, const ndl_value *v, void *arg) {
 
 static void third_read(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)arg;
-  if (report_error(loop, v))
+  if (report_error(loop, v, arg))
     return;
   ndl_print_content(loop, "file read", v->as.str.ptr);
 }
 
 static void second_read(ndl_loop *loop, const ndl_value *v, void *arg) {
   struct ndl_demo_env *env = env_of(arg);
-  if (report_error(loop, v))
+  if (report_error(loop, v, arg))
     return;
   ndl_print(loop, "Second count: %zu characters.", v->as.str.len);
   ndl_print(loop, "Third call to read test.txt");
@@ -91,7 +93,7 @@ static void web_call(ndl_loop *loop, const ndl_value *v, void *arg) {
   char buf[4096];
   size_t start = 0, end;
   (void)arg;
-  if (report_error(loop, v))
+  if (report_error(loop, v, arg))
     return;
   end = v->as.str.len < sizeof(buf) - 1 ? v->as.str.len : sizeof(buf) - 1;
   while (start < end && strchr(" \t\r\n", v->as.str.ptr[start]) != NULL)

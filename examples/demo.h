@@ -32,6 +32,7 @@ struct ndl_demo_env {
    * NULL when the server has a loop of its own (linux). */
   struct ndl_slow_server *server;
   int errors;       /* module calls that failed to register */
+  int failed;       /* module callbacks that received an error value */
 };
 
 /* The program: main function for ndl_run(); arg is a struct ndl_demo_env. */

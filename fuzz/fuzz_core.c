@@ -143,7 +143,8 @@ static int64_t delay_of(struct fz *f) {
   case 1:
     return -(int64_t)(b & 31) - 1; /* invalid */
   case 2:
-    return ((int64_t)1 << 43) + (b & 1); /* the largest valid, and past it */
+    /* The largest delay honoured (TIMEOUT_MAX), and past it: 1 ms. */
+    return (b & 2 ? (int64_t)INT32_MAX : (int64_t)1 << 43) + (b & 1);
   default:
     return b & 63;
   }
@@ -208,7 +209,8 @@ static void do_op(struct fz *f) {
     r->set_ns = ndl_now_ns(f->loop);
     {
       int64_t d = delay_of(f);
-      r->delay_ns = d <= 0 ? NS_PER_MS : (uint64_t)d * NS_PER_MS;
+      r->delay_ns =
+          d <= 0 || d > INT32_MAX ? NS_PER_MS : (uint64_t)d * NS_PER_MS;
       r->count = 1 + fuzz_byte(&f->in) % 3;
       err = r->kind == K_TIMEOUT
                 ? ndl_set_timeout(f->loop, d, on_cb, r, &r->id)

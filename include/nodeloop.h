@@ -101,7 +101,11 @@ typedef struct ndl_value {
 } ndl_value;
 
 /* Setters for work functions. They replace what the value held. The string
- * setters copy; on ENOMEM the value becomes an NDL_ENOMEM error. */
+ * setters copy; on ENOMEM the value becomes an NDL_ENOMEM error. A NULL v,
+ * s or fmt is NDL_EINVAL from the int setters (the value is left as it
+ * was; a NULL s is refused even when len is 0), and makes the void ones
+ * (set_undefined, set_int, clear) do nothing. Errors: NDL_EINVAL,
+ * NDL_ENOMEM. */
 void ndl_value_set_undefined(ndl_value *v);
 void ndl_value_set_int(ndl_value *v, int64_t i);
 int ndl_value_set_string(ndl_value *v, const char *s, size_t len);
@@ -191,8 +195,11 @@ void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
 
 /* The trace as Chrome Trace Event Format (JSON), for Perfetto's UI and
  * chrome://tracing: ticks, phases and callbacks as slices on the loop
- * thread's track, pool tasks on their workers' tracks, timers set as instant
- * events, and flow arrows from registrations to callbacks.
+ * thread's track, pool tasks on their workers' tracks, timers set and
+ * prints (ndl_print, ndl_print_content; text in args, up to 4 KiB) as
+ * instant events, and flow arrows from registrations to callbacks. Text
+ * is escaped for JSON, invalid UTF-8 becomes U+FFFD, and names are cut
+ * (at 64 bytes) between characters.
  *
  *   ndl_chrome_trace *t;
  *   ndl_chrome_trace_open("trace.json", &t);
@@ -283,8 +290,10 @@ void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
 
 /* ---- Timers -------------------------------------------------------------------
  * A timer starts at the loop's clock read at the moment it is set, not at the
- * time cached for the iteration. A delay of 0 is 1 ms, as in Node. Timers due
- * at the same time fire in the order they were set. */
+ * time cached for the iteration. A delay of 0 is 1 ms, as in Node, and so is
+ * a delay above 2^31 - 1 ms (Node's TIMEOUT_MAX), for which the trace gets an
+ * NDL_TRACE_NOTE ("TimeoutOverflowWarning", as Node warns). Timers due at
+ * the same time fire in the order they were set. */
 
 /* Errors: NDL_EINVAL (NULL cb or loop, delay < 0), NDL_ENOMEM, NDL_NOIDS.
  * *id may be NULL. */
@@ -340,7 +349,9 @@ int ndl_io_ref(ndl_loop *loop, ndl_id id);
 /* Queues cb to run in the close phase of this iteration. */
 int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
 /* Queues cb, with a copy of *value (NULL: undefined), for the next pending
- * callbacks phase, where libuv runs I/O callbacks deferred by one iteration. */
+ * callbacks phase, where libuv runs I/O callbacks deferred by one iteration.
+ * Errors: NDL_EINVAL (NULL loop or cb, a string value whose ptr is NULL),
+ * NDL_ENOMEM, NDL_NOIDS. */
 int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
               ndl_id *id);
 

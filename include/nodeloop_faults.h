@@ -9,9 +9,23 @@
  *   point=P           fail `point` with probability P (0 to 1), its default errno
  *   point:ERRNO=P     ... with that errno (eagain, EINTR, econnrefused, ...)
  *   point:N=P         ... with argument N (linux/clock_step: ms, may be < 0)
- *   point#N           fail only the Nth call (1-based) of `point`
+ *   point#N           fail only the Nth call (1-based, below 2^64) of `point`
  * e.g. "linux/epoll_wait=0.2,net/recv:eagain=0.1,core/malloc=0.01".
  * ndl_fault_point_name() lists the points.
+ *
+ * What is refused (NDL_BADFAULTS, with the reason in why):
+ *   - an errno outside 1 to 4095, or a name that is not a system errno of
+ *     NDL_ERRNO_MAP; an argument (clock_step) that does not fit intptr_t;
+ *   - an empty entry (",", a leading or trailing comma) or point name;
+ *   - a call number of 0, or above 2^64 - 1; a probability outside [0, 1];
+ *   - probabilities of one point adding up to more than 1 (the entries of a
+ *     point share one draw);
+ *   - probability 1 (in total) for an error that the caller retries until
+ *     the call succeeds, which would spin or hang forever: fs/read and
+ *     linux/epoll_wait on EINTR, net/recv and net/send on EINTR or EAGAIN,
+ *     net/accept on EINTR, EAGAIN or ECONNABORTED, linux/eventfd_write on
+ *     any errno. Use a probability below 1, or #N.
+ * The empty plan "" is accepted and injects nothing.
  *
  * Plans are process-wide, as libfiu is. They exist in builds with fault
  * points (NDL_FAULTS, on for test builds); elsewhere the calls return
@@ -30,8 +44,9 @@ extern "C" {
 /* Replaces the current plan. On NDL_BADFAULTS, why (if not NULL) says what
  * is wrong. Errors: NDL_BADFAULTS, NDL_EINVAL, NDL_ENOTSUP. */
 int ndl_faults_plan(const char *spec, uint64_t seed, char *why, size_t cap);
-/* Applies NODELOOP_FAULTS with NODELOOP_FAULTS_SEED (default 1), if set.
- * Returns 0 when unset. */
+/* Applies NODELOOP_FAULTS with NODELOOP_FAULTS_SEED (default 1, decimal
+ * digits only), if set. Returns 0 when unset or empty. Errors: as
+ * ndl_faults_plan, and NDL_BADFAULTS for a bad seed. */
 int ndl_faults_from_env(char *why, size_t cap);
 /* Disables every point of the plan. */
 void ndl_faults_clear(void);

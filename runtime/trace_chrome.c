@@ -5,6 +5,10 @@
  * as instant events, and a flow arrow from each registration to its
  * callback.
  *
+ * Prints and content blocks are instant events on their thread's track, the
+ * text in args. Every string is escaped for JSON and cut between UTF-8
+ * characters.
+ *
  * Slices are written as they happen, so each track's timestamps are in
  * order. A flow is known to be whole only when its callback starts (a
  * cancelled callback has no second end), so flows are kept in memory and
@@ -25,6 +29,13 @@
 
 #define LOOP_TID 1
 #define POOL_TID_BASE 100
+
+/* Name and argument sizes, in bytes of the source text. */
+#define NAME_MAX_TEXT 64
+#define ARG_MAX_TEXT 4096
+/* Room for that much text escaped: 6 bytes (\u00XX, \ufffd) per byte. */
+#define NAME_CAP (6 * NAME_MAX_TEXT + 1)
+#define ARG_CAP (6 * ARG_MAX_TEXT + 1)
 
 struct flow {
   ndl_id id;
@@ -52,6 +63,7 @@ struct ndl_chrome_trace {
   size_t flows_len, flows_cap;
   uint64_t flow_seq;
   int failed;
+  char text[ARG_CAP]; /* a print's text, escaped */
 };
 
 static int tid_of(const char *thread) {
@@ -59,6 +71,79 @@ static int tid_of(const char *thread) {
   if (thread != NULL && sscanf(thread, "pool%u", &n) == 1 && n < 1024)
     return POOL_TID_BASE + (int)n;
   return LOOP_TID;
+}
+
+/* ---- JSON strings. Text reaches the trace from users (task kinds,
+ * prints, labels), so it is escaped, and cut only between characters. */
+
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0 if
+ * none starts there (a stray continuation byte, an overlong form, a
+ * surrogate, beyond U+10FFFF, or a sequence cut short). */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  size_t len, i;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    len = 2;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    len = 3;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    len = 4;
+  else
+    return 0;
+  if (s[0] == 0xe0)
+    lo = 0xa0;
+  else if (s[0] == 0xed)
+    hi = 0x9f;
+  else if (s[0] == 0xf0)
+    lo = 0x90;
+  else if (s[0] == 0xf4)
+    hi = 0x8f;
+  if (n < len || s[1] < lo || s[1] > hi)
+    return 0;
+  for (i = 2; i < len; i++)
+    if (s[i] < 0x80 || s[i] > 0xbf)
+      return 0;
+  return len;
+}
+
+/* Writes s into out (cap bytes, NUL-terminated) as the inside of a JSON
+ * string: quotes, backslashes and control characters escaped, invalid
+ * UTF-8 replaced by U+FFFD. At most max bytes of s are taken, and the cut,
+ * there or where out is full, falls between characters. */
+static const char *json_text(char *out, size_t cap, const char *s,
+                             size_t max) {
+  const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+  /* 3 bytes past max: enough to see whether a character straddles it. */
+  size_t n = strnlen((const char *)p, max + 3), i = 0, o = 0;
+  while (i < n) {
+    char esc[8];
+    const char *piece = esc;
+    size_t in = utf8_len(p + i, n - i), out_len;
+    if (i + (in != 0 ? in : 1) > max)
+      break;
+    if (in == 0) {
+      piece = "\\ufffd";
+      in = 1;
+    } else if (p[i] == '"' || p[i] == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)p[i];
+      esc[2] = '\0';
+    } else if (p[i] < 0x20) {
+      snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
+    } else {
+      piece = (const char *)p + i;
+    }
+    out_len = piece == (const char *)p + i ? in : strlen(piece);
+    if (o + out_len + 1 > cap)
+      break;
+    memcpy(out + o, piece, out_len);
+    o += out_len;
+    i += in;
+  }
+  out[o] = '\0';
+  return out;
 }
 
 static uint64_t now_of(ndl_chrome_trace *t, const ndl_trace_event *ev) {
@@ -92,15 +177,19 @@ static void emit(ndl_chrome_trace *t, const char *fmt, ...) {
 }
 
 static void name_thread(ndl_chrome_trace *t, int tid, const char *thread) {
+  char name[NAME_CAP];
   if (tid > 1024 || t->named[tid])
     return;
   t->named[tid] = 1;
   emit(t,
        "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
        "\"args\":{\"name\":\"%s\"}}",
-       tid, thread != NULL ? thread : "main");
+       tid,
+       json_text(name, sizeof(name), thread != NULL ? thread : "main",
+                 NAME_MAX_TEXT));
 }
 
+/* name is JSON already: a fixed name, or one made with json_text(). */
 static void slice(ndl_chrome_trace *t, char ph, const char *name, int tid,
                   uint64_t ns) {
   emit(t, "{\"name\":\"%s\",\"ph\":\"%c\",\"ts\":%.3f,\"pid\":1,\"tid\":%d}",
@@ -192,11 +281,30 @@ static void add_flow(ndl_chrome_trace *t, uint64_t from_ns, uint64_t to_ns) {
   t->flows_len += (size_t)n;
 }
 
+/* A print or a content block: an instant event on its thread's track,
+ * named by the text's start (or the label), the text (up to 4 KiB) in
+ * args. The caller holds t->lock, which guards t->text. */
+static void print_event(ndl_chrome_trace *t, const ndl_trace_event *ev,
+                        int tid, uint64_t ns) {
+  char name[NAME_CAP], label[NAME_CAP], *text = t->text;
+  int content = ev->kind == NDL_TRACE_CONTENT;
+  json_text(text, sizeof(t->text), ev->text, ARG_MAX_TEXT);
+  json_text(label, sizeof(label), content ? ev->label : "", NAME_MAX_TEXT);
+  json_text(name, sizeof(name), content ? ev->label : ev->text,
+            NAME_MAX_TEXT);
+  emit(t,
+       "{\"name\":\"%s%s\",\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"t\","
+       "\"ts\":%.3f,\"pid\":1,\"tid\":%d,\"args\":{%s%s%s\"text\":\"%s\"}}",
+       content ? "content: " : "", name, content ? "content" : "print",
+       (double)ns / 1000.0, tid, content ? "\"label\":\"" : "", label,
+       content ? "\"," : "", text);
+}
+
 /* ---- The sink. */
 
 void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
   ndl_chrome_trace *t = ctx;
-  char name[96];
+  char name[NAME_CAP + 16], kind[NAME_CAP];
   uint64_t ns, reg_ns;
   int tid;
 
@@ -248,8 +356,14 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
   case NDL_TRACE_WORK_START:
   case NDL_TRACE_WORK_DONE:
     snprintf(name, sizeof(name), "%s %" PRIu32,
-             ev->text != NULL ? ev->text : "task", ev->id);
+             json_text(kind, sizeof(kind),
+                       ev->text != NULL ? ev->text : "task", NAME_MAX_TEXT),
+             ev->id);
     slice(t, ev->kind == NDL_TRACE_WORK_START ? 'B' : 'E', name, tid, ns);
+    break;
+  case NDL_TRACE_PRINT:
+  case NDL_TRACE_CONTENT:
+    print_event(t, ev, tid, ns);
     break;
   case NDL_TRACE_FINISHED:
     close_tick(t, ns);

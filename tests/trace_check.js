@@ -2,21 +2,29 @@
 // it parses as JSON; on every track, B/E slices nest and close, each E
 // naming the slice it closes, and timestamps never go back; every flow has
 // both ends, start before finish;
-// there is at least one tick, one phase, one callback and one flow.
-// Usage: node trace_check.js trace.json [--pool] (--pool: expect pool tracks)
+// there is at least one tick, one phase, one callback and one flow; the
+// file is valid UTF-8 (the writer escapes and cuts text between characters);
+// print and content instant events carry their text in args.
+// Usage: node trace_check.js trace.json [--pool] [--prints]
+//   --pool: expect pool tracks; --prints: expect print instant events
 'use strict';
 const fs = require('fs');
 const [file, ...flags] = process.argv.slice(2);
 const fail = (msg) => { console.error(`${file}: ${msg}`); process.exit(1); };
 
 let trace;
-try { trace = JSON.parse(fs.readFileSync(file, 'utf8')); }
+try {
+  // fatal: a byte sequence that is not UTF-8 fails, where 'utf8' would
+  // quietly replace it.
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+  trace = JSON.parse(text);
+}
 catch (e) { fail(`not JSON: ${e.message}`); }
 const events = trace.traceEvents;
 if (!Array.isArray(events) || events.length === 0) fail('no traceEvents');
 
 const stacks = new Map(), lastTs = new Map(), flows = new Map();
-let ticks = 0, callbacks = 0, phases = 0, poolSlices = 0;
+let ticks = 0, callbacks = 0, phases = 0, poolSlices = 0, prints = 0;
 for (const [i, ev] of events.entries()) {
   if (ev.ph === 'M') continue;
   if (typeof ev.ts !== 'number' || typeof ev.tid !== 'number')
@@ -49,6 +57,10 @@ for (const [i, ev] of events.entries()) {
       fail(`event ${i}: E "${ev.name}" closes "${open}" on track ${ev.tid}`);
   } else if (ev.ph !== 'i') {
     fail(`event ${i}: unexpected phase '${ev.ph}'`);
+  } else if (ev.cat === 'print' || ev.cat === 'content') {
+    if (!ev.args || typeof ev.args.text !== 'string')
+      fail(`event ${i}: a ${ev.cat} event without its text`);
+    prints++;
   }
 }
 for (const [tid, stack] of stacks)
@@ -60,5 +72,7 @@ for (const [id, f] of flows) {
 if (!ticks || !phases || !callbacks || !flows.size)
   fail(`too little: ticks=${ticks} phases=${phases} callbacks=${callbacks} flows=${flows.size}`);
 if (flags.includes('--pool') && !poolSlices) fail('no pool task slices');
+if (flags.includes('--prints') && !prints) fail('no print events');
 console.log(`${file}: ok: ${events.length} events, ${ticks} ticks, ` +
-            `${callbacks} callbacks, ${poolSlices} pool tasks, ${flows.size} flows`);
+            `${callbacks} callbacks, ${poolSlices} pool tasks, ${flows.size} flows, ` +
+            `${prints} prints`);

@@ -129,24 +129,35 @@ static struct lx *from(struct ndl__platform *p) {
  * absorbed at once: time goes on from the latest reading at the real rate,
  * so no timer fires early and the loop never waits for the real clock to
  * catch up. A forward step is a jump, as on a real machine. The lock makes
- * the absorption exact; release builds have no steps and take no lock. */
+ * the absorption exact; release builds have no steps and take no lock.
+ * A plan's step is any number of ms, so the offset saturates at +-2^62 ns
+ * (146 years): the step, the sum and the reading cannot overflow. */
+#define MAX_OFFSET_NS ((int64_t)1 << 62)
 static uint64_t linux_now(struct ndl__platform *p) {
   struct lx *s = from(p);
   struct timespec ts;
+  int64_t now, step;
+  intptr_t ms;
   uint64_t t;
   int clock_ok = ndl__sys_clock(&ts) == 0;
 
   pthread_mutex_lock(&s->clock_lock);
   if (clock_ok) {
-    if (ndl__fault_fail(NDL_FP(LINUX_CLOCK_STEP)))
-      s->offset_ns += (int64_t)ndl__fault_arg() * (int64_t)NS_PER_MS;
-    t = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec +
-        (uint64_t)s->offset_ns;
-    if (t < s->last_ns) {
-      s->offset_ns += (int64_t)(s->last_ns - t);
-      t = s->last_ns;
+    if (ndl__fault_fail(NDL_FP(LINUX_CLOCK_STEP))) {
+      ms = ndl__fault_arg();
+      step = ms > MAX_OFFSET_NS / NS_PER_MS    ? MAX_OFFSET_NS
+             : ms < -MAX_OFFSET_NS / NS_PER_MS ? -MAX_OFFSET_NS
+                                               : (int64_t)ms * NS_PER_MS;
+      s->offset_ns += step;
+      if (s->offset_ns > MAX_OFFSET_NS || s->offset_ns < -MAX_OFFSET_NS)
+        s->offset_ns = s->offset_ns > 0 ? MAX_OFFSET_NS : -MAX_OFFSET_NS;
     }
-    s->last_ns = t;
+    now = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec + s->offset_ns;
+    if (now < (int64_t)s->last_ns) {
+      s->offset_ns += (int64_t)s->last_ns - now;
+      now = (int64_t)s->last_ns;
+    }
+    s->last_ns = (uint64_t)now;
   }
   t = s->last_ns;
   pthread_mutex_unlock(&s->clock_lock);

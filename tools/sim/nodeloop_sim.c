@@ -20,6 +20,7 @@
  *
  * The same seed prints the same bytes (but for the seeds_per_s figure).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,17 +51,28 @@ struct cli {
   int planted_max_timers;
 };
 
-static int parse_u64(const char *s, uint64_t *out) {
-  char *end;
+/* Decimal digits only, from min to max: strtoull alone would take " -5"
+ * (skipping the blank, then negating) as 2^64 - 5, and saturate past
+ * 2^64 - 1 without a word. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max,
+                     uint64_t *out) {
+  const char *p;
   unsigned long long v;
-  if (s == NULL || *s == '\0' || *s == '-')
+  if (s == NULL || *s == '\0')
     return -1;
-  v = strtoull(s, &end, 10);
-  if (*end != '\0')
+  for (p = s; *p != '\0'; p++)
+    if (*p < '0' || *p > '9')
+      return -1;
+  errno = 0;
+  v = strtoull(s, NULL, 10);
+  if (errno == ERANGE || v < min || v > max)
     return -1;
   *out = v;
   return 0;
 }
+
+/* More runs than this is a typo: at ~10^5 seeds/s it would take hours. */
+#define MAX_RUNS 1000000000u
 
 /* ---- Options: one row each, so a new one (--faults SPEC) is one more row
  * and one setter. A setter returns 0, or prints why and returns -1. */
@@ -80,15 +92,19 @@ static int set_list(struct cli *c, const char *v) {
   return 0;
 }
 static int set_seed(struct cli *c, const char *v) {
-  if (parse_u64(v, &c->seed) == 0)
+  if (parse_u64(v, 0, UINT64_MAX, &c->seed) == 0)
     return 0;
-  fprintf(stderr, "nodeloop-sim: --seed wants a number\n");
+  fprintf(stderr,
+          "nodeloop-sim: --seed wants a number from 0 to 2^64-1, not '%s'\n",
+          v);
   return -1;
 }
 static int set_runs(struct cli *c, const char *v) {
-  if (parse_u64(v, &c->runs) == 0 && c->runs != 0)
+  if (parse_u64(v, 1, MAX_RUNS, &c->runs) == 0)
     return 0;
-  fprintf(stderr, "nodeloop-sim: --runs wants a positive number\n");
+  fprintf(stderr, "nodeloop-sim: --runs wants a number from 1 to %u, not "
+                  "'%s'\n",
+          MAX_RUNS, v);
   return -1;
 }
 static int set_trace(struct cli *c, const char *v) {
@@ -117,7 +133,7 @@ static int set_verbose(struct cli *c, const char *v) {
 }
 static int set_plant(struct cli *c, const char *v) {
   uint64_t n;
-  if (parse_u64(v, &n) == 0 && n > 0 && n < 1000) {
+  if (parse_u64(v, 1, 999, &n) == 0) {
     c->planted_max_timers = (int)n;
     return 0;
   }
@@ -175,6 +191,10 @@ static int parse_args(int argc, char **argv, struct cli *c) {
   }
   if (!c->list && (c->scenario == NULL) == !c->random) {
     usage(stderr);
+    return -1;
+  }
+  if (c->seed > UINT64_MAX - (c->runs - 1)) {
+    fprintf(stderr, "nodeloop-sim: --seed plus --runs passes 2^64-1\n");
     return -1;
   }
   return 0;
@@ -277,7 +297,7 @@ static void arm_watchdog(uint64_t seed, const char *flags, uint64_t done,
 static int run_random(const struct cli *c, FILE *trace_file) {
   struct prog *p = malloc(sizeof(*p)), *shrunk = malloc(sizeof(*shrunk));
   struct prop_options o;
-  uint64_t i, failures = 0;
+  uint64_t i, failures = 0, not_run = 0;
   double started = wall_seconds();
   char flags[128];
 
@@ -313,8 +333,12 @@ static int run_random(const struct cli *c, FILE *trace_file) {
     plan_faults(c, seed);
     prop_check(p, &o, &out);
     if (c->faults != NULL) {
-      /* Under faults only the loop's own invariants must hold. */
+      /* Under faults only the loop's own invariants must hold. A run
+       * whose loop could not even be made (no tick, nothing registered)
+       * checked nothing at all. */
       ndl_faults_clear();
+      if (out.ticks == 0 && out.registered == 0 && out.run_err != 0)
+        not_run++;
       out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
       snprintf(out.msg, sizeof(out.msg), "lost=%llu duplicated=%llu",
                (unsigned long long)out.lost,
@@ -349,6 +373,16 @@ static int run_random(const struct cli *c, FILE *trace_file) {
   summary(c->runs, failures, started);
   free(p);
   free(shrunk);
+  if (not_run == c->runs) {
+    fprintf(stderr,
+            "nodeloop-sim: no program could run: no loop could be created "
+            "under the fault plan '%s'\n",
+            c->faults);
+    return 1;
+  }
+  if (not_run > 0)
+    printf("no_loop=%" PRIu64 " (ndl_loop_new failed under the fault plan)\n",
+           not_run);
   return failures != 0;
 }
 
@@ -370,7 +404,11 @@ int main(int argc, char **argv) {
     return 2;
   }
   rc = c.random ? run_random(&c, trace_file) : run_scenarios(&c, trace_file);
-  if (trace_file != stdout)
-    fclose(trace_file);
+  if (trace_file != stdout &&
+      (ferror(trace_file) | fclose(trace_file)) != 0) {
+    fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
+            c.trace_path);
+    return 2;
+  }
   return rc;
 }
