@@ -4,52 +4,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faults/fault_points.h"
+/* The default allocator: the C library's, with no context. */
+static void *plain_malloc(size_t size, void *ctx) {
+  (void)ctx;
+  return malloc(size);
+}
+static void *plain_calloc(size_t n, size_t size, void *ctx) {
+  (void)ctx;
+  return calloc(n, size);
+}
+static void *plain_realloc(void *ptr, size_t size, void *ctx) {
+  (void)ctx;
+  return realloc(ptr, size);
+}
+static void plain_free(void *ptr, void *ctx) {
+  (void)ctx;
+  free(ptr);
+}
 
-/* Test builds count live allocations, so that a fault test can show that a
- * failed call leaked nothing (libfiu's own allocations would blur a malloc
- * statistic). Release builds count nothing. */
-#ifdef FIU_ENABLE
-#include <stdatomic.h>
-static _Atomic long live_allocations;
-#define COUNT(delta) atomic_fetch_add(&live_allocations, (delta))
-long ndl__alloc_live(void) { return atomic_load(&live_allocations); }
-#else
-#define COUNT(delta) ((void)0)
-long ndl__alloc_live(void) { return -1; }
-#endif
+static const struct ndl__allocator plain = {plain_malloc, plain_calloc,
+                                            plain_realloc, plain_free, NULL};
+
+/* Written only by ndl__alloc_use(), before the first allocation and before
+ * any thread starts, so every thread reads it without a lock. */
+static const struct ndl__allocator *use = &plain;
+
+void ndl__alloc_use(const struct ndl__allocator *a) {
+  use = a != NULL ? a : &plain;
+}
 
 void *ndl__malloc(size_t size) {
-  void *p;
-  ndl__fault_return_on(CORE_MALLOC, NULL);
-  if ((p = malloc(size == 0 ? 1 : size)) != NULL)
-    COUNT(1);
-  return p;
+  return use->malloc(size == 0 ? 1 : size, use->ctx);
 }
 
 void *ndl__calloc(size_t n, size_t size) {
-  void *p;
-  ndl__fault_return_on(CORE_MALLOC, NULL);
-  if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) != NULL)
-    COUNT(1);
-  return p;
+  return use->calloc(n == 0 ? 1 : n, size == 0 ? 1 : size, use->ctx);
 }
 
 void *ndl__reallocarray(void *ptr, size_t n, size_t size) {
-  void *p;
-  ndl__fault_return_on(CORE_MALLOC, NULL);
   if (size != 0 && n > SIZE_MAX / size)
     return NULL;
-  p = realloc(ptr, n * size == 0 ? 1 : n * size);
-  if (p != NULL && ptr == NULL)
-    COUNT(1);
-  return p;
+  return use->realloc(ptr, n * size == 0 ? 1 : n * size, use->ctx);
 }
 
 void ndl__free(void *ptr) {
   if (ptr != NULL)
-    COUNT(-1);
-  free(ptr);
+    use->free(ptr, use->ctx);
 }
 
 char *ndl__strndup(const char *s, size_t len) {

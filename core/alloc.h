@@ -1,12 +1,33 @@
 /*
- * The one allocator the core and the platform use. Every allocation passes
- * through here so that a fault plan can fail it (see faults/fault_points.h):
- * the callers must treat NULL as NDL_ENOMEM and leave their state as it was.
+ * The one allocator the core and the platform use. Allocation is an input of
+ * the core, as in nghttp2 (nghttp2_mem): every call goes through a table of
+ * functions, the C library's unless one is installed with ndl__alloc_use().
+ * The fault layer installs one that a fault plan can fail and that counts
+ * live blocks (faults/alloc.c); the core knows nothing of it. The callers
+ * must treat NULL as NDL_ENOMEM and leave their state as it was.
  */
 #ifndef NDL_CORE_ALLOC_H
 #define NDL_CORE_ALLOC_H
 
 #include <stddef.h>
+
+/* An allocator: malloc, calloc, realloc and free with the C library's
+ * meaning, each passed ctx. The core never asks for 0 bytes, never passes
+ * free() a NULL, and checks n * size for overflow before realloc. */
+struct ndl__allocator {
+  void *(*malloc)(size_t size, void *ctx);
+  void *(*calloc)(size_t n, size_t size, void *ctx);
+  void *(*realloc)(void *ptr, size_t size, void *ctx);
+  void (*free)(void *ptr, void *ctx);
+  void *ctx;
+};
+
+/* Makes every later allocation go through a (NULL: the C library again).
+ * One allocator serves the whole process, since ndl__malloc() and its
+ * callers take no loop to find one in. Call it before the first allocation, so that no block is freed by another
+ * allocator than its own, and before any thread starts: the table is read
+ * without a lock. a must outlive every allocation made through it. */
+void ndl__alloc_use(const struct ndl__allocator *a);
 
 /* The ACSL contracts below are what the proofs (docs/proofs.md) trust about
  * the allocator: it touches no memory the caller can see, and it returns NULL
@@ -30,8 +51,6 @@ void *ndl__calloc(size_t n, size_t size);
 void *ndl__reallocarray(void *ptr, size_t n, size_t size);
 /*@ assigns \nothing; */
 void ndl__free(void *ptr);
-/* Allocations made here and not yet freed (test builds; -1 otherwise). */
-long ndl__alloc_live(void);
 /* A malloc'd copy of len bytes plus a NUL. */
 char *ndl__strndup(const char *s, size_t len);
 

@@ -58,24 +58,6 @@ int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
     */
     return NDL_NOIDS;
   }
-#ifdef NDL_SEED_ID_BUG
-  /* The seed's generator, restored only for the tests that show the fuzzer
-   * and the prover catch it: on a collision its retry loop stops at the next
-   * id that is taken, where it meant the next one that is free. */
-  candidate = after(g, candidate);
-  if (ndl__idmap_find(live, candidate) != NDL__NIL) {
-    /*@ loop invariant 1 <= candidate <= g->max;
-        loop assigns candidate;
-    */
-    do
-      candidate = after(g, candidate);
-    while (ndl__idmap_find(live, candidate) == NDL__NIL);
-  }
-  g->last = candidate;
-  *out = candidate;
-  (void)tried;
-  return 0;
-#else
   /* Every id in [1, max] is one of the first max steps after g->last, so
    * after max misses every id is live. */
   /*@ loop invariant 0 <= tried <= g->max;
@@ -98,5 +80,4 @@ int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
         ndl_live(live, id);
   */
   return NDL_NOIDS;
-#endif
 }

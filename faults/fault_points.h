@@ -87,9 +87,17 @@ extern const struct ndl__fault_info ndl__fault_points[NDL__FP_COUNT];
 /* The libfiu name of a point: NDL_FP(CORE_MALLOC) is "core/malloc". */
 #define NDL_FP(id) (ndl__fault_points[NDL__FP_##id].name)
 
+/* Blocks the core's allocator has handed out and not yet freed, counted by
+ * the fault layer's allocator (faults/alloc.c) in a test build; -1 in a
+ * release build, which installs none. */
+long ndl__alloc_live(void);
+
 #ifdef FIU_ENABLE
 #include <fiu.h>
 #include <stdint.h>
+/* Installs the fault layer's allocator, which core/malloc fails, into the
+ * core (faults/fault_points.c does, as the program starts). */
+void ndl__fault_alloc_install(void);
 /* Nonzero when the point fails this time (faults/plan.c). */
 int ndl__fault_check(const char *name);
 /* The failinfo of the calling thread's latest failure: the fault plan's,

@@ -1,8 +1,9 @@
-# Shows that fuzz_ids catches the seed's id bug: builds fuzz_ids with
-# -DNDL_SEED_ID_BUG and runs it from an empty corpus with a fixed seed and
-# the smoke budget of ci/fuzz; it must crash, naming a live id handed out
-# twice. Then the fixed code, run as long, must find nothing (within
-# CONTROL_RUNS), so the crash is the bug's and not the harness's.
+# Shows that fuzz_ids catches the seed's id bug: builds fuzz_ids with the
+# seed's generator (core/ids_seed_bug.c in place of core/ids.c) and runs it
+# from an empty corpus with a fixed seed and the smoke budget of ci/fuzz; it
+# must crash, naming a live id handed out twice. Then the fixed code, run as
+# long, must find nothing (within CONTROL_RUNS), so the crash is the bug's
+# and not the harness's.
 #
 #   cmake -DCLANG=clang -DSRC=repo -DWORK=scratch [-DSECONDS=30] -P seeded_bug.cmake
 if(NOT CLANG OR NOT SRC OR NOT WORK)
@@ -20,14 +21,14 @@ file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK}/with_bug ${WORK}/fixed)
 
 foreach(variant with_bug fixed)
-  set(defs)
+  set(ids ${SRC}/core/ids.c)
   if(variant STREQUAL "with_bug")
-    set(defs -DNDL_SEED_ID_BUG)
+    set(ids ${SRC}/core/ids_seed_bug.c)
   endif()
   execute_process(
     COMMAND ${CLANG} -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined
-      ${defs} -I${SRC} -I${SRC}/include
-      ${SRC}/fuzz/fuzz_ids.c ${SRC}/core/ids.c ${SRC}/core/idmap.c
+      -I${SRC} -I${SRC}/include
+      ${SRC}/fuzz/fuzz_ids.c ${ids} ${SRC}/core/idmap.c
       ${SRC}/core/alloc.c -o ${WORK}/${variant}/fuzz_ids
     RESULT_VARIABLE rc ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)

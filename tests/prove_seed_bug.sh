@@ -9,7 +9,7 @@ status=$?
 printf '%s\n' "$out"
 goal=ndl_ids_next_available_ensures_not_live
 if [ $status -eq 0 ]; then
-  echo "prove_seed_bug: FAILED: the proof passed with NDL_SEED_ID_BUG" >&2
+  echo "prove_seed_bug: FAILED: the proof passed with core/ids_seed_bug.c" >&2
   exit 1
 fi
 if ! printf '%s\n' "$out" | grep -q "NOT A KNOWN GAP): $goal\$"; then

@@ -5,8 +5,8 @@
  * error value; a clock that steps backwards never fires a timer early.
  * (Pool start-up and epoll/eventfd faults are in test_linux.c.)
  *
- * Leaks are counted by the library's allocator (ndl__alloc_live(), in test
- * builds): what was live before a loop existed is live after it is freed.
+ * Leaks are counted by the fault layer's allocator (ndl__alloc_live(), in
+ * test builds): what was live before a loop existed is live after it is freed.
  * libfiu's own tables would blur a malloc statistic.
  */
 #include <criterion/criterion.h>
@@ -60,6 +60,32 @@ Test(faults, bad_plans_are_rejected_with_a_reason) {
   }
   cr_assert_str_eq(ndl_fault_point_name(0), "core/malloc");
   cr_assert_not_null(ndl_fault_point_about(0));
+}
+
+/* ---- The allocator the fault layer injects into the core. */
+
+/* Installed before main(): it counts the core's blocks, and core/malloc
+ * fails each of the core's allocation calls. */
+Test(faults, the_core_allocates_through_the_fault_layer) {
+  long base = in_use();
+  void *p, *q;
+  cr_assert_geq(base, 0, "no fault allocator installed (live count %ld)",
+                base);
+  p = ndl__malloc(8);
+  cr_assert_not_null(p);
+  cr_assert_eq(in_use(), base + 1);
+  q = ndl__reallocarray(p, 4, 8);
+  cr_assert_not_null(q);
+  cr_assert_eq(in_use(), base + 1, "a moved block is still one block");
+  ndl__free(q);
+  cr_assert_eq(in_use(), base);
+
+  plan("core/malloc#1,core/malloc#2,core/malloc#3");
+  cr_assert_null(ndl__malloc(8));
+  cr_assert_null(ndl__calloc(2, 8));
+  cr_assert_null(ndl__reallocarray(NULL, 2, 8));
+  cr_assert_eq(ndl_faults_injected(), 3);
+  cr_assert_eq(in_use(), base);
 }
 
 /* ---- ENOMEM: every registration call, at every allocation it makes. */
