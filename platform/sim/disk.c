@@ -126,8 +126,8 @@ static ssize_t sim_read(struct ndl__platform *p, int fd, void *buf,
     len = left;
   if (len == 0)
     return 0;
-  if (len > 1 && ndl__prng_chance(&s->prng, 1, 4))
-    len = 1 + (size_t)ndl__prng_below(&s->prng, len - 1);
+  if (len > 1 && ndl__prng_chance(&s->disk.prng, 1, 4))
+    len = 1 + (size_t)ndl__prng_below(&s->disk.prng, len - 1);
   memcpy(buf, f->data + o->off, len);
   o->off += len;
   return (ssize_t)len;

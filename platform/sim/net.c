@@ -108,7 +108,7 @@ static uint64_t later(uint64_t a, uint64_t b) { return a > b ? a : b; }
  * partition if a plan says so, and never before what was sent ahead. */
 static uint64_t arrival(struct sim *s, struct sim_sock *k) {
   uint64_t base = s->net.latency_ns, t;
-  t = s->now_ns + base + ndl__prng_below(&s->prng, base + 1);
+  t = s->now_ns + base + ndl__prng_below(&s->net.prng, base + 1);
   if (ndl__fault_fail(NDL_FP(SIM_NET_LATENCY)))
     t += (uint64_t)ndl__fault_arg() * 1000000u;
   if (ndl__fault_fail(NDL_FP(SIM_NET_PARTITION)))
@@ -430,8 +430,8 @@ static ssize_t transmit(struct sim *s, struct sim_sock *to, const char *data,
   while (sent < len) {
     size_t cut = len - sent;
     struct sim_seg *g;
-    if (cut > 1 && ndl__prng_chance(&s->prng, 1, 4))
-      cut = 1 + (size_t)ndl__prng_below(&s->prng, cut - 1);
+    if (cut > 1 && ndl__prng_chance(&s->net.prng, 1, 4))
+      cut = 1 + (size_t)ndl__prng_below(&s->net.prng, cut - 1);
     if ((g = ndl__malloc(sizeof(*g) + cut)) == NULL)
       return sent > 0 ? (ssize_t)sent : NDL_ENOMEM;
     memcpy(g->data, data + sent, cut);
@@ -530,7 +530,8 @@ static void sim_close(struct ndl__platform *p, int fd) {
   free_sock(k);
 }
 
-void ndl__sim_net_init(struct sim *s, uint64_t latency_ns) {
+void ndl__sim_net_init(struct sim *s, uint64_t seed, uint64_t latency_ns) {
+  ndl__prng_seed(&s->net.prng, seed ^ 0x243f6a8885a308d3u);
   s->net.latency_ns = latency_ns != 0 ? latency_ns : DEFAULT_LATENCY_NS;
   s->net.partition_until = 0;
   s->net.next_port = 49152;

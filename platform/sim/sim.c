@@ -392,7 +392,8 @@ int ndl__sim_new(const ndl_options *opts, struct ndl__platform **out) {
   s->base.net = &ndl__sim_net;
   s->base.files = &ndl__sim_files;
   s->base.sim = &sim_controls;
-  ndl__sim_net_init(s, opts->sim_net_latency_ns);
+  ndl__sim_net_init(s, opts->sim_seed, opts->sim_net_latency_ns);
+  ndl__prng_seed(&s->disk.prng, opts->sim_seed ^ 0x13198a2e03707344u);
   ndl__prng_seed(&s->prng, opts->sim_seed);
   s->spread_ns = opts->sim_work_spread_ns;
   s->inline_work = opts->sim_inline_work;

@@ -1,7 +1,9 @@
 /*
  * The simulated platform's state, shared by its parts: the clock, poller
- * and pool (sim.c), the network (net.c) and the disk (disk.c). One seeded
- * PRNG drives every choice, so a seed replays a run byte for byte.
+ * and pool (sim.c), the network (net.c) and the disk (disk.c). One seed
+ * drives every choice, through a PRNG stream per part, so a seed replays a
+ * run byte for byte, and adding a socket or a file read to a program does
+ * not change the pool's draws (which keeps shrinking stable).
  */
 #ifndef NDL_PLATFORM_SIM_H
 #define NDL_PLATFORM_SIM_H
@@ -33,6 +35,7 @@ struct sim_sock {
 };
 
 struct sim_net {
+  struct ndl__prng prng; /* its own stream: a socket op moves no pool draw */
   struct sim_sock *socks;
   size_t nsocks;
   uint64_t next_seq;
@@ -55,6 +58,7 @@ struct sim_file {
 };
 
 struct sim_disk {
+  struct ndl__prng prng; /* its own stream, as the network's */
   struct sim_file *files;
   size_t nfiles;
   struct sim_open {
@@ -100,7 +104,7 @@ int ndl__sim_net_ready(struct sim *s, int fd, unsigned *events);
 uint64_t ndl__sim_net_next(struct sim *s, int fd);
 int ndl__sim_host_add(struct ndl__platform *p, const char *name,
                       const struct ndl__addr *addr);
-void ndl__sim_net_init(struct sim *s, uint64_t latency_ns);
+void ndl__sim_net_init(struct sim *s, uint64_t seed, uint64_t latency_ns);
 void ndl__sim_net_free(struct sim *s);
 
 /* The disk (disk.c). */
