@@ -1,6 +1,6 @@
 /*
  * pool.pml -- the protocol between nodeloop's loop thread and its worker
- * pool (platform/linux/linux.c, runtime/loop.c, core/core.c), for spin.
+ * pool (platform/linux/pool.c and poll.c, runtime/loop.c, core/core.c), for spin.
  *
  * What is modelled (see model/README.md for the full story):
  *   - the program: main() arms a timer or not and queues 0..2 tasks; every
@@ -11,14 +11,14 @@
  *     lost when none sleeps; the count of waiting workers `idle` (lx.idle,
  *     under qlock), and wake_one's rule: signal only when `idle` is not 0
  *     and no wake-up is in flight (`waking`, lx.waking, cleared by a worker
- *     as it leaves the wait); linux_submit calls it after queueing, and a
+ *     as it leaves the wait); ndl__lx_submit calls it after queueing, and a
  *     worker after taking a task that left more queued (the cascade);
  *   - the completion queue `cq` and its mutex `cqlock` (lx.done_lock);
  *   - the eventfd (only zero / non-zero is observable through epoll, and a
  *     read resets it to zero, so one bit is enough), and the doorbell flag
  *     `wake_pending` (lx.wake_pending): complete_task pushes, exchanges the
  *     flag with 1, and writes the eventfd only if it was 0;
- *   - linux_wait: the completions_pending check, epoll_wait(timeout) (returns
+ *   - ndl__lx_wait: the ndl__lx_completions_pending check, epoll_wait(timeout) (returns
  *     when the eventfd is readable; returns with nothing only when a timeout
  *     is set, 0 or "until the timer is due"; with -1 it blocks), the eventfd
  *     read, the flag cleared, and a drain of at most CAP completions, done
@@ -28,7 +28,7 @@
  *   - shutdown: stop flag under the lock, broadcast, join every worker, free
  *     what is left;
  *   - with -DSTOPPER: ndl_stop() from another thread at any moment, a task
- *     delay (sleep_for) that destroy cuts short, and maybe a watcher on an
+ *     delay (ndl__lx_sleep_for) that destroy cuts short, and maybe a watcher on an
  *     fd that never becomes readable (a server that only ndl_stop ends).
  *
  * Every modelled step names the C function it stands for in a comment:
@@ -41,23 +41,23 @@
  *   EXCHANGE_BEFORE_PUSH complete_task exchanges the flag before pushing and
  *                      writes (if it was 0) after: a completion that finds
  *                      the flag set is pushed after the loop's clear + drain
- *   CLEAR_BEFORE_READ  linux_wait clears wake_pending before it reads the
+ *   CLEAR_BEFORE_READ  ndl__lx_wait clears wake_pending before it reads the
  *                      eventfd: the read eats a ring made after the clear,
  *                      the flag stays 1, and no later completion rings
- *   CLEAR_AFTER_DRAIN  linux_wait clears wake_pending after the drain; only a
+ *   CLEAR_AFTER_DRAIN  ndl__lx_wait clears wake_pending after the drain; only a
  *                      bug together with NO_PENDING_CHECK (ci/model runs it
  *                      so, with CAP=NTASKS): the pending check alone also
  *                      covers this order
  *   SIGNAL_WITHOUT_IDLE_COUNT next_task waits without counting itself in
- *                      idle: linux_submit sees idle == 0 and never signals
+ *                      idle: ndl__lx_submit sees idle == 0 and never signals
  *   WAKING_STUCK       next_task does not clear `waking` as it leaves the
  *                      wait: after the first wake-up no submission signals
  *                      again, and a task queued while every worker sleeps
  *                      waits for ever
- *   NO_PENDING_CHECK   linux_wait blocks without first checking that no
+ *   NO_PENDING_CHECK   ndl__lx_wait blocks without first checking that no
  *                      completion is left over (out[] was full, CAP): a
  *                      leftover waits for a wake-up that never comes
- *   WRONG_ORDER        linux_wait drains before reading (resetting) the
+ *   WRONG_ORDER        ndl__lx_wait drains before reading (resetting) the
  *                      eventfd, the flag still cleared before the drain: a
  *                      bug on its own since the flag (the read comes after
  *                      the clear, as in CLEAR_BEFORE_READ); ci/model also
@@ -67,7 +67,7 @@
  *                      pthread_cond_wait atomicity): a signal goes missing
  *   STOP_NO_LOCK       linux_destroy sets the stop flag without the lock
  *   STOP_WAKE_FIRST    ndl_stop wakes before storing the flag (-DSTOPPER)
- *   TIMEOUT_OVERFLOW   linux_wait passes a timer's timeout to epoll_wait as
+ *   TIMEOUT_OVERFLOW   ndl__lx_wait passes a timer's timeout to epoll_wait as
  *                      -1 (e.g. ns -> int ms overflowing for a timer more
  *                      than 24.8 days away): the seed's hang, in our design
  *   POLL_IGNORES_ALIVE ndl__core_poll_timeout returns -1 when the last timer
@@ -93,7 +93,7 @@
 #define CAP 1         /* records per wait(): loop.c's FIRED_CAP, scaled down */
 #endif
 
-/* linux_wait returns at once: a zero timeout, no watched fd, no task out */
+/* ndl__lx_wait returns at once: a zero timeout, no watched fd, no task out */
 #define nothing_to_poll (tmo == ZERO && !watching && nsub == nran)
 
 /* poll_phase's timeout, abstracted */
@@ -240,7 +240,7 @@ inline wake_one() {
  * then the platform queues it. */
 inline submit() {
   /* @c ndl_queue_work */
-  /* @c linux_submit */
+  /* @c ndl__lx_submit */
   atomic {
     lock(qlock);
     sq ! nsub;
@@ -309,7 +309,7 @@ proctype Loop() {
      fi
      };
 
-     /* @c linux_wait */
+     /* @c ndl__lx_wait */
 #ifdef TIMEOUT_OVERFLOW
      if
      :: tmo == FIN -> tmo = INF       /* BUG: the timeout is lost */
@@ -317,7 +317,7 @@ proctype Loop() {
      fi;
 #endif
 #ifndef NO_PENDING_CHECK
-     /* @c completions_pending : tasks left over from a full out[] (or
+     /* @c ndl__lx_completions_pending : tasks left over from a full out[] (or
       * whose eventfd write is late) must not wait behind a timeout. */
      if
      :: tmo != ZERO && nsub == nran -> skip  /* nothing out: no lock */
@@ -333,7 +333,7 @@ proctype Loop() {
      :: else -> skip
      fi;
 #endif
-     /* epoll_wait(epfd, ..., timeout_ms(timeout)); @c linux_wait skips it
+     /* epoll_wait(epfd, ..., timeout_ms(timeout)); @c ndl__lx_wait skips it
       * when the timeout is 0, no fd is watched and no task is out. */
      atomic {
        (efd || tmo != INF) ->
@@ -361,15 +361,15 @@ proctype Loop() {
      fi;
 #endif
 #if !defined(CLEAR_BEFORE_READ) && !defined(CLEAR_AFTER_DRAIN)
-     /* @c linux_wait : atomic_store(&wake_pending, 0), after the read and
+     /* @c ndl__lx_wait : atomic_store(&wake_pending, 0), after the read and
       * before the drain, whether or not the eventfd fired; not when the
-      * wait was skipped (linux_wait returned at once). */
+      * wait was skipped (ndl__lx_wait returned at once). */
      if
      :: !skipped -> wake_pending = 0
      :: else -> skip
      fi;
 #endif
-     /* @c drain_completions : always, not only when the eventfd fired;
+     /* @c ndl__lx_drain : always, not only when the eventfd fired;
       * at most CAP records, the rest stay queued. Skipped, lock and all,
       * while no task is out (submitted == drained: every earlier fired
       * record was dispatched, so drained == nran here). */
@@ -497,7 +497,7 @@ proctype Worker(byte me) {
      if
      :: true -> skip                  /* no delay */
      :: true ->
-        /* @c sleep_for : the task's delay, cut short by destroy. A timed
+        /* @c ndl__lx_sleep_for : the task's delay, cut short by destroy. A timed
          * wait always ends (time passes), so only what it sees counts. */
         atomic {
           lock(qlock);
@@ -565,7 +565,7 @@ proctype Stopper() {
   /* @c ndl_stop */
 #ifndef STOP_WAKE_FIRST
   stop_req = 1;
-  /* @c linux_wake */
+  /* @c ndl__lx_wake */
   efd = 1
 #else
   efd = 1;                            /* BUG: wake, then the flag */

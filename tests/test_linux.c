@@ -907,7 +907,9 @@ Test(faults, eintr_in_epoll_wait_keeps_timers_on_time) {
 Test(faults, fatal_epoll_wait_error_ends_run) {
   struct timer_probe p = {0}; /* outlives cr_assert_eq()'s block */
   ndl_loop *loop = new_loop(1);
-  cr_assert_eq(ndl_set_timeout(loop, 10, on_probe, &p, NULL), 0);
+  /* Far enough away that the first wait blocks (and so calls epoll_wait)
+   * however slowly the test runs, under valgrind on a busy machine. */
+  cr_assert_eq(ndl_set_timeout(loop, 60000, on_probe, &p, NULL), 0);
   cr_assert_eq(
       fiu_enable(NDL_FP(LINUX_EPOLL_WAIT), 1, (void *)(intptr_t)EBADF, 0), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), -EBADF);

@@ -25,6 +25,9 @@ int ndl__sys_eventfd_write(int fd);
 int ndl__sys_thread_create(pthread_t *tid, void *(*fn)(void *), void *arg);
 /* CLOCK_MONOTONIC. */
 int ndl__sys_clock(struct timespec *ts);
+/* CLOCK_MONOTONIC with no fault point: the deadline of a condition
+ * variable's wait, which must be on the kernel's clock, not the loop's. */
+void ndl__sys_clock_raw(struct timespec *ts);
 /* No fault point: a failed close() leaves nothing to recover, and retrying
  * it on EINTR could close an fd another thread just opened. */
 void ndl__sys_close(int fd);
