@@ -17,8 +17,6 @@
 
 #define NS_PER_MS 1000000u
 
-static const ndl_value undefined_value = {NDL_UNDEFINED, {{NULL, 0}}};
-
 void ndl__core_emit_to_sink(const struct ndl__core *c, ndl_trace_kind kind,
                             ndl_cb_kind cb_kind, ndl_id id, const char *text,
                             const char *label) {
@@ -42,15 +40,6 @@ static void phase_queue_init(struct ndl__phase_queue *q) {
   q->filling = 0;
 }
 
-static struct ndl__list *filling(struct ndl__phase_queue *q) {
-  return &q->side[q->filling];
-}
-
-/* Outside its phase only the filling side can hold records. */
-static uint32_t queued(const struct ndl__phase_queue *q) {
-  return q->side[q->filling].len;
-}
-
 int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
                    ndl_trace_fn trace, void *trace_ctx) {
   int err;
@@ -71,17 +60,13 @@ int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
   return 0;
 }
 
-static int holds_value(const struct ndl__cb *cb) {
-  return cb->kind == NDL_CB_PENDING || cb->kind == NDL_CB_CLOSE;
-}
-
 void ndl__core_free(struct ndl__core *c) {
   uint32_t slot;
   for (slot = 0; slot < c->reg.top; slot++) {
     struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
     if (cb->id == 0)
       continue;
-    if (holds_value(cb))
+    if (ndl__core_holds_value(cb))
       ndl_value_clear(&cb->u.value);
     if (cb->release != NULL)
       cb->release(cb->arg);
@@ -131,7 +116,7 @@ static void announce(struct ndl__core *c, uint32_t slot, ndl_id *id) {
 
 /* The deadline saturates at the end of time (UINT64_MAX ns, 584 years of
  * virtual time) rather than wrapping to the past and firing at once. */
-static void arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns) {
+void ndl__core_arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns) {
   struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
   uint64_t deadline = start_ns > UINT64_MAX - cb->u.repeat_ns
                           ? UINT64_MAX
@@ -159,7 +144,7 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
   }
   c->timer_count++;
   ndl__reg_at(&c->reg, slot)->u.repeat_ns = (uint64_t)delay_ms * NS_PER_MS;
-  arm(c, slot, now_ns);
+  ndl__core_arm(c, slot, now_ns);
   announce(c, slot, id);
   if (clamped)
     ndl__core_emit(c, NDL_TRACE_NOTE, NDL_CB_KIND_COUNT, 0,
@@ -169,9 +154,8 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
   return 0;
 }
 
-/* Finds a live callback of one of two kinds. */
-static int lookup(const struct ndl__core *c, ndl_id id, ndl_cb_kind k1,
-                  ndl_cb_kind k2, uint32_t *slot) {
+int ndl__core_lookup(const struct ndl__core *c, ndl_id id, ndl_cb_kind k1,
+                     ndl_cb_kind k2, uint32_t *slot) {
   uint32_t s = ndl__reg_find(&c->reg, id);
   const struct ndl__cb *cb;
   if (s == NDL__NIL)
@@ -196,7 +180,7 @@ static void cancel(struct ndl__core *c, uint32_t slot) {
     c->timer_count--;
   }
   ndl__list_unlink(&c->reg, slot);
-  if (holds_value(cb))
+  if (ndl__core_holds_value(cb))
     ndl_value_clear(&cb->u.value);
   if (cb->refed)
     c->alive--;
@@ -212,7 +196,7 @@ static void cancel(struct ndl__core *c, uint32_t slot) {
 /* clearTimeout and clearInterval are interchangeable, as in Node. */
 int ndl__core_clear_timer(struct ndl__core *c, ndl_id id) {
   uint32_t slot;
-  int err = lookup(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, &slot);
+  int err = ndl__core_lookup(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, &slot);
   if (err)
     return err;
   cancel(c, slot);
@@ -224,7 +208,7 @@ static int set_ref(struct ndl__core *c, ndl_id id, ndl_cb_kind lo,
                    ndl_cb_kind hi, int refed) {
   uint32_t slot;
   struct ndl__cb *cb;
-  int err = lookup(c, id, lo, hi, &slot);
+  int err = ndl__core_lookup(c, id, lo, hi, &slot);
   if (err)
     return err;
   cb = ndl__reg_at(&c->reg, slot);
@@ -261,13 +245,13 @@ static int add_queued(struct ndl__core *c, ndl_cb_kind kind,
 
 int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
                             ndl_id *id) {
-  return add_queued(c, NDL_CB_IMMEDIATE, filling(&c->immediates), fn, arg,
+  return add_queued(c, NDL_CB_IMMEDIATE, ndl__phase_filling(&c->immediates), fn, arg,
                     id);
 }
 
 int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id) {
   uint32_t slot;
-  int err = lookup(c, id, NDL_CB_IMMEDIATE, NDL_CB_IMMEDIATE, &slot);
+  int err = ndl__core_lookup(c, id, NDL_CB_IMMEDIATE, NDL_CB_IMMEDIATE, &slot);
   if (err)
     return err;
   cancel(c, slot);
@@ -318,7 +302,7 @@ int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
     return err;
   }
   ndl__reg_at(&c->reg, slot)->u.value = copy;
-  ndl__list_push(&c->reg, filling(&c->pending), slot);
+  ndl__list_push(&c->reg, ndl__phase_filling(&c->pending), slot);
   announce(c, slot, id);
   return 0;
 }
@@ -332,7 +316,7 @@ int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
   int err = reg(c, NDL_CB_CLOSE, fn, arg, &slot);
   if (err)
     return err;
-  ndl__list_push_front(&c->reg, filling(&c->closing), slot);
+  ndl__list_push_front(&c->reg, ndl__phase_filling(&c->closing), slot);
   announce(c, slot, id);
   return 0;
 }
@@ -374,7 +358,7 @@ int ndl__core_add_io(struct ndl__core *c, int fd, unsigned events, ndl_cb fn,
 
 int ndl__core_find_io(struct ndl__core *c, ndl_id id, struct ndl__cb **out) {
   uint32_t slot;
-  int err = lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
+  int err = ndl__core_lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
   if (err == 0)
     *out = ndl__reg_at(&c->reg, slot);
   return err;
@@ -402,249 +386,10 @@ static void forget_fired(struct ndl__core *c, ndl_id id) {
 
 int ndl__core_remove_io(struct ndl__core *c, ndl_id id) {
   uint32_t slot;
-  int err = lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
+  int err = ndl__core_lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot);
   if (err)
     return err;
   forget_fired(c, id);
   cancel(c, slot);
   return 0;
-}
-
-/* ---- Running callbacks --------------------------------------------------- */
-
-static void call(struct ndl__core *c, ndl_cb_kind kind, ndl_id id, ndl_cb fn,
-                 void *arg, const ndl_value *value) {
-  ndl__core_emit(c, NDL_TRACE_CB_START, kind, id, NULL, NULL);
-  fn(c->loop, value, arg);
-  c->callbacks++;
-  ndl__core_emit(c, NDL_TRACE_CB_END, kind, id, NULL, NULL);
-}
-
-/* Runs a one-shot callback. Its record is released before the call, so the
- * callback may register new ones (the slab may move) and clearing its own id
- * from inside reports NDL_NOTFOUND. A value the record owned is freed after. */
-static void run_once(struct ndl__core *c, uint32_t slot,
-                     const ndl_value *value) {
-  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
-  ndl_cb_kind kind = (ndl_cb_kind)cb->kind;
-  ndl_id id = cb->id;
-  ndl_cb fn = cb->fn;
-  void *arg = cb->arg;
-  ndl_value owned;
-  int owns = holds_value(cb);
-
-  if (cb->ran) {
-    c->duplicated++;
-    return;
-  }
-  cb->ran = 1;
-  if (owns) {
-    owned = cb->u.value;
-    value = &owned;
-  }
-  ndl__list_unlink(&c->reg, slot);
-  if (cb->refed)
-    c->alive--;
-  if (kind == NDL_CB_TIMEOUT)
-    c->timer_count--;
-  ndl__reg_release(&c->reg, slot);
-  c->completed++;
-  call(c, kind, id, fn, arg, value);
-  if (owns)
-    ndl_value_clear(&owned);
-}
-
-/* Node's processTicksAndRejections: every nextTick (also those queued while
- * draining), then every microtask (likewise), until both are empty. So a
- * nextTick queued by a microtask runs after the microtask queue is empty. */
-static void drain_ticks(struct ndl__core *c) {
-  uint32_t slot;
-  if (c->next_ticks.len == 0 && c->microtasks.len == 0)
-    return; /* the usual case, after every callback */
-  do {
-    while ((slot = ndl__list_shift(&c->reg, &c->next_ticks)) != NDL__NIL)
-      run_once(c, slot, &undefined_value);
-    while ((slot = ndl__list_shift(&c->reg, &c->microtasks)) != NDL__NIL)
-      run_once(c, slot, &undefined_value);
-  } while (c->next_ticks.len != 0);
-}
-
-/* An interval keeps its record across the call; it is re-armed afterwards
- * from the cached loop time unless the callback cleared it. The id and the
- * slot alone cannot tell: a callback that clears its interval and then
- * registers again can get the same slot back (the free list is LIFO) and,
- * with a narrow id width, the same id. So `ran` marks the record for the
- * length of the call; a record that reuses the slot starts zeroed. */
-static void run_interval(struct ndl__core *c, uint32_t slot) {
-  struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
-  ndl_id id = cb->id;
-  cb->ran = 1;
-  call(c, NDL_CB_INTERVAL, id, cb->fn, cb->arg, &undefined_value);
-  cb = ndl__reg_at(&c->reg, slot);
-  if (ndl__reg_find(&c->reg, id) == slot && cb->ran) {
-    cb->ran = 0;
-    arm(c, slot, c->now_ns);
-  }
-}
-
-static void enter(struct ndl__core *c, ndl_phase phase) {
-  c->phase = phase;
-  ndl__core_emit(c, NDL_TRACE_PHASE, NDL_CB_KIND_COUNT, 0, NULL, NULL);
-}
-
-/* Runs every callback queued before the phase began; what they queue goes
- * to the other side and waits for the next iteration. A callback may clear
- * a later one in the batch: that unlinks it from `batch`. */
-static void run_batch(struct ndl__core *c, struct ndl__phase_queue *q) {
-  struct ndl__list *batch = filling(q);
-  uint32_t slot;
-  if (batch->len == 0)
-    return; /* most phases of most iterations */
-  q->filling ^= 1u;
-  while ((slot = ndl__list_shift(&c->reg, batch)) != NDL__NIL) {
-    run_once(c, slot, &undefined_value);
-    drain_ticks(c);
-  }
-}
-
-/* ---- The phases ------------------------------------------------------------ */
-
-void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg) {
-  enter(c, NDL_PHASE_MAIN);
-  if (main != NULL)
-    main(c->loop, arg);
-  drain_ticks(c);
-}
-
-void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns) {
-  c->now_ns = now_ns;
-  c->tick++;
-  ndl__core_emit(c, NDL_TRACE_TICK, NDL_CB_KIND_COUNT, 0, NULL, NULL);
-}
-
-void ndl__core_run_timers(struct ndl__core *c) {
-  struct ndl__list due;
-  const struct ndl__heap_entry *min;
-  uint32_t slot;
-
-  enter(c, NDL_PHASE_TIMERS);
-  ndl__list_init(&due);
-  while ((min = ndl__heap_min(&c->timers)) != NULL &&
-         min->deadline <= c->now_ns)
-    ndl__list_push(&c->reg, &due, ndl__heap_pop(&c->timers).slot);
-  while ((slot = ndl__list_shift(&c->reg, &due)) != NDL__NIL) {
-    if (ndl__reg_at(&c->reg, slot)->kind == NDL_CB_INTERVAL)
-      run_interval(c, slot);
-    else
-      run_once(c, slot, &undefined_value);
-    drain_ticks(c);
-  }
-}
-
-void ndl__core_run_pending(struct ndl__core *c) {
-  enter(c, NDL_PHASE_PENDING);
-  run_batch(c, &c->pending);
-}
-
-/* Node uses idle and prepare handles internally; nodeloop has none to run,
- * but the phase is entered so that a trace shows every step of a tick. */
-void ndl__core_run_idle_prepare(struct ndl__core *c) {
-  enter(c, NDL_PHASE_IDLE_PREPARE);
-}
-
-/* As libuv's uv_backend_timeout: a loop that is no longer alive, or has
- * callbacks queued for this iteration, only polls. */
-int ndl__core_poll_now(const struct ndl__core *c) {
-  return c->alive == 0 || queued(&c->immediates) != 0 ||
-         queued(&c->pending) != 0 || queued(&c->closing) != 0;
-}
-
-int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
-  const struct ndl__heap_entry *min;
-  if (ndl__core_poll_now(c))
-    return 0;
-  min = ndl__heap_min(&c->timers);
-  if (min == NULL)
-    return -1;
-  if (min->deadline <= now_ns)
-    return 0;
-  return (int64_t)(min->deadline - now_ns);
-}
-
-void ndl__core_enter_poll(struct ndl__core *c) { enter(c, NDL_PHASE_POLL); }
-
-void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns) {
-  if (now_ns > c->now_ns)
-    c->now_ns = now_ns;
-}
-
-static void dispatch_io(struct ndl__core *c, ndl_id id, unsigned events) {
-  uint32_t slot;
-  struct ndl__cb *cb;
-  ndl_value value = {NDL_UNDEFINED, {{NULL, 0}}};
-
-  /* A watcher stopped earlier in this poll phase may still have an event in
-   * the fired array; the kernel reported it, the user no longer wants it. */
-  if (lookup(c, id, NDL_CB_IO, NDL_CB_IO, &slot) != 0)
-    return;
-  cb = ndl__reg_at(&c->reg, slot);
-  ndl_value_set_int(&value, (int64_t)events);
-  call(c, NDL_CB_IO, id, cb->fn, cb->arg, &value);
-  drain_ticks(c);
-}
-
-static void dispatch_work(struct ndl__core *c, struct ndl__work *w) {
-  uint32_t slot = ndl__reg_find(&c->reg, w->id);
-  if (slot == NDL__NIL || ndl__reg_at(&c->reg, slot)->kind != NDL_CB_WORK ||
-      ndl__reg_at(&c->reg, slot)->u.work != w) {
-    c->duplicated++;
-    return;
-  }
-  run_once(c, slot, &w->result);
-  drain_ticks(c);
-}
-
-void ndl__core_dispatch_fired(struct ndl__core *c, size_t n) {
-  c->nfired = n;
-  for (c->next_fired = 0; c->next_fired < n;) {
-    struct ndl__fired *f = &c->fired[c->next_fired++];
-    if (f->kind == NDL__FIRED_IO) {
-      dispatch_io(c, f->id, f->events);
-    } else {
-      dispatch_work(c, f->work);
-      ndl__work_free(f->work);
-    }
-  }
-  c->next_fired = c->nfired = 0;
-}
-
-void ndl__work_free(struct ndl__work *w) {
-  if (w == NULL)
-    return;
-  ndl_value_clear(&w->result);
-  ndl__free(w);
-}
-
-void ndl__core_run_check(struct ndl__core *c) {
-  enter(c, NDL_PHASE_CHECK);
-  run_batch(c, &c->immediates);
-}
-
-void ndl__core_run_close(struct ndl__core *c) {
-  enter(c, NDL_PHASE_CLOSE);
-  run_batch(c, &c->closing);
-}
-
-int ndl__core_alive(const struct ndl__core *c) { return c->alive != 0; }
-
-uint64_t ndl__core_lost(const struct ndl__core *c) {
-  uint64_t unrefed = 0, accounted;
-  uint32_t slot;
-  for (slot = 0; slot < c->reg.top; slot++) {
-    const struct ndl__cb *cb = ndl__reg_at(&c->reg, slot);
-    if (cb->id != 0 && !cb->refed)
-      unrefed++;
-  }
-  accounted = c->completed + c->cancelled + unrefed;
-  return c->registered > accounted ? c->registered - accounted : 0;
 }

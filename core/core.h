@@ -154,6 +154,29 @@ int ndl__core_alive(const struct ndl__core *c);
  * after a natural end means a callback was lost. */
 uint64_t ndl__core_lost(const struct ndl__core *c);
 
+/* ---- Shared by core.c (registration) and phases.c (running). */
+
+/* Puts a timer on the heap, due repeat_ns after start_ns. */
+void ndl__core_arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns);
+/* Finds a live callback of kind k1 or k2. Errors: NDL_NOTFOUND,
+ * NDL_BADKIND. */
+int ndl__core_lookup(const struct ndl__core *c, ndl_id id, ndl_cb_kind k1,
+                     ndl_cb_kind k2, uint32_t *slot);
+
+static inline int ndl__core_holds_value(const struct ndl__cb *cb) {
+  return cb->kind == NDL_CB_PENDING || cb->kind == NDL_CB_CLOSE;
+}
+
+static inline struct ndl__list *
+ndl__phase_filling(struct ndl__phase_queue *q) {
+  return &q->side[q->filling];
+}
+
+/* Outside its phase only the filling side can hold records. */
+static inline uint32_t ndl__phase_queued(const struct ndl__phase_queue *q) {
+  return q->side[q->filling].len;
+}
+
 /* ---- Trace. Inline, so that a loop without a trace sink pays one test per
  * event, not a call: the loop emits several events in every iteration. */
 void ndl__core_emit_to_sink(const struct ndl__core *c, ndl_trace_kind kind,

@@ -1,6 +1,6 @@
 /*
  * pool.pml -- the protocol between nodeloop's loop thread and its worker
- * pool (platform/linux/pool.c and poll.c, runtime/loop.c, core/core.c), for spin.
+ * pool (platform/linux/pool.c and poll.c, runtime/loop.c, core/phases.c), for spin.
  *
  * What is modelled (see model/README.md for the full story):
  *   - the program: main() arms a timer or not and queues 0..2 tasks; every
