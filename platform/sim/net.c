@@ -17,6 +17,9 @@
  *    Linux backend shares (net/connect, net/send_short, ...) and three of
  *    the network itself (sim/net_reset, sim/net_latency, sim/net_partition).
  *
+ * This file holds the sockets and their connections; wire.c what travels
+ * between them.
+ *
  * Sockets are slots of one array, found by descriptor; peers and listeners
  * refer to each other by slot, so growing the array moves nothing that a
  * pointer holds. The scans are O(sockets), which a simulation of tens of
@@ -25,25 +28,13 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "faults/fault_points.h"
-#include "sim.h"
+#include "net.h"
 
-enum { SOCK_FREE, SOCK_NEW, SOCK_LISTENER, SOCK_STREAM };
-
-#define WINDOW ((size_t)256 * 1024)
 #define DEFAULT_LATENCY_NS 100000u
-#define NEVER NDL__SIM_NEVER
-
-struct sim_seg {
-  struct sim_seg *next;
-  uint64_t at;
-  size_t len, off;
-  char data[];
-};
 
 /* ---- Slots and descriptors. */
 
-static struct sim_sock *sock_at(struct sim *s, int fd) {
+struct sim_sock * ndl__sim_sock_at(struct sim *s, int fd) {
   size_t slot;
   if (fd < NDL__SIM_NET_FD_BASE)
     return NULL;
@@ -85,7 +76,7 @@ static int new_sock(struct sim *s, int kind) {
   return (int)slot;
 }
 
-static void drop_segments(struct sim_sock *k) {
+void ndl__sim_drop_segments(struct sim_sock *k) {
   while (k->rx_head != NULL) {
     struct sim_seg *g = k->rx_head;
     k->rx_head = g->next;
@@ -96,39 +87,9 @@ static void drop_segments(struct sim_sock *k) {
 }
 
 static void free_sock(struct sim_sock *k) {
-  drop_segments(k);
+  ndl__sim_drop_segments(k);
   k->kind = SOCK_FREE;
 }
-
-/* ---- Time on the wire. */
-
-static uint64_t later(uint64_t a, uint64_t b) { return a > b ? a : b; }
-
-/* When something sent now arrives at k: a seeded latency, a spike or a
- * partition if a plan says so, and never before what was sent ahead. */
-static uint64_t arrival(struct sim *s, struct sim_sock *k) {
-  uint64_t base = s->net.latency_ns, t;
-  t = s->now_ns + base + ndl__prng_below(&s->net.prng, base + 1);
-  if (ndl__fault_fail(NDL_FP(SIM_NET_LATENCY)))
-    t += (uint64_t)ndl__fault_arg() * 1000000u;
-  if (ndl__fault_fail(NDL_FP(SIM_NET_PARTITION)))
-    s->net.partition_until = s->now_ns + (uint64_t)ndl__fault_arg() * 1000000u;
-  t = later(t, later(k->last_at, s->net.partition_until));
-  k->last_at = t;
-  return t;
-}
-
-static void send_fin(struct sim *s, struct sim_sock *to) {
-  if (to->eof_at == NEVER)
-    to->eof_at = arrival(s, to);
-}
-
-static void send_reset(struct sim *s, struct sim_sock *to) {
-  if (to->reset_at == NEVER)
-    to->reset_at = arrival(s, to);
-}
-
-static int arrived(const struct sim *s, uint64_t at) { return at <= s->now_ns; }
 
 /* ---- Readiness, for the poller. */
 
@@ -139,7 +100,7 @@ static int pending_in(struct sim *s, int listener, int only_arrived,
   for (i = 0; i < s->net.nsocks; i++) {
     struct sim_sock *k = &s->net.socks[i];
     if (k->kind != SOCK_STREAM || k->listener != listener ||
-        (only_arrived && !arrived(s, k->open_at)))
+        (only_arrived && !ndl__sim_arrived(s, k->open_at)))
       continue;
     if (best == NULL || k->open_at < best->open_at ||
         (k->open_at == best->open_at && k->seq < best->seq))
@@ -150,19 +111,19 @@ static int pending_in(struct sim *s, int listener, int only_arrived,
 }
 
 int ndl__sim_net_ready(struct sim *s, int fd, unsigned *events) {
-  struct sim_sock *k = sock_at(s, fd), *c;
+  struct sim_sock *k = ndl__sim_sock_at(s, fd), *c;
   *events = 0;
   if (k == NULL)
     return -1;
   if (k->kind == SOCK_LISTENER) {
     if (pending_in(s, (int)(k - s->net.socks), 1, &c))
       *events = NDL_READABLE;
-  } else if (k->kind == SOCK_STREAM && arrived(s, k->open_at)) {
-    if (k->connect_err != 0 || arrived(s, k->reset_at))
+  } else if (k->kind == SOCK_STREAM && ndl__sim_arrived(s, k->open_at)) {
+    if (k->connect_err != 0 || ndl__sim_arrived(s, k->reset_at))
       *events = NDL_READABLE | NDL_WRITABLE;
     else {
-      if ((k->rx_head != NULL && arrived(s, k->rx_head->at)) ||
-          arrived(s, k->eof_at))
+      if ((k->rx_head != NULL && ndl__sim_arrived(s, k->rx_head->at)) ||
+          ndl__sim_arrived(s, k->eof_at))
         *events |= NDL_READABLE;
       if (k->peer < 0 || s->net.socks[k->peer].rx_bytes < WINDOW)
         *events |= NDL_WRITABLE;
@@ -176,7 +137,7 @@ static uint64_t soonest(const struct sim *s, uint64_t a, uint64_t t) {
 }
 
 uint64_t ndl__sim_net_next(struct sim *s, int fd) {
-  struct sim_sock *k = sock_at(s, fd);
+  struct sim_sock *k = ndl__sim_sock_at(s, fd);
   uint64_t t = NEVER;
   size_t i;
   if (k == NULL)
@@ -237,14 +198,6 @@ int ndl__sim_host_add(struct ndl__platform *p, const char *name,
   return 0;
 }
 
-/* Returns the plan's error, as a negative code, when point `id` fails. */
-#define FAULT_RETURN(id)                                                       \
-  do {                                                                         \
-    int fault_ = ndl__fault_code(id);                                          \
-    if (fault_ != 0)                                                           \
-      return fault_;                                                           \
-  } while (0)
-
 static int sim_socket(struct ndl__platform *p, int family, int *fd) {
   struct sim *s = ndl__sim_of(p);
   int slot;
@@ -285,7 +238,7 @@ static struct sim_sock *listener_at(struct sim *s,
 static int sim_connect(struct ndl__platform *p, int fd,
                        const struct ndl__addr *to) {
   struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd), *l, *srv;
+  struct sim_sock *k = ndl__sim_sock_at(s, fd), *l, *srv;
   int slot, me, lslot;
   FAULT_RETURN(NET_CONNECT);
   if (k == NULL || k->kind != SOCK_NEW)
@@ -297,8 +250,8 @@ static int sim_connect(struct ndl__platform *p, int fd,
   k->local.port = ephemeral_port(s);
   if ((l = listener_at(s, to)) == NULL) {
     /* Refused: the RST comes back after a round trip. */
-    arrival(s, k);
-    k->open_at = arrival(s, k);
+    ndl__sim_arrival(s, k);
+    k->open_at = ndl__sim_arrival(s, k);
     k->connect_err = NDL_ECONNREFUSED;
     return 0;
   }
@@ -314,22 +267,22 @@ static int sim_connect(struct ndl__platform *p, int fd,
   srv->remote = k->local;
   srv->peer = me;
   k->peer = slot;
-  srv->open_at = arrival(s, srv);
+  srv->open_at = ndl__sim_arrival(s, srv);
   /* The SYN-ACK leaves once the SYN is in. */
   k->last_at = srv->open_at;
-  k->open_at = arrival(s, k);
+  k->open_at = ndl__sim_arrival(s, k);
   return 0;
 }
 
 static int sim_connect_result(struct ndl__platform *p, int fd) {
   struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd);
+  struct sim_sock *k = ndl__sim_sock_at(s, fd);
   if (k == NULL)
     return NDL_EBADF;
   if (k->connect_err == 0 && ndl__fault_fail(NDL_FP(NET_SO_ERROR))) {
     k->connect_err = -ndl__fault_errno(ECONNREFUSED);
     if (k->peer >= 0) {
-      send_reset(s, &s->net.socks[k->peer]);
+      ndl__sim_send_reset(s, &s->net.socks[k->peer]);
       s->net.socks[k->peer].peer = -1;
       k->peer = -1;
     }
@@ -340,7 +293,7 @@ static int sim_connect_result(struct ndl__platform *p, int fd) {
 static int sim_listen(struct ndl__platform *p, int fd,
                       const struct ndl__addr *at, int backlog) {
   struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd);
+  struct sim_sock *k = ndl__sim_sock_at(s, fd);
   struct ndl__addr want = *at;
   size_t i;
   (void)backlog; /* the simulated backlog never fills */
@@ -362,7 +315,7 @@ static int sim_listen(struct ndl__platform *p, int fd,
 
 static int sim_accept(struct ndl__platform *p, int fd, int *client) {
   struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd), *c;
+  struct sim_sock *k = ndl__sim_sock_at(s, fd), *c;
   FAULT_RETURN(NET_ACCEPT);
   if (k == NULL || k->kind != SOCK_LISTENER)
     return NDL_EINVAL;
@@ -375,7 +328,7 @@ static int sim_accept(struct ndl__platform *p, int fd, int *client) {
 
 static int sim_local_addr(struct ndl__platform *p, int fd,
                           struct ndl__addr *out) {
-  struct sim_sock *k = sock_at(ndl__sim_of(p), fd);
+  struct sim_sock *k = ndl__sim_sock_at(ndl__sim_of(p), fd);
   FAULT_RETURN(NET_SOCKNAME);
   if (k == NULL)
     return NDL_EBADF;
@@ -383,129 +336,9 @@ static int sim_local_addr(struct ndl__platform *p, int fd,
   return 0;
 }
 
-static ssize_t sim_recv(struct ndl__platform *p, int fd, void *buf,
-                        size_t len) {
-  struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd);
-  size_t got = 0;
-  FAULT_RETURN(NET_RECV);
-  if (k == NULL || k->kind != SOCK_STREAM)
-    return NDL_EBADF;
-  if (!arrived(s, k->open_at))
-    return NDL_EAGAIN;
-  if (k->connect_err != 0)
-    return k->connect_err;
-  if (arrived(s, k->reset_at)) {
-    drop_segments(k); /* a reset discards what was not read */
-    return NDL_ECONNRESET;
-  }
-  if (len > 1 && ndl__fault_fail(NDL_FP(NET_RECV_SHORT)))
-    len = 1;
-  while (got < len && k->rx_head != NULL && arrived(s, k->rx_head->at)) {
-    struct sim_seg *g = k->rx_head;
-    size_t take = g->len - g->off < len - got ? g->len - g->off : len - got;
-    memcpy((char *)buf + got, g->data + g->off, take);
-    g->off += take;
-    got += take;
-    k->rx_bytes -= take;
-    if (g->off == g->len) {
-      k->rx_head = g->next;
-      if (k->rx_head == NULL)
-        k->rx_tail = NULL;
-      ndl__free(g);
-    }
-  }
-  if (got > 0)
-    return (ssize_t)got;
-  if (k->rx_head == NULL && arrived(s, k->eof_at))
-    return 0;
-  return NDL_EAGAIN;
-}
-
-/* Queues len bytes towards `to`, cut at seeded boundaries. Returns the
- * bytes queued: fewer when memory runs out, NDL_ENOMEM if none. */
-static ssize_t transmit(struct sim *s, struct sim_sock *to, const char *data,
-                        size_t len) {
-  size_t sent = 0;
-  while (sent < len) {
-    size_t cut = len - sent;
-    struct sim_seg *g;
-    if (cut > 1 && ndl__prng_chance(&s->net.prng, 1, 4))
-      cut = 1 + (size_t)ndl__prng_below(&s->net.prng, cut - 1);
-    if ((g = ndl__malloc(sizeof(*g) + cut)) == NULL)
-      return sent > 0 ? (ssize_t)sent : NDL_ENOMEM;
-    memcpy(g->data, data + sent, cut);
-    g->len = cut;
-    g->off = 0;
-    g->next = NULL;
-    g->at = arrival(s, to);
-    if (to->rx_tail == NULL)
-      to->rx_head = g;
-    else
-      to->rx_tail->next = g;
-    to->rx_tail = g;
-    to->rx_bytes += cut;
-    sent += cut;
-  }
-  return (ssize_t)sent;
-}
-
-static ssize_t sim_send(struct ndl__platform *p, int fd, const void *buf,
-                        size_t len) {
-  struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd), *to;
-  size_t room;
-  FAULT_RETURN(NET_SEND);
-  if (k == NULL || k->kind != SOCK_STREAM)
-    return NDL_EBADF;
-  if (!arrived(s, k->open_at))
-    return NDL_EAGAIN;
-  if (k->connect_err != 0)
-    return k->connect_err;
-  if (arrived(s, k->reset_at))
-    return NDL_ECONNRESET;
-  if (k->shut_wr)
-    return NDL_EPIPE;
-  if (len > 1 && ndl__fault_fail(NDL_FP(NET_SEND_SHORT)))
-    len = 1;
-  if (k->peer < 0) {
-    /* The peer is gone: its kernel answers the bytes with a reset. */
-    send_reset(s, k);
-    return (ssize_t)len;
-  }
-  to = &s->net.socks[k->peer];
-  room = WINDOW - to->rx_bytes;
-  if (room == 0)
-    return NDL_EAGAIN;
-  if (len > room)
-    len = room;
-  if (ndl__fault_fail(NDL_FP(SIM_NET_RESET))) {
-    /* Reset mid-transfer: these bytes are lost, and both ends see it. */
-    send_reset(s, to);
-    to->peer = -1;
-    k->peer = -1;
-    send_reset(s, k);
-    return (ssize_t)len;
-  }
-  return transmit(s, to, buf, len);
-}
-
-static int sim_shutdown(struct ndl__platform *p, int fd) {
-  struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd);
-  FAULT_RETURN(NET_SHUTDOWN);
-  if (k == NULL || k->kind != SOCK_STREAM || !arrived(s, k->open_at) ||
-      k->connect_err != 0)
-    return NDL_ENOTCONN;
-  if (!k->shut_wr && k->peer >= 0)
-    send_fin(s, &s->net.socks[k->peer]);
-  k->shut_wr = 1;
-  return 0;
-}
-
 static void sim_close(struct ndl__platform *p, int fd) {
   struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = sock_at(s, fd), *c;
+  struct sim_sock *k = ndl__sim_sock_at(s, fd), *c;
   int me;
   if (k == NULL)
     return;
@@ -514,7 +347,7 @@ static void sim_close(struct ndl__platform *p, int fd) {
     /* Connections never accepted are reset, as the kernel does. */
     while (pending_in(s, me, 0, &c)) {
       if (c->peer >= 0) {
-        send_reset(s, &s->net.socks[c->peer]);
+        ndl__sim_send_reset(s, &s->net.socks[c->peer]);
         s->net.socks[c->peer].peer = -1;
       }
       free_sock(c);
@@ -522,9 +355,9 @@ static void sim_close(struct ndl__platform *p, int fd) {
   } else if (k->kind == SOCK_STREAM && k->peer >= 0) {
     struct sim_sock *to = &s->net.socks[k->peer];
     if (k->rx_bytes > 0)
-      send_reset(s, to); /* unread data: Linux answers close with RST */
+      ndl__sim_send_reset(s, to); /* unread data: Linux answers close with RST */
     else if (!k->shut_wr)
-      send_fin(s, to);
+      ndl__sim_send_fin(s, to);
     to->peer = -1;
   }
   free_sock(k);
@@ -540,7 +373,7 @@ void ndl__sim_net_init(struct sim *s, uint64_t seed, uint64_t latency_ns) {
 void ndl__sim_net_free(struct sim *s) {
   size_t i;
   for (i = 0; i < s->net.nsocks; i++)
-    drop_segments(&s->net.socks[i]);
+    ndl__sim_drop_segments(&s->net.socks[i]);
   for (i = 0; i < s->net.nhosts; i++)
     ndl__free(s->net.hosts[i].name);
   ndl__free(s->net.hosts);
@@ -549,5 +382,5 @@ void ndl__sim_net_free(struct sim *s) {
 
 const struct ndl__net_ops ndl__sim_net = {
     sim_resolve, sim_socket,     sim_connect, sim_connect_result,
-    sim_listen,  sim_accept,     sim_local_addr, sim_recv,
-    sim_send,    sim_shutdown,   sim_close};
+    sim_listen,  sim_accept,     sim_local_addr, ndl__sim_recv,
+    ndl__sim_send,    ndl__sim_shutdown,   sim_close};
