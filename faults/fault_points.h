@@ -65,9 +65,9 @@
   X(SIM_NET_RESET, "sim/net_reset", 0,                                         \
     "sim network: a send is lost and both ends of its connection reset")      \
   X(SIM_NET_LATENCY, "sim/net_latency", 0,                                     \
-    "sim network: a segment arrives the plan's argument in ms late")          \
+    "sim network: a segment arrives the plan's argument in ms late (at most a day)")          \
   X(SIM_NET_PARTITION, "sim/net_partition", 0,                                 \
-    "sim network: nothing arrives for the plan's argument in ms")
+    "sim network: nothing arrives for the plan's argument in ms (at most a day)")
 
 enum ndl__fault_point {
 #define NDL_FP_ENUM(id, name, err, what) NDL__FP_##id,

@@ -12,15 +12,22 @@
 
 static uint64_t later(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
+/* A plan's argument in ms, as ns: negative is 0, and at most a day, so
+ * that no sum below can overflow. */
+static uint64_t plan_ns(void) {
+  intptr_t ms = ndl__fault_arg();
+  return ms <= 0 ? 0 : (uint64_t)(ms < 86400000 ? ms : 86400000) * 1000000u;
+}
+
 /* When something sent now arrives at k: a seeded latency, a spike or a
  * partition if a plan says so, and never before what was sent ahead. */
 uint64_t ndl__sim_arrival(struct sim *s, struct sim_sock *k) {
   uint64_t base = s->net.latency_ns, t;
   t = s->now_ns + base + ndl__prng_below(&s->net.prng, base + 1);
   if (ndl__fault_fail(NDL_FP(SIM_NET_LATENCY)))
-    t += (uint64_t)ndl__fault_arg() * 1000000u;
+    t += plan_ns();
   if (ndl__fault_fail(NDL_FP(SIM_NET_PARTITION)))
-    s->net.partition_until = s->now_ns + (uint64_t)ndl__fault_arg() * 1000000u;
+    s->net.partition_until = s->now_ns + plan_ns();
   t = later(t, later(k->last_at, s->net.partition_until));
   k->last_at = t;
   return t;
@@ -35,7 +42,6 @@ void ndl__sim_send_reset(struct sim *s, struct sim_sock *to) {
   if (to->reset_at == NEVER)
     to->reset_at = ndl__sim_arrival(s, to);
 }
-
 
 ssize_t ndl__sim_recv(struct ndl__platform *p, int fd, void *buf,
                         size_t len) {
