@@ -651,8 +651,10 @@ static void expect_exit(const char *cmd, int want, const char *why) {
             why);
 }
 
+TestSuite(hostile_tools, .timeout = 60);
+
 /* B11: " -5" went through strtoull to 2^64 - 5 runs. */
-Test(hostile_tools, sim_numbers_are_strict, .timeout = 30) {
+Test(hostile_tools, sim_numbers_are_strict) {
   expect_exit(NDL_SIM_BIN " --scenario demo --runs ' -5'", 2,
               "--runs wants a number from 1");
   expect_exit(NDL_SIM_BIN " --scenario demo --runs 99999999999999999999", 2,
@@ -684,7 +686,7 @@ Test(hostile_tools, sim_random_with_no_loop_is_an_error) {
 }
 
 /* B13: the demo printed its failed reads and exited 0. */
-Test(hostile_tools, demo_exits_nonzero_after_a_failed_read, .timeout = 60) {
+Test(hostile_tools, demo_exits_nonzero_after_a_failed_read) {
   expect_exit(NDL_DEMO_BIN " /nonexistent/test.txt", 1,
               "callback(s) received an error");
 }

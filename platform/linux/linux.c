@@ -208,9 +208,11 @@ static uint64_t linux_now(struct ndl__platform *p) {
       step = ms > MAX_OFFSET_NS / NS_PER_MS    ? MAX_OFFSET_NS
              : ms < -MAX_OFFSET_NS / NS_PER_MS ? -MAX_OFFSET_NS
                                                : (int64_t)ms * NS_PER_MS;
-      s->offset_ns += step;
-      if (s->offset_ns > MAX_OFFSET_NS || s->offset_ns < -MAX_OFFSET_NS)
-        s->offset_ns = s->offset_ns > 0 ? MAX_OFFSET_NS : -MAX_OFFSET_NS;
+      s->offset_ns = step > 0 && s->offset_ns > MAX_OFFSET_NS - step
+                         ? MAX_OFFSET_NS
+                     : step < 0 && s->offset_ns < -MAX_OFFSET_NS - step
+                         ? -MAX_OFFSET_NS
+                         : s->offset_ns + step;
     }
     now = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec + s->offset_ns;
     if (now < (int64_t)s->last_ns) {
