@@ -17,6 +17,7 @@
 
 #include "modules/http_parse.h"
 #include "nodeloop_net.h"
+#include "value_record.h"
 
 /* ---- A canned HTTP server: answers every connection with the same bytes,
  * then half-closes; records the first request it reads. */
@@ -30,11 +31,7 @@ struct canned {
 };
 
 struct http_result {
-  ndl_value_kind kind;
-  int code;
-  char text[512];
-  size_t len;
-  int calls;
+  struct value_record v;
   struct canned *server;
 };
 
@@ -66,16 +63,7 @@ static void canned_connection(ndl_tcp *listener, const ndl_value *v,
 static void got(ndl_loop *loop, const ndl_value *v, void *arg) {
   struct http_result *r = arg;
   (void)loop;
-  r->calls++;
-  r->kind = v->kind;
-  if (v->kind == NDL_STRING) {
-    r->len = v->as.str.len;
-    snprintf(r->text, sizeof(r->text), "%s", v->as.str.ptr);
-  } else if (v->kind == NDL_ERROR) {
-    r->code = v->as.err.code;
-    snprintf(r->text, sizeof(r->text), "%s",
-             v->as.err.msg != NULL ? v->as.err.msg : "");
-  }
+  value_record(&r->v, v);
   ndl_tcp_close(r->server->listener, NULL, NULL);
 }
 
@@ -102,7 +90,7 @@ static struct http_result serve_len(const char *response, size_t len,
   snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, url_path);
   cr_assert_eq(ndl_http_get(loop, url, got, &r), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
-  cr_assert_eq(r.calls, 1);
+  cr_assert_eq(r.v.calls, 1);
   ndl_get_stats(loop, &st);
   cr_assert_eq(st.lost, 0);
   cr_assert_eq(ndl_loop_free(loop), 0);
@@ -116,16 +104,16 @@ static struct http_result serve(const char *response) {
 
 static void expect_bad(const char *response, const char *why) {
   struct http_result r = serve(response);
-  cr_assert_eq(r.kind, NDL_ERROR, "accepted: %s", r.text);
-  cr_assert_eq(r.code, NDL_BADRESPONSE, "%s", r.text);
-  cr_assert(strstr(r.text, why) != NULL, "'%s' does not say '%s'", r.text,
+  cr_assert_eq(r.v.kind, NDL_ERROR, "accepted: %s", r.v.text);
+  cr_assert_eq(r.v.code, NDL_BADRESPONSE, "%s", r.v.text);
+  cr_assert(strstr(r.v.text, why) != NULL, "'%s' does not say '%s'", r.v.text,
             why);
 }
 
 static void expect_body(const char *response, const char *body) {
   struct http_result r = serve(response);
-  cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
-  cr_assert_str_eq(r.text, body);
+  cr_assert_eq(r.v.kind, NDL_STRING, "%s", r.v.text);
+  cr_assert_str_eq(r.v.text, body);
 }
 
 TestSuite(hostile_http, .timeout = 60);
@@ -193,8 +181,8 @@ Test(hostile_http, large_chunked_body_is_parsed_in_linear_time) {
   r = serve_len(resp, len, "/", &server);
   t0 = seconds() - t0;
   free(resp);
-  cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
-  cr_assert_eq(r.len, chunks * per);
+  cr_assert_eq(r.v.kind, NDL_STRING, "%s", r.v.text);
+  cr_assert_eq(r.v.len, chunks * per);
   cr_assert_lt(t0, 3.0, "16 MiB of chunks took %.2f s", t0);
 }
 
@@ -238,7 +226,7 @@ Test(hostile_http, url_fragment_is_not_sent) {
   static struct canned server;
   const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
   struct http_result r = serve_len(resp, strlen(resp), "/x?y=1#frag", &server);
-  cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
+  cr_assert_eq(r.v.kind, NDL_STRING, "%s", r.v.text);
   cr_assert(strncmp(server.request, "GET /x?y=1 HTTP/1.1\r\n", 21) == 0,
             "request: %s", server.request);
 }
