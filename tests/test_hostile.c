@@ -611,7 +611,10 @@ Test(hostile_timers, delays_above_timeout_max_are_one_ms) {
 
 #include <sys/wait.h>
 
-/* Runs a shell command; returns its exit status, its stderr in err. */
+/* Runs a shell command under timeout(1), so that a regression that makes
+ * it run forever (as --runs " -5" did) fails the test with status 124
+ * instead of leaving an orphan behind Criterion's own timeout; returns its
+ * exit status, its stderr in err. */
 static int run(const char *cmd, char *err, size_t cap) {
   char full[1024], path[] = "/tmp/ndl_hostile_errXXXXXX";
   int fd = mkstemp(path), status;
@@ -619,7 +622,7 @@ static int run(const char *cmd, char *err, size_t cap) {
   size_t n;
   cr_assert_geq(fd, 0);
   close(fd);
-  snprintf(full, sizeof(full), "%s >/dev/null 2>%s", cmd, path);
+  snprintf(full, sizeof(full), "timeout 30 %s >/dev/null 2>%s", cmd, path);
   status = system(full);
   f = fopen(path, "r");
   cr_assert_not_null(f);
