@@ -17,6 +17,7 @@
 
 #include "modules/http_parse.h"
 #include "nodeloop_net.h"
+#include "value_record.h"
 
 /* ---- A canned HTTP server: answers every connection with the same bytes,
  * then half-closes; records the first request it reads. */
@@ -30,11 +31,7 @@ struct canned {
 };
 
 struct http_result {
-  ndl_value_kind kind;
-  int code;
-  char text[512];
-  size_t len;
-  int calls;
+  struct value_record v;
   struct canned *server;
 };
 
@@ -66,16 +63,7 @@ static void canned_connection(ndl_tcp *listener, const ndl_value *v,
 static void got(ndl_loop *loop, const ndl_value *v, void *arg) {
   struct http_result *r = arg;
   (void)loop;
-  r->calls++;
-  r->kind = v->kind;
-  if (v->kind == NDL_STRING) {
-    r->len = v->as.str.len;
-    snprintf(r->text, sizeof(r->text), "%s", v->as.str.ptr);
-  } else if (v->kind == NDL_ERROR) {
-    r->code = v->as.err.code;
-    snprintf(r->text, sizeof(r->text), "%s",
-             v->as.err.msg != NULL ? v->as.err.msg : "");
-  }
+  value_record(&r->v, v);
   ndl_tcp_close(r->server->listener, NULL, NULL);
 }
 
@@ -102,7 +90,7 @@ static struct http_result serve_len(const char *response, size_t len,
   snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, url_path);
   cr_assert_eq(ndl_http_get(loop, url, got, &r), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
-  cr_assert_eq(r.calls, 1);
+  cr_assert_eq(r.v.calls, 1);
   ndl_get_stats(loop, &st);
   cr_assert_eq(st.lost, 0);
   cr_assert_eq(ndl_loop_free(loop), 0);
@@ -116,16 +104,16 @@ static struct http_result serve(const char *response) {
 
 static void expect_bad(const char *response, const char *why) {
   struct http_result r = serve(response);
-  cr_assert_eq(r.kind, NDL_ERROR, "accepted: %s", r.text);
-  cr_assert_eq(r.code, NDL_BADRESPONSE, "%s", r.text);
-  cr_assert(strstr(r.text, why) != NULL, "'%s' does not say '%s'", r.text,
+  cr_assert_eq(r.v.kind, NDL_ERROR, "accepted: %s", r.v.text);
+  cr_assert_eq(r.v.code, NDL_BADRESPONSE, "%s", r.v.text);
+  cr_assert(strstr(r.v.text, why) != NULL, "'%s' does not say '%s'", r.v.text,
             why);
 }
 
 static void expect_body(const char *response, const char *body) {
   struct http_result r = serve(response);
-  cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
-  cr_assert_str_eq(r.text, body);
+  cr_assert_eq(r.v.kind, NDL_STRING, "%s", r.v.text);
+  cr_assert_str_eq(r.v.text, body);
 }
 
 TestSuite(hostile_http, .timeout = 60);
@@ -193,8 +181,8 @@ Test(hostile_http, large_chunked_body_is_parsed_in_linear_time) {
   r = serve_len(resp, len, "/", &server);
   t0 = seconds() - t0;
   free(resp);
-  cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
-  cr_assert_eq(r.len, chunks * per);
+  cr_assert_eq(r.v.kind, NDL_STRING, "%s", r.v.text);
+  cr_assert_eq(r.v.len, chunks * per);
   cr_assert_lt(t0, 3.0, "16 MiB of chunks took %.2f s", t0);
 }
 
@@ -238,7 +226,7 @@ Test(hostile_http, url_fragment_is_not_sent) {
   static struct canned server;
   const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
   struct http_result r = serve_len(resp, strlen(resp), "/x?y=1#frag", &server);
-  cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
+  cr_assert_eq(r.v.kind, NDL_STRING, "%s", r.v.text);
   cr_assert(strncmp(server.request, "GET /x?y=1 HTTP/1.1\r\n", 21) == 0,
             "request: %s", server.request);
 }
@@ -623,7 +611,10 @@ Test(hostile_timers, delays_above_timeout_max_are_one_ms) {
 
 #include <sys/wait.h>
 
-/* Runs a shell command; returns its exit status, its stderr in err. */
+/* Runs a shell command under timeout(1), so that a regression that makes
+ * it run forever (as --runs " -5" did) fails the test with status 124
+ * instead of leaving an orphan behind Criterion's own timeout; returns its
+ * exit status, its stderr in err. */
 static int run(const char *cmd, char *err, size_t cap) {
   char full[1024], path[] = "/tmp/ndl_hostile_errXXXXXX";
   int fd = mkstemp(path), status;
@@ -631,7 +622,7 @@ static int run(const char *cmd, char *err, size_t cap) {
   size_t n;
   cr_assert_geq(fd, 0);
   close(fd);
-  snprintf(full, sizeof(full), "%s >/dev/null 2>%s", cmd, path);
+  snprintf(full, sizeof(full), "timeout 30 %s >/dev/null 2>%s", cmd, path);
   status = system(full);
   f = fopen(path, "r");
   cr_assert_not_null(f);
@@ -651,8 +642,10 @@ static void expect_exit(const char *cmd, int want, const char *why) {
             why);
 }
 
+TestSuite(hostile_tools, .timeout = 60);
+
 /* B11: " -5" went through strtoull to 2^64 - 5 runs. */
-Test(hostile_tools, sim_numbers_are_strict, .timeout = 30) {
+Test(hostile_tools, sim_numbers_are_strict) {
   expect_exit(NDL_SIM_BIN " --scenario demo --runs ' -5'", 2,
               "--runs wants a number from 1");
   expect_exit(NDL_SIM_BIN " --scenario demo --runs 99999999999999999999", 2,
@@ -684,7 +677,7 @@ Test(hostile_tools, sim_random_with_no_loop_is_an_error) {
 }
 
 /* B13: the demo printed its failed reads and exited 0. */
-Test(hostile_tools, demo_exits_nonzero_after_a_failed_read, .timeout = 60) {
+Test(hostile_tools, demo_exits_nonzero_after_a_failed_read) {
   expect_exit(NDL_DEMO_BIN " /nonexistent/test.txt", 1,
               "callback(s) received an error");
 }

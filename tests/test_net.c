@@ -10,6 +10,7 @@
 
 #include "examples/slow_server.h"
 #include "nodeloop_net.h"
+#include "value_record.h"
 
 static ndl_loop *new_loop(void) {
   ndl_loop *loop;
@@ -233,34 +234,13 @@ Test(net, bad_arguments) {
 
 /* ---- HTTP against the embedded server. */
 
-struct http_result {
-  ndl_value_kind kind;
-  int code;
-  char text[512];
-  int calls;
-};
-
-static void got(ndl_loop *loop, const ndl_value *v, void *arg) {
-  struct http_result *r = arg;
-  (void)loop;
-  r->calls++;
-  r->kind = v->kind;
-  if (v->kind == NDL_STRING)
-    snprintf(r->text, sizeof(r->text), "%s", v->as.str.ptr);
-  else if (v->kind == NDL_ERROR) {
-    r->code = v->as.err.code;
-    snprintf(r->text, sizeof(r->text), "%s",
-             v->as.err.msg != NULL ? v->as.err.msg : "");
-  }
-}
-
-static struct http_result fetch(const char *fmt, int port) {
-  struct http_result r;
+static struct value_record fetch(const char *fmt, int port) {
+  struct value_record r;
   char url[256];
   ndl_loop *loop = new_loop();
   memset(&r, 0, sizeof(r));
   snprintf(url, sizeof(url), fmt, port);
-  cr_assert_eq(ndl_http_get(loop, url, got, &r), 0);
+  cr_assert_eq(ndl_http_get(loop, url, value_record_cb, &r), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_eq(r.calls, 1, "callback ran %d times for %s", r.calls, url);
   free_loop(loop);
@@ -279,54 +259,54 @@ static void stop_server(void) { ndl_slow_server_stop(server); }
 TestSuite(http, .init = start_server, .fini = stop_server, .timeout = 30);
 
 Test(http, content_length_body) {
-  struct http_result r =
+  struct value_record r =
       fetch("http://127.0.0.1:%d/delay/20/url/example", server_port);
   cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
   cr_assert_str_eq(r.text, "Delayed 20 ms: example");
 }
 
 Test(http, name_resolved_on_the_pool) {
-  struct http_result r =
+  struct value_record r =
       fetch("http://localhost:%d/delay/1/url/by-name", server_port);
   cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
   cr_assert_str_eq(r.text, "Delayed 1 ms: by-name");
 }
 
 Test(http, chunked_body) {
-  struct http_result r =
+  struct value_record r =
       fetch("http://127.0.0.1:%d/chunked/abcdefghij", server_port);
   cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
   cr_assert_str_eq(r.text, "abcdefghij");
 }
 
 Test(http, close_delimited_body) {
-  struct http_result r =
+  struct value_record r =
       fetch("http://127.0.0.1:%d/close/until-the-end", server_port);
   cr_assert_eq(r.kind, NDL_STRING, "%s", r.text);
   cr_assert_str_eq(r.text, "until-the-end");
 }
 
 Test(http, non_2xx_status_is_an_error) {
-  struct http_result r = fetch("http://127.0.0.1:%d/status/503", server_port);
+  struct value_record r = fetch("http://127.0.0.1:%d/status/503", server_port);
   cr_assert_eq(r.kind, NDL_ERROR);
   cr_assert_eq(r.code, NDL_BADRESPONSE);
   cr_assert(strstr(r.text, "503") != NULL, "%s", r.text);
 }
 
 Test(http, malformed_response_is_an_error) {
-  struct http_result r = fetch("http://127.0.0.1:%d/garbage", server_port);
+  struct value_record r = fetch("http://127.0.0.1:%d/garbage", server_port);
   cr_assert_eq(r.kind, NDL_ERROR);
   cr_assert_eq(r.code, NDL_BADRESPONSE, "%s", r.text);
 }
 
 Test(http, refused_connection_is_an_error) {
-  struct http_result r = fetch("http://127.0.0.1:%d/x", closed_port());
+  struct value_record r = fetch("http://127.0.0.1:%d/x", closed_port());
   cr_assert_eq(r.kind, NDL_ERROR);
   cr_assert_eq(r.code, NDL_ECONNREFUSED, "%s", r.text);
 }
 
 Test(http, bad_url_is_an_error) {
-  struct http_result r = fetch("ftp://127.0.0.1:%d/x", server_port);
+  struct value_record r = fetch("ftp://127.0.0.1:%d/x", server_port);
   cr_assert_eq(r.kind, NDL_ERROR);
   cr_assert_eq(r.code, NDL_BADURL);
   r = fetch("http://127.0.0.1:%d999999/x", server_port);
@@ -336,7 +316,7 @@ Test(http, bad_url_is_an_error) {
 Test(http, failed_name_lookup_is_an_error) {
   /* An empty label makes the name invalid, so the resolver rejects it
    * without asking any server; .invalid (RFC 2606) never resolves anyway. */
-  struct http_result r = fetch("http://nodeloop..invalid:%d/x", 80);
+  struct value_record r = fetch("http://nodeloop..invalid:%d/x", 80);
   cr_assert_eq(r.kind, NDL_ERROR);
   cr_assert_eq(r.code, NDL_EAI, "%s", r.text);
 }

@@ -24,10 +24,13 @@
  * (146 years): the step, the sum and the reading cannot overflow. */
 #define MAX_OFFSET_NS ((int64_t)1 << 62)
 
-static int64_t saturate(int64_t ns) {
-  return ns > MAX_OFFSET_NS ? MAX_OFFSET_NS
-         : ns < -MAX_OFFSET_NS ? -MAX_OFFSET_NS
-                               : ns;
+/* a + b, held to +-MAX_OFFSET_NS; a and b are within that range already,
+ * so the sum itself cannot overflow. */
+static int64_t offset_add(int64_t a, int64_t b) {
+  int64_t sum = a + b;
+  return sum > MAX_OFFSET_NS ? MAX_OFFSET_NS
+         : sum < -MAX_OFFSET_NS ? -MAX_OFFSET_NS
+                                : sum;
 }
 
 /* What a linux/clock_step fault adds to the offset: 0 unless it fires. */
@@ -48,20 +51,23 @@ static int64_t raw_ns(const struct timespec *ts) {
 uint64_t ndl__lx_now(struct ndl__platform *p) {
   struct lx *s = ndl__lx_of(p);
   struct timespec ts;
-  int64_t step, now;
+  int64_t raw, offset, now;
 
   if (ndl__sys_clock(&ts) != 0)
     return s->last_ns;
-  step = fault_step_ns();
-  now = raw_ns(&ts) + s->offset_ns + step;
+  /* raw is below 2^62 (146 years of uptime) and the offset within +-2^62,
+   * so their sum fits. */
+  raw = raw_ns(&ts);
+  offset = offset_add(s->offset_ns, fault_step_ns());
+  now = raw + offset;
   if (now < (int64_t)s->last_ns) {
-    step += (int64_t)s->last_ns - now;
+    offset = (int64_t)s->last_ns - raw; /* absorb the step back */
     now = (int64_t)s->last_ns;
   }
-  if (step != 0) {
+  if (offset != s->offset_ns) {
     /* Only with a fault plan: a kernel clock never goes back. */
     pthread_mutex_lock(&s->clock_lock);
-    s->offset_ns = saturate(s->offset_ns + step);
+    s->offset_ns = offset;
     pthread_mutex_unlock(&s->clock_lock);
   }
   s->last_ns = (uint64_t)now;
