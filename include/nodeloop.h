@@ -261,9 +261,14 @@ int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg);
  * Callbacks that were not run stay registered. Errors: NDL_EINVAL. */
 int ndl_stop(ndl_loop *loop);
 
-/* Frees the loop, its threads and its fds. Callbacks that never ran are
- * cancelled (counted in ndl_stats.cancelled). Errors: NDL_EBUSY when called
- * from inside ndl_run(). A NULL loop is a no-op. */
+/* Frees the loop, its threads and its fds, and every TCP handle and HTTP
+ * request still open on it (their sockets closed, no callback run).
+ * Callbacks that never ran are cancelled (counted in ndl_stats.cancelled);
+ * queued pool tasks never run. Errors: NDL_EBUSY when called from inside
+ * ndl_run(), or when a pool task's body has not returned within a second
+ * (a read of a FIFO that no one opens, say): nothing is freed then, the
+ * loop can no longer run, and ndl_loop_free() may be called again. A NULL
+ * loop is a no-op. */
 int ndl_loop_free(ndl_loop *loop);
 
 /* The loop's clock in ms, and in ns. On sim, virtual time since creation. */

@@ -15,8 +15,10 @@
 #include "core/alloc.h"
 #include "http_parse.h"
 #include "nodeloop_net.h"
+#include "runtime/runtime.h"
 
 struct http_req {
+  struct ndl__resource resource; /* first: freed with the loop if open */
   ndl_loop *loop;
   ndl_tcp *tcp;
   ndl_cb cb;
@@ -31,12 +33,23 @@ struct http_req {
 
 /* ---- The request's life: connect, write, read, deliver once, close. */
 
+static void free_req(struct http_req *req) {
+  ndl__free(req->buf);
+  ndl__free(req);
+}
+
 static void freed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct http_req *req = arg;
   (void)tcp;
   (void)v;
-  ndl__free(req->buf);
-  ndl__free(req);
+  ndl__loop_untrack(&req->resource);
+  free_req(req);
+}
+
+/* The loop is being freed during the request: its handle goes on its own
+ * (modules/tcp.c), and no callback runs. */
+static void destroy(struct ndl__resource *r) {
+  free_req((struct http_req *)r);
 }
 
 static void deliver(struct http_req *req, const ndl_value *v) {
@@ -164,6 +177,7 @@ int ndl_http_get(ndl_loop *loop, const char *url, ndl_cb cb, void *arg) {
   if ((err = ndl_tcp_connect(loop, req->host, port, on_connect, req,
                              &req->tcp)) != 0)
     goto fail;
+  ndl__loop_track(loop, &req->resource, destroy);
   return 0;
 
 fail:

@@ -2,6 +2,7 @@
  * A TCP handle's life: creating it, references, deferred callbacks, its
  * interest in its fd, what the fd's events mean, and closing. See tcp.h.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,8 +16,26 @@ void ndl__tcp_set_error(ndl_value *v, int err, const char *what) {
 }
 
 void ndl__tcp_release(ndl_tcp *tcp) {
-  if (--tcp->refs == 0)
+  if (--tcp->refs == 0) {
+    ndl__loop_untrack(&tcp->resource);
     ndl__free(tcp);
+  }
+}
+
+/* The loop is being freed with the handle still open: its callbacks are
+ * cancelled already; close its sockets and free what it holds. */
+static void destroy(struct ndl__resource *r) {
+  ndl_tcp *tcp = (ndl_tcp *)((char *)r - offsetof(ndl_tcp, resource));
+  struct write_req *req;
+  while ((req = tcp->wq_head) != NULL) {
+    tcp->wq_head = req->next;
+    ndl__free(req);
+  }
+  if (tcp->accepted_fd >= 0)
+    tcp->net->close(tcp->platform, tcp->accepted_fd);
+  if (tcp->fd >= 0)
+    tcp->net->close(tcp->platform, tcp->fd);
+  ndl__free(tcp);
 }
 
 ndl_tcp * ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
@@ -30,6 +49,7 @@ ndl_tcp * ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
   tcp->state = state;
   tcp->refs = 1;
   tcp->accepted_fd = -1;
+  ndl__loop_track(loop, &tcp->resource, destroy);
   return tcp;
 }
 

@@ -41,6 +41,7 @@ struct write_req {
 };
 
 struct ndl_tcp {
+  struct ndl__resource resource; /* freed with the loop if still open */
   ndl_loop *loop;
   struct ndl__platform *platform;
   const struct ndl__net_ops *net;

@@ -23,15 +23,22 @@ static int start_connect(ndl_tcp *tcp, const struct ndl__addr *to) {
   return ndl__tcp_update_interest(tcp);
 }
 
-static void fail_connect(ndl_tcp *tcp, int err) {
+/* Hands the connect callback err. now: from a callback of the loop's, so
+ * it may run at once; else (inside ndl_tcp_connect) it is deferred, and
+ * the error of deferring it is returned. */
+static int fail_connect(ndl_tcp *tcp, int err, int now) {
   ndl_value v;
   char what[300];
+  int deferred = 0;
   snprintf(what, sizeof(what), "connect %s:%d", tcp->host, tcp->port);
   ndl__tcp_set_error(&v, err, what);
   tcp->state = OPEN;
-  if (ndl__tcp_defer(tcp, &v, tcp->connect_cb, tcp->connect_arg) != 0)
-    tcp->connect_cb(tcp, &v, tcp->connect_arg); /* out of memory: now */
+  if (now)
+    tcp->connect_cb(tcp, &v, tcp->connect_arg);
+  else
+    deferred = ndl__tcp_defer(tcp, &v, tcp->connect_cb, tcp->connect_arg);
   ndl_value_clear(&v);
+  return deferred;
 }
 
 struct resolve {
@@ -64,10 +71,17 @@ static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
       tcp->connect_cb(tcp, &e, tcp->connect_arg);
       ndl_value_clear(&e);
     } else if ((err = start_connect(tcp, &r->addr)) != 0) {
-      fail_connect(tcp, err);
+      fail_connect(tcp, err, 1);
     }
   }
   ndl__tcp_release(tcp);
+  ndl__free(r);
+}
+
+/* The loop was freed during the lookup. */
+static void drop_resolve(void *arg) {
+  struct resolve *r = arg;
+  ndl__tcp_release(r->tcp);
   ndl__free(r);
 }
 
@@ -75,6 +89,7 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
                     ndl_tcp_cb on_connect, void *arg, ndl_tcp **out) {
   struct ndl__addr addr;
   ndl_tcp *tcp;
+  ndl_id id;
   int err;
 
   if (loop == NULL || host == NULL || on_connect == NULL || out == NULL ||
@@ -93,26 +108,32 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
         tcp->fd < 0) {
       if (tcp->fd >= 0)
         tcp->net->close(tcp->platform, tcp->fd);
-      ndl__free(tcp);
+      ndl__tcp_release(tcp);
       return err;
     }
-    if (err)
-      fail_connect(tcp, err); /* refused at once: reported on the loop */
+    /* Refused at once: reported on the loop. With no memory to defer the
+     * report, the call fails instead, as it never runs a callback. */
+    if (err != 0 && (err = fail_connect(tcp, err, 0)) != 0) {
+      tcp->net->close(tcp->platform, tcp->fd);
+      ndl__tcp_release(tcp);
+      return err;
+    }
   } else {
     struct resolve *r = ndl__calloc(1, sizeof(*r));
     if (r == NULL) {
-      ndl__free(tcp);
+      ndl__tcp_release(tcp);
       return NDL_ENOMEM;
     }
     r->tcp = tcp;
     err = ndl_queue_work(loop, "Resolve", 0, resolve_work, resolve_done, r,
-                         NULL);
+                         &id);
     if (err) {
       ndl__free(r);
-      ndl__free(tcp);
+      ndl__tcp_release(tcp);
       return err;
     }
     tcp->refs++;
+    ndl__set_release(loop, id, drop_resolve);
   }
   *out = tcp;
   return 0;
@@ -151,7 +172,7 @@ int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
   if ((tcp = ndl__tcp_new(loop, -1, LISTENING)) == NULL)
     return NDL_ENOMEM;
   if ((err = tcp->net->socket(tcp->platform, addr.family, &tcp->fd)) != 0) {
-    ndl__free(tcp);
+    ndl__tcp_release(tcp);
     return err;
   }
   tcp->connect_cb = on_connection;
@@ -160,7 +181,7 @@ int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
                               backlog == 0 ? 511 : backlog)) != 0 ||
       (err = ndl__tcp_update_interest(tcp)) != 0) {
     tcp->net->close(tcp->platform, tcp->fd);
-    ndl__free(tcp);
+    ndl__tcp_release(tcp);
     return err;
   }
   *out = tcp;

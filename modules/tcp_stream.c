@@ -106,12 +106,17 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
     req->off += (size_t)n;
     if (req->off < req->len)
       continue;
+    /* Sent whole. Inside ndl_tcp_write the callback is deferred; with no
+     * memory for that, the write stays at the head, sent, and the next
+     * writable event on the loop reports it. */
+    if (req->cb != NULL && !complete_now &&
+        ndl__tcp_defer(tcp, NULL, req->cb, req->arg) != 0)
+      return 0;
     shift_write(tcp);
-    if (req->cb != NULL) {
+    if (req->cb != NULL && complete_now) {
       ndl_value ok;
       memset(&ok, 0, sizeof(ok));
-      if (complete_now || ndl__tcp_defer(tcp, NULL, req->cb, req->arg) != 0)
-        req->cb(tcp, &ok, req->arg);
+      req->cb(tcp, &ok, req->arg);
     }
     ndl__free(req);
     if (tcp->state == CLOSING)
@@ -131,9 +136,14 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
 static void end_reading(ndl_tcp *tcp, const ndl_value *err, int now) {
   if (!tcp->reading)
     return;
-  tcp->reading = 0;
-  if (now || ndl__tcp_defer(tcp, err, tcp->read_cb, tcp->read_arg) != 0)
+  if (now) {
+    tcp->reading = 0;
     tcp->read_cb(tcp, err, tcp->read_arg);
+  } else if (ndl__tcp_defer(tcp, err, tcp->read_cb, tcp->read_arg) == 0) {
+    tcp->reading = 0;
+  }
+  /* else no memory to defer it: reading goes on, and a broken socket
+   * reports its error to the reader on the loop. */
 }
 
 void ndl__tcp_on_writable(ndl_tcp *tcp) {
@@ -181,15 +191,20 @@ int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len, ndl_tcp_cb cb,
    * pending phase. An error ends the stream on the loop, not here. */
   err = send_queued(tcp, 0);
   if (err != 0) {
+    /* The queue held only this write (it was empty). Its callback gets the
+     * error on the loop; with no memory for that, this call fails instead,
+     * as it never runs a callback. */
     ndl_value v;
+    int deferred = 0;
     ndl__tcp_set_error(&v, err, "write");
-    while ((req = shift_write(tcp)) != NULL) {
-      if (req->cb != NULL && ndl__tcp_defer(tcp, &v, req->cb, req->arg) != 0)
-        req->cb(tcp, &v, req->arg);
-      ndl__free(req);
-    }
+    req = shift_write(tcp);
+    if (req->cb != NULL)
+      deferred = ndl__tcp_defer(tcp, &v, req->cb, req->arg);
+    ndl__free(req);
     end_reading(tcp, &v, 0);
     ndl_value_clear(&v);
+    if (deferred != 0)
+      return deferred;
   }
   return ndl__tcp_update_interest(tcp);
 }

@@ -74,7 +74,12 @@ struct ndl__platform_ops {
   const char *(*thread_name)(struct ndl__platform *p);
   /* Pool threads that are running. */
   unsigned (*pool_size)(struct ndl__platform *p);
-  /* Joins the pool, closes every fd, frees work still held. */
+  /* Stops the pool before the loop is freed: queued tasks never run, and
+   * the threads exit. Errors: NDL_EBUSY when a task body is still running
+   * (then it may be called again). */
+  int (*stop_pool)(struct ndl__platform *p);
+  /* Closes every fd of its own and frees work still held; after
+   * stop_pool(). */
   void (*destroy)(struct ndl__platform *p);
 };
 

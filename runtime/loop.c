@@ -21,6 +21,7 @@
 struct ndl_loop {
   struct ndl__core core;
   struct ndl__platform *platform;
+  struct ndl__resource resources; /* the list's head: tracked by modules */
   atomic_int stop_requested;
   int running;
   int finished_naturally;
@@ -115,6 +116,7 @@ int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
     goto fail_platform;
   loop->platform->trace = opts->trace;
   loop->platform->trace_ctx = opts->trace_ctx;
+  loop->resources.prev = loop->resources.next = &loop->resources;
   atomic_init(&loop->stop_requested, 0);
   *out = loop;
   return 0;
@@ -201,15 +203,41 @@ int ndl_stop(ndl_loop *loop) {
   return loop->platform->ops->wake(loop->platform);
 }
 
+/* In this order: no pool thread may still use a callback's arg when the
+ * callback is cancelled (and its arg released); the modules' handles go
+ * after their callbacks and before the platform that closes their fds. */
 int ndl_loop_free(ndl_loop *loop) {
+  int err;
   if (loop == NULL)
     return 0;
   if (loop->running)
     return NDL_EBUSY;
-  loop->platform->ops->destroy(loop->platform);
+  if ((err = loop->platform->ops->stop_pool(loop->platform)) != 0)
+    return err;
   ndl__core_free(&loop->core);
+  while (loop->resources.next != &loop->resources) {
+    struct ndl__resource *r = loop->resources.next;
+    ndl__loop_untrack(r);
+    r->destroy(r);
+  }
+  loop->platform->ops->destroy(loop->platform);
   ndl__free(loop);
   return 0;
+}
+
+void ndl__loop_track(ndl_loop *loop, struct ndl__resource *r,
+                     void (*destroy)(struct ndl__resource *r)) {
+  r->destroy = destroy;
+  r->prev = &loop->resources;
+  r->next = loop->resources.next;
+  r->next->prev = r;
+  loop->resources.next = r;
+}
+
+void ndl__loop_untrack(struct ndl__resource *r) {
+  r->prev->next = r->next;
+  r->next->prev = r->prev;
+  r->prev = r->next = r;
 }
 
 uint64_t ndl_now_ns(const ndl_loop *loop) {

@@ -9,6 +9,20 @@
 #include "nodeloop.h"
 #include "platform/platform.h"
 
+/* Something a module holds for the loop (a TCP handle, an HTTP request)
+ * that freeing the loop must reclaim: ndl_loop_free() calls destroy() on
+ * each one still tracked, after cancelling every callback and before the
+ * platform goes, so destroy() may close its fds through the platform. It
+ * runs no user callback. Intrusive, so tracking allocates nothing. */
+struct ndl__resource {
+  struct ndl__resource *prev, *next;
+  void (*destroy)(struct ndl__resource *r);
+};
+
+void ndl__loop_track(ndl_loop *loop, struct ndl__resource *r,
+                     void (*destroy)(struct ndl__resource *r));
+void ndl__loop_untrack(struct ndl__resource *r);
+
 /* The loop's platform: the only way a module reaches sockets and files. */
 struct ndl__platform *ndl__loop_platform(ndl_loop *loop);
 /* ndl_next_tick() that also gives the callback's id. */

@@ -13,11 +13,17 @@
 
 /* ---- Lifetime. */
 
-/* Safe on a half-built platform: ndl__linux_new() cleans up through here. */
+static int linux_stop_pool(struct ndl__platform *p) {
+  return ndl__lx_pool_stop(ndl__lx_of(p));
+}
+
+/* Safe on a half-built platform: ndl__linux_new() cleans up through here.
+ * The pool is stopped already, unless creation failed, when it has no task
+ * that could block. */
 static void linux_destroy(struct ndl__platform *p) {
   struct lx *s = ndl__lx_of(p);
 
-  ndl__lx_pool_stop(s);
+  (void)ndl__lx_pool_stop(s);
   ndl__sys_close(s->efd);
   ndl__sys_close(s->epfd);
   pthread_cond_destroy(&s->reported_cv);
@@ -30,8 +36,9 @@ static void linux_destroy(struct ndl__platform *p) {
   ndl__free(s);
 }
 
-/* The locks and condition variables. Delays wait on "stopped" with
- * absolute CLOCK_MONOTONIC deadlines, so it must use that clock. */
+/* The locks and condition variables. Delays wait on "stopped", and
+ * freeing the loop on "reported_cv", with absolute CLOCK_MONOTONIC
+ * deadlines, so they use that clock. */
 static int init_sync(struct lx *s) {
   pthread_condattr_t attr;
   int err, stage = 0;
@@ -45,14 +52,17 @@ static int init_sync(struct lx *s) {
   if ((err = pthread_cond_init(&s->has_work, NULL)) != 0)
     goto fail;
   stage = 3;
-  if ((err = pthread_cond_init(&s->reported_cv, NULL)) != 0)
-    goto fail;
-  stage = 4;
   if ((err = pthread_condattr_init(&attr)) != 0)
     goto fail;
   err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
   if (err == 0)
-    err = pthread_cond_init(&s->stopped, &attr);
+    err = pthread_cond_init(&s->reported_cv, &attr);
+  if (err != 0) {
+    pthread_condattr_destroy(&attr);
+    goto fail;
+  }
+  stage = 4;
+  err = pthread_cond_init(&s->stopped, &attr);
   pthread_condattr_destroy(&attr);
   if (err != 0)
     goto fail;
@@ -87,6 +97,7 @@ static const struct ndl__platform_ops linux_ops = {
     .submit = ndl__lx_submit,
     .thread_name = ndl__lx_thread_name,
     .pool_size = ndl__lx_pool_size,
+    .stop_pool = linux_stop_pool,
     .destroy = linux_destroy,
 };
 

@@ -48,6 +48,8 @@
 /* epoll_wait() reports at most this many fds per call; the rest stay ready
  * (level-triggered) for the next call. */
 #define MAX_EVENTS 1024
+/* How long freeing the loop waits for a task body that is running. */
+#define STOP_GRACE_NS (1000u * NS_PER_MS)
 
 /* The backend's work record: the core's, and the link of whichever queue
  * holds it. */
@@ -73,8 +75,9 @@ struct worker {
  *     drained and watched;
  *   - `clock_lock` guards offset_ns against the pool threads' reads; the
  *     loop thread, its only writer, reads it without the lock;
- *   - `lock` guards queue, stopping, idle, waking, reported and running;
- *     has_work, stopped and reported_cv are its condition variables;
+ *   - `lock` guards queue, stopping, idle, waking, reported, running and
+ *     exited; has_work, stopped and reported_cv are its condition
+ *     variables;
  *   - `done_lock` guards completion_queue;
  *   - wake_pending is an atomic flag (pool.c: complete_task(), and poll.c:
  *     ndl__lx_wait(), which clears it between the eventfd read and the
@@ -100,6 +103,7 @@ struct lx {
   int waking;        /* a worker was signalled and has not yet woken */
   unsigned reported; /* threads that got as far as starting */
   unsigned running;  /* threads that started and take work */
+  unsigned exited;   /* threads that returned (or are about to) */
 
   pthread_mutex_t done_lock;
   struct work_queue completion_queue; /* finished tasks, in finishing order */
@@ -114,6 +118,7 @@ struct lx {
 
   struct worker *workers;
   unsigned created; /* threads pthread_create() started: all are joined */
+  unsigned joined;  /* workers[0..joined) are joined */
 
   struct epoll_event events[MAX_EVENTS];
 };
@@ -130,8 +135,9 @@ uint64_t ndl__lx_peek(struct lx *s);
 int ndl__lx_submit(struct ndl__platform *p, struct ndl__work *w);
 /* Starts up to want threads. Errors: NDL_NOTHREADS. */
 int ndl__lx_pool_start(struct lx *s, unsigned want);
-/* Stops and joins every thread, and frees the tasks they left. */
-void ndl__lx_pool_stop(struct lx *s);
+/* Stops and joins every thread, and frees the tasks they left. Errors:
+ * NDL_EBUSY when a task body has not returned within STOP_GRACE_NS. */
+int ndl__lx_pool_stop(struct lx *s);
 unsigned ndl__lx_pool_size(struct ndl__platform *p);
 /* Loop thread: whether a task is out, and finished ones as fired records. */
 int ndl__lx_no_task_out(const struct lx *s);

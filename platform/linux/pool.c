@@ -180,10 +180,13 @@ static void *worker_main(void *arg) {
   s->running += (unsigned)ok;
   pthread_cond_signal(&s->reported_cv);
   pthread_mutex_unlock(&s->lock);
-  if (!ok)
-    return NULL;
-  while ((w = next_task(s)) != NULL)
-    run_task(s, me, w);
+  if (ok)
+    while ((w = next_task(s)) != NULL)
+      run_task(s, me, w);
+  pthread_mutex_lock(&s->lock);
+  s->exited++;
+  pthread_cond_broadcast(&s->reported_cv);
+  pthread_mutex_unlock(&s->lock);
   return NULL;
 }
 
@@ -287,17 +290,37 @@ size_t ndl__lx_drain(struct lx *s, struct ndl__fired *out, size_t cap) {
 }
 
 
-/* Safe on a half-started pool. Every thread has exited when the queues are
- * freed, so they need no lock. */
-void ndl__lx_pool_stop(struct lx *s) {
-  unsigned i;
+/* Safe on a half-started pool, and again after NDL_EBUSY. Queued tasks
+ * never run and delays are cut short, so a worker exits as soon as the body
+ * it runs, if any, returns. A body can block for good (an open() of a FIFO
+ * nobody writes), and joining it would hang the caller, so the workers get
+ * STOP_GRACE_NS to exit; then the pool is NDL_EBUSY, as libuv's
+ * uv_loop_close() is with requests in flight, and the caller may try again.
+ * Every thread has exited when the queues are freed, so they need no lock. */
+int ndl__lx_pool_stop(struct lx *s) {
+  struct timespec deadline;
+  uint64_t ns;
+  int busy;
+
+  ndl__sys_clock_raw(&deadline);
+  ns = (uint64_t)deadline.tv_sec * NS_PER_SEC + (uint64_t)deadline.tv_nsec +
+       STOP_GRACE_NS;
+  deadline.tv_sec = (time_t)(ns / NS_PER_SEC);
+  deadline.tv_nsec = (long)(ns % NS_PER_SEC);
   pthread_mutex_lock(&s->lock);
   s->stopping = 1;
   pthread_cond_broadcast(&s->has_work);
   pthread_cond_broadcast(&s->stopped);
+  while (s->exited < s->created &&
+         pthread_cond_timedwait(&s->reported_cv, &s->lock, &deadline) == 0)
+    ;
+  busy = s->exited < s->created;
   pthread_mutex_unlock(&s->lock);
-  for (i = 0; i < s->created; i++)
-    pthread_join(s->workers[i].tid, NULL);
+  if (busy)
+    return NDL_EBUSY;
+  for (; s->joined < s->created; s->joined++)
+    pthread_join(s->workers[s->joined].tid, NULL);
   queue_free(&s->queue);
   queue_free(&s->completion_queue);
+  return 0;
 }

@@ -334,6 +334,13 @@ static int sim_wait(struct ndl__platform *p, int64_t timeout_ns,
   return 0;
 }
 
+/* A simulated task's body runs whole when it starts: none is ever still
+ * running. */
+static int sim_stop_pool(struct ndl__platform *p) {
+  (void)p;
+  return 0;
+}
+
 static void free_list(struct sim_task *t) {
   while (t != NULL) {
     struct sim_task *next = t->next;
@@ -367,6 +374,7 @@ static const struct ndl__platform_ops sim_ops = {
     .submit = sim_submit,
     .thread_name = sim_thread_name,
     .pool_size = sim_pool_size,
+    .stop_pool = sim_stop_pool,
     .destroy = sim_destroy,
 };
 
