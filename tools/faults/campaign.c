@@ -11,23 +11,32 @@ void campaign_pick(struct ndl__prng *p, int linux_backend,
                    struct campaign_world *w) {
   unsigned n = 0;
   memset(w, 0, sizeof(*w));
+  w->linux_backend = linux_backend;
   if (linux_backend) {
-    w->name = "linux_mix";
-    w->linux_backend = 1;
+    w->name = "net_mix";
+    w->mix = 1;
     return;
   }
   while (ndl_scenarios[n] != NULL)
     n++;
-  /* Half the sim worlds are random programs, half named scenarios. */
-  if (ndl__prng_below(p, 2) == 0) {
+  /* A third of the sim worlds are random programs, a third the mixed
+   * program, a third named scenarios. */
+  switch (ndl__prng_below(p, 3)) {
+  case 0:
     w->name = "random program";
     return;
+  case 1:
+    w->name = "net_mix";
+    w->mix = 1;
+    return;
+  default:
+    break;
   }
   w->scenario = ndl_scenarios[ndl__prng_below(p, n)];
   w->name = ((const struct ndl_scenario *)w->scenario)->name;
 }
 
-/* ---- linux_mix: every kind of callback at once, finishing in tens of ms.
+/* ---- net_mix: every kind of callback at once, finishing in tens of ms.
  * Under faults any step may fail; the program then gives up on that part,
  * and the loop must still end with every callback run exactly once. */
 
@@ -143,7 +152,9 @@ static void mix_main(ndl_loop *loop, void *arg) {
   }
 }
 
-static int run_linux_mix(ndl_stats *st) {
+/* On sim the file is a copy on the simulated disk. */
+static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
+  static const char status[] = "Name:\tnodeloop-faults\nState:\tR\n";
   struct mix m;
   ndl_options opts;
   ndl_loop *loop;
@@ -151,8 +162,18 @@ static int run_linux_mix(ndl_stats *st) {
 
   memset(&m, 0, sizeof(m));
   ndl_options_init(&opts);
+  if (!linux_backend) {
+    opts.backend = NDL_BACKEND_SIM;
+    opts.sim_seed = seed;
+  }
   if ((err = ndl_loop_new(&opts, &loop)) != 0)
     return err;
+  if (!linux_backend &&
+      (err = ndl_sim_file(loop, "/proc/self/status", status,
+                          sizeof(status) - 1)) != 0) {
+    ndl_loop_free(loop);
+    return err;
+  }
   m.loop = loop;
   err = ndl_run(loop, mix_main, &m);
   ndl_get_stats(loop, st);
@@ -180,8 +201,8 @@ int campaign_run(const struct campaign_world *w, uint64_t seed,
   struct ndl_scenario_result r;
   int err;
   memset(st, 0, sizeof(*st));
-  if (w->linux_backend)
-    return run_linux_mix(st);
+  if (w->mix)
+    return run_mix(w->linux_backend, seed, st);
   if (w->scenario == NULL)
     return run_random_program(seed, st);
   err = ndl_scenario_run(w->scenario, seed, NULL, NULL, &r);

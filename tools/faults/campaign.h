@@ -1,8 +1,9 @@
 /*
  * The worlds of the fault campaign: every named sim scenario, random
  * programs from the property tests' generator (tools/reference/), and a mixed
- * program on the real platform (timers, an interval, immediates, pool work,
- * file reads, and a TCP echo over loopback).
+ * program (timers, an interval, immediates, pool work, file reads, and a
+ * TCP echo) on the real platform over loopback, or on the sim's network
+ * and disk.
  */
 #ifndef NDL_TESTS_CAMPAIGN_H
 #define NDL_TESTS_CAMPAIGN_H
@@ -13,6 +14,7 @@
 struct campaign_world {
   const char *name;
   int linux_backend;
+  int mix;              /* the mixed program */
   const void *scenario; /* a struct ndl_scenario, or NULL: a random program */
 };
 

@@ -33,9 +33,15 @@ struct report {
   char world[320];
 };
 
-/* Sim worlds fail allocations (the only fault the sim backend can meet);
- * linux worlds fail syscalls with the errors they must absorb. */
-static const char *const sim_points[] = {"core/malloc"};
+/* Each backend's worlds fail the calls they make with the errors they must
+ * absorb: the sim's simulated sockets and files meet the same points as
+ * the kernel's, plus the network's own (resets, latency, partitions). */
+static const char *const sim_points[] = {
+    "core/malloc",        "net/recv:eintr",        "net/recv_short",
+    "net/send:eagain",    "net/send_short",        "net/connect:econnrefused",
+    "net/so_error",       "net/accept:econnaborted", "fs/read:eintr",
+    "fs/open:eio",        "sim/net_reset",         "sim/net_latency:50",
+    "sim/net_partition:100"};
 static const char *const linux_points[] = {
     "linux/epoll_wait",   "linux/eventfd_read",    "linux/eventfd_write",
     "net/recv:eintr",     "net/recv:eagain",       "net/recv_short",
@@ -51,10 +57,19 @@ static void draw_plan(struct ndl__prng *p, int linux_world, char *out,
   size_t count = linux_world ? sizeof(linux_points) / sizeof(*linux_points)
                              : sizeof(sim_points) / sizeof(*sim_points);
   unsigned n = 1 + (unsigned)ndl__prng_below(p, 4), i;
-  size_t len = 0;
+  size_t len = 0, picked[4];
   out[0] = '\0';
   for (i = 0; i < n; i++) {
-    const char *point = points[ndl__prng_below(p, count)];
+    const char *point;
+    unsigned k;
+    /* Distinct points: a point named twice could add up past 1, which the
+     * plan parser rightly refuses. */
+    do {
+      picked[i] = (size_t)ndl__prng_below(p, count);
+      for (k = 0; k < i && picked[k] != picked[i]; k++)
+        ;
+    } while (k < i);
+    point = points[picked[i]];
     unsigned per_mille = 1 + (unsigned)ndl__prng_below(
                                  p, strstr(point, "thread") ? 500 : 50);
     len += (size_t)snprintf(out + len, cap - len, "%s%s=%u.%03u",
