@@ -1,5 +1,6 @@
 /*
- * The trace writers (runtime/trace.c, runtime/trace_chrome.c).
+ * The trace writers (runtime/trace.c, runtime/trace_chrome.c): the one name
+ * of each phase and callback kind, and the Chrome writer's escaping.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -9,6 +10,74 @@
 
 #include "helpers.h"
 #include "nodeloop.h"
+
+/* ---- Names (NDL_PHASE_MAP, NDL_CB_KIND_MAP in nodeloop.h). */
+
+/* The spellings are Node's: "idle, prepare" in its event loop guide,
+ * process.nextTick(). The Chrome trace, tests/trace_check.js and the docs
+ * use the same ones. */
+Test(trace_names, phases_and_callback_kinds_have_one_name_each) {
+  static const char *const phases[] = {"main", "timers", "pending",
+                                       "idle/prepare", "poll", "check",
+                                       "close"};
+  static const char *const kinds[] = {"timeout",  "interval",  "immediate",
+                                      "nextTick", "microtask", "work",
+                                      "io",       "pending",   "close"};
+  int i;
+  cr_assert_eq(sizeof(phases) / sizeof(phases[0]), NDL_PHASE_COUNT);
+  cr_assert_eq(sizeof(kinds) / sizeof(kinds[0]), NDL_CB_KIND_COUNT);
+  for (i = 0; i < NDL_PHASE_COUNT; i++)
+    cr_assert_str_eq(ndl_phase_name((ndl_phase)i), phases[i]);
+  for (i = 0; i < NDL_CB_KIND_COUNT; i++)
+    cr_assert_str_eq(ndl_cb_kind_name((ndl_cb_kind)i), kinds[i]);
+  cr_assert_str_eq(ndl_phase_name(NDL_PHASE_IDLE_PREPARE), "idle/prepare");
+  cr_assert_str_eq(ndl_cb_kind_name(NDL_CB_NEXT_TICK), "nextTick");
+  /* An event about no callback carries NDL_CB_KIND_COUNT. */
+  cr_assert_str_eq(ndl_cb_kind_name(NDL_CB_KIND_COUNT), "-");
+  cr_assert_str_eq(ndl_phase_name(NDL_PHASE_COUNT), "?");
+  cr_assert_str_eq(ndl_phase_name((ndl_phase)-1), "?");
+  cr_assert_str_eq(ndl_cb_kind_name((ndl_cb_kind)(NDL_CB_KIND_COUNT + 1)), "?");
+  cr_assert_str_eq(ndl_cb_kind_name((ndl_cb_kind)-1), "?");
+}
+
+static void on_tick(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+}
+
+static void tick_program(ndl_loop *loop, void *arg) {
+  (void)arg;
+  cr_assert_eq(ndl_next_tick(loop, on_tick, NULL), 0);
+  cr_assert_eq(ndl_set_timeout(loop, 1, on_tick, NULL, NULL), 0);
+}
+
+/* The verbose printer shows the same names, in columns as wide as the
+ * longest one. */
+Test(trace_names, the_verbose_printer_uses_them) {
+  ndl_options opts;
+  ndl_loop *loop;
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+
+  cr_assert_not_null(f);
+  ndl_options_init(&opts);
+  opts.backend = NDL_BACKEND_SIM;
+  opts.trace = ndl_trace_print_verbose;
+  opts.trace_ctx = f;
+  cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+  cr_assert_eq(ndl_run(loop, tick_program, NULL), 0);
+  cr_assert_eq(ndl_loop_free(loop), 0);
+  fclose(f);
+  cr_assert_not_null(strstr(out, " idle/prepare phase      -         id=0"),
+                     "%s", out);
+  cr_assert_not_null(strstr(out, " main         cb_start   nextTick  id="),
+                     "%s", out);
+  cr_assert_null(strstr(out, "idle_prepare"), "%s", out);
+  cr_assert_null(strstr(out, "next_tick"), "%s", out);
+  free(out);
+}
 
 /* ---- The Chrome trace (runtime/trace_chrome.c). */
 
