@@ -133,44 +133,75 @@ typedef enum ndl_backend {
 /* ---- Trace ----------------------------------------------------------------
  * Every step of the loop, for printing, counting and export. Events from pool
  * threads arrive on those threads, so a sink must be thread-safe. */
+/* Each kind, phase and trace event below is named once, in its X-macro:
+ * the enum and every name table (ndl_phase_name(), ndl_cb_kind_name(), the
+ * trace writers) are generated from it, so a name cannot drift from its
+ * value or be spelled two ways. The order is the enums' values (public
+ * API): append, never reorder. */
+
+/* X(NAME, "text"): the events; ndl_trace_print_verbose() shows the text. */
+#define NDL_TRACE_KIND_MAP(X)                                                  \
+  X(REGISTER, "register")     /* a callback was registered: id, cb_kind */     \
+  X(CANCEL, "cancel")         /* a callback was cleared before it ran */       \
+  X(TICK, "tick")             /* an iteration starts: tick */                  \
+  X(PHASE, "phase")           /* a phase starts: phase */                      \
+  X(CB_START, "cb_start")     /* a callback starts: id, cb_kind */             \
+  X(CB_END, "cb_end")         /* a callback returned: id, cb_kind */           \
+  X(WORK_START, "work_start") /* a pool thread took a task: id, text (kind) */ \
+  X(WORK_DONE, "work_done")   /* a pool thread finished it: id, text (kind) */ \
+  X(PRINT, "print")           /* ndl_print(): text */                          \
+  X(CONTENT, "content")       /* ndl_print_content(): text, label */           \
+  X(NOTE, "note")             /* the library says something: text */           \
+  X(FINISHED, "finished")     /* ndl_run() is returning */
+
 typedef enum ndl_trace_kind {
-  NDL_TRACE_REGISTER,   /* a callback was registered: id, cb_kind */
-  NDL_TRACE_CANCEL,     /* a callback was cleared before it ran */
-  NDL_TRACE_TICK,       /* an iteration starts: tick */
-  NDL_TRACE_PHASE,      /* a phase starts: phase */
-  NDL_TRACE_CB_START,   /* a callback starts: id, cb_kind */
-  NDL_TRACE_CB_END,     /* a callback returned: id, cb_kind */
-  NDL_TRACE_WORK_START, /* a pool thread took a task: id, text = task kind */
-  NDL_TRACE_WORK_DONE,  /* a pool thread finished a task: id, text = kind */
-  NDL_TRACE_PRINT,      /* ndl_print(): text */
-  NDL_TRACE_CONTENT,    /* ndl_print_content(): text, label */
-  NDL_TRACE_NOTE,       /* the library says something: text */
-  NDL_TRACE_FINISHED    /* ndl_run() is returning */
+#define NDL_TRACE_KIND_ENUM(name, text) NDL_TRACE_##name,
+  NDL_TRACE_KIND_MAP(NDL_TRACE_KIND_ENUM)
+#undef NDL_TRACE_KIND_ENUM
 } ndl_trace_kind;
 
+/* X(NAME, "text"): the callback kinds, named as Node names them. */
+#define NDL_CB_KIND_MAP(X)                                                     \
+  X(TIMEOUT, "timeout")                                                        \
+  X(INTERVAL, "interval")                                                      \
+  X(IMMEDIATE, "immediate")                                                    \
+  X(NEXT_TICK, "nextTick")                                                     \
+  X(MICROTASK, "microtask")                                                    \
+  X(WORK, "work")                                                              \
+  X(IO, "io")                                                                  \
+  X(PENDING, "pending")                                                        \
+  X(CLOSE, "close")
+
 typedef enum ndl_cb_kind {
-  NDL_CB_TIMEOUT,
-  NDL_CB_INTERVAL,
-  NDL_CB_IMMEDIATE,
-  NDL_CB_NEXT_TICK,
-  NDL_CB_MICROTASK,
-  NDL_CB_WORK,
-  NDL_CB_IO,
-  NDL_CB_PENDING,
-  NDL_CB_CLOSE,
-  NDL_CB_KIND_COUNT
+#define NDL_CB_KIND_ENUM(name, text) NDL_CB_##name,
+  NDL_CB_KIND_MAP(NDL_CB_KIND_ENUM)
+#undef NDL_CB_KIND_ENUM
+  NDL_CB_KIND_COUNT /* also the cb_kind of an event about no callback */
 } ndl_cb_kind;
 
+/* X(NAME, "text"): the phases of one iteration, in the order they run
+ * (docs/semantics.md), named as Node's event loop guide names them. */
+#define NDL_PHASE_MAP(X)                                                       \
+  X(MAIN, "main")                                                              \
+  X(TIMERS, "timers")                                                          \
+  X(PENDING, "pending")                                                        \
+  X(IDLE_PREPARE, "idle/prepare")                                              \
+  X(POLL, "poll")                                                              \
+  X(CHECK, "check")                                                            \
+  X(CLOSE, "close")
+
 typedef enum ndl_phase {
-  NDL_PHASE_MAIN,
-  NDL_PHASE_TIMERS,
-  NDL_PHASE_PENDING,
-  NDL_PHASE_IDLE_PREPARE,
-  NDL_PHASE_POLL,
-  NDL_PHASE_CHECK,
-  NDL_PHASE_CLOSE,
+#define NDL_PHASE_ENUM(name, text) NDL_PHASE_##name,
+  NDL_PHASE_MAP(NDL_PHASE_ENUM)
+#undef NDL_PHASE_ENUM
   NDL_PHASE_COUNT
 } ndl_phase;
+
+/* The phase's name ("idle/prepare"), or "?" for a value outside the enum. */
+const char *ndl_phase_name(ndl_phase phase);
+/* The callback kind's name ("nextTick"); "-" for NDL_CB_KIND_COUNT (an
+ * event about no callback), "?" for a value outside the enum. */
+const char *ndl_cb_kind_name(ndl_cb_kind kind);
 
 typedef struct ndl_trace_event {
   ndl_trace_kind kind;

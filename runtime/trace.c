@@ -63,20 +63,57 @@ void ndl_trace_print_seed_style(void *file, const ndl_trace_event *ev) {
   }
 }
 
-static const char *const trace_names[] = {
-    "register", "cancel",    "tick",    "phase", "cb_start", "cb_end",
-    "work_start", "work_done", "print", "content", "note",   "finished"};
-static const char *const phase_names[] = {
-    "main", "timers", "pending", "idle_prepare", "poll", "check", "close"};
-static const char *const kind_names[] = {
-    "timeout", "interval", "immediate", "next_tick", "microtask",
-    "work",    "io",       "pending",   "close",     "-"};
+/* The name tables, generated from the X-macros in nodeloop.h: one spelling
+ * of each name, for every writer. */
+#define NAME(name, text) text,
+static const char *const trace_names[] = {NDL_TRACE_KIND_MAP(NAME)};
+static const char *const phase_names[] = {NDL_PHASE_MAP(NAME)};
+static const char *const cb_kind_names[] = {NDL_CB_KIND_MAP(NAME)};
+#undef NAME
+
+_Static_assert(sizeof(phase_names) / sizeof(phase_names[0]) == NDL_PHASE_COUNT,
+               "one name per phase");
+_Static_assert(sizeof(cb_kind_names) / sizeof(cb_kind_names[0]) ==
+                   NDL_CB_KIND_COUNT,
+               "one name per callback kind");
+
+const char *ndl_phase_name(ndl_phase phase) {
+  return (unsigned)phase < NDL_PHASE_COUNT ? phase_names[phase] : "?";
+}
+
+const char *ndl_cb_kind_name(ndl_cb_kind kind) {
+  if (kind == NDL_CB_KIND_COUNT)
+    return "-";
+  return (unsigned)kind < NDL_CB_KIND_COUNT ? cb_kind_names[kind] : "?";
+}
+
+static const char *trace_kind_name(ndl_trace_kind kind) {
+  return (unsigned)kind < sizeof(trace_names) / sizeof(trace_names[0])
+             ? trace_names[kind]
+             : "?";
+}
+
+/* The verbose printer's columns are as wide as the longest name in each
+ * table: a union of one char array per name has the largest size. */
+#define WIDTH(name, text) char w_##name[sizeof(text) - 1];
+union phase_width {
+  NDL_PHASE_MAP(WIDTH)
+};
+union trace_kind_width {
+  NDL_TRACE_KIND_MAP(WIDTH)
+};
+union cb_kind_width {
+  NDL_CB_KIND_MAP(WIDTH)
+};
+#undef WIDTH
 
 void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev) {
   FILE *f = file != NULL ? file : stdout;
-  fprintf(f, "%10.3f %-6s tick=%-4" PRIu64 " %-12s %-10s %-9s id=%-6" PRIu32
+  fprintf(f, "%10.3f %-6s tick=%-4" PRIu64 " %-*s %-*s %-*s id=%-6" PRIu32
              " %s\n",
           (double)ev->now_ns / 1e6, ev->thread, ev->tick,
-          phase_names[ev->phase], trace_names[ev->kind],
-          kind_names[ev->cb_kind], ev->id, ev->text != NULL ? ev->text : "");
+          (int)sizeof(union phase_width), ndl_phase_name(ev->phase),
+          (int)sizeof(union trace_kind_width), trace_kind_name(ev->kind),
+          (int)sizeof(union cb_kind_width), ndl_cb_kind_name(ev->cb_kind),
+          ev->id, ev->text != NULL ? ev->text : "");
 }

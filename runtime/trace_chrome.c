@@ -196,15 +196,9 @@ static void slice(ndl_chrome_trace *t, char ph, const char *name, int tid,
        name, ph, (double)ns / 1000.0, tid);
 }
 
-static const char *const phase_names[] = {
-    "main", "timers", "pending", "idle/prepare", "poll", "check", "close"};
-static const char *const kind_names[] = {
-    "timeout", "interval", "immediate", "nextTick", "microtask",
-    "work",    "io",       "pending",   "close",    "?"};
-
 static void close_phase(ndl_chrome_trace *t, uint64_t ns) {
   if (t->open_phase) {
-    slice(t, 'E', phase_names[t->phase], LOOP_TID, ns);
+    slice(t, 'E', ndl_phase_name(t->phase), LOOP_TID, ns);
     t->open_phase = 0;
   }
 }
@@ -326,7 +320,7 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
     break;
   case NDL_TRACE_PHASE:
     close_phase(t, ns);
-    slice(t, 'B', phase_names[ev->phase], LOOP_TID, ns);
+    slice(t, 'B', ndl_phase_name(ev->phase), LOOP_TID, ns);
     t->open_phase = 1;
     t->phase = (int)ev->phase;
     break;
@@ -334,7 +328,7 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
     remember(t, ev->id, ns);
     if (ev->cb_kind == NDL_CB_TIMEOUT || ev->cb_kind == NDL_CB_INTERVAL) {
       snprintf(name, sizeof(name), "set %s %" PRIu32,
-               kind_names[ev->cb_kind], ev->id);
+               ndl_cb_kind_name(ev->cb_kind), ev->id);
       emit(t,
            "{\"name\":\"%s\",\"ph\":\"i\",\"s\":\"t\",\"ts\":%.3f,"
            "\"pid\":1,\"tid\":%d}",
@@ -349,7 +343,7 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
       add_flow(t, reg_ns, ns);
     /* fall through */
   case NDL_TRACE_CB_END:
-    snprintf(name, sizeof(name), "%s %" PRIu32, kind_names[ev->cb_kind],
+    snprintf(name, sizeof(name), "%s %" PRIu32, ndl_cb_kind_name(ev->cb_kind),
              ev->id);
     slice(t, ev->kind == NDL_TRACE_CB_START ? 'B' : 'E', name, LOOP_TID, ns);
     break;

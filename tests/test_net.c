@@ -12,12 +12,6 @@
 #include "nodeloop_net.h"
 #include "value_record.h"
 
-static ndl_loop *new_loop(void) {
-  ndl_loop *loop;
-  cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
-  return loop;
-}
-
 static void free_loop(ndl_loop *loop) {
   ndl_stats st;
   ndl_get_stats(loop, &st);
@@ -132,7 +126,7 @@ static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
 }
 
 static void echo_on(const char *host) {
-  ndl_loop *loop = new_loop();
+  ndl_loop *loop = new_loop(0);
   struct echo_server server = {NULL, 0, 0};
   struct echo_client *clients = calloc(CLIENTS, sizeof(*clients));
   int port, i, done = 0;
@@ -167,7 +161,7 @@ Test(net, echo_64_clients_1mib_each_ipv4, .timeout = 120) {
 }
 
 Test(net, echo_64_clients_1mib_each_ipv6, .timeout = 120) {
-  ndl_loop *loop = new_loop();
+  ndl_loop *loop = new_loop(0);
   ndl_tcp *probe;
   int err = ndl_tcp_listen(loop, "::1", 0, 1, on_connection, NULL, &probe);
   if (err != 0) {
@@ -192,7 +186,7 @@ static void expect_error(ndl_tcp *tcp, const ndl_value *v, void *arg) {
 
 /* A port nobody listens on: bind one, note it, close it. */
 static int closed_port(void) {
-  ndl_loop *loop = new_loop();
+  ndl_loop *loop = new_loop(0);
   ndl_tcp *l;
   int port;
   cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 1, on_connection, NULL,
@@ -206,7 +200,7 @@ static int closed_port(void) {
 }
 
 Test(net, refused_connection_is_an_error_value) {
-  ndl_loop *loop = new_loop();
+  ndl_loop *loop = new_loop(0);
   ndl_tcp *tcp;
   int code = 0;
   cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", closed_port(), expect_error,
@@ -218,7 +212,7 @@ Test(net, refused_connection_is_an_error_value) {
 }
 
 Test(net, bad_arguments) {
-  ndl_loop *loop = new_loop();
+  ndl_loop *loop = new_loop(0);
   ndl_tcp *tcp;
   cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", 70000, expect_error, NULL,
                                &tcp),
@@ -237,7 +231,7 @@ Test(net, bad_arguments) {
 static struct value_record fetch(const char *fmt, int port) {
   struct value_record r;
   char url[256];
-  ndl_loop *loop = new_loop();
+  ndl_loop *loop = new_loop(0);
   memset(&r, 0, sizeof(r));
   snprintf(url, sizeof(url), fmt, port);
   cr_assert_eq(ndl_http_get(loop, url, value_record_cb, &r), 0);

@@ -5,9 +5,7 @@
 #ifndef NDL_TESTS_VALUE_RECORD_H
 #define NDL_TESTS_VALUE_RECORD_H
 
-#include <stdio.h>
-
-#include "nodeloop.h"
+#include "helpers.h"
 
 struct value_record {
   int calls;
@@ -19,15 +17,7 @@ struct value_record {
 
 static inline void value_record(struct value_record *r, const ndl_value *v) {
   r->calls++;
-  r->kind = v->kind;
-  if (v->kind == NDL_STRING) {
-    r->len = v->as.str.len;
-    snprintf(r->text, sizeof(r->text), "%s", v->as.str.ptr);
-  } else if (v->kind == NDL_ERROR) {
-    r->code = v->as.err.code;
-    snprintf(r->text, sizeof(r->text), "%s",
-             v->as.err.msg != NULL ? v->as.err.msg : "");
-  }
+  copy_value(v, &r->kind, &r->code, r->text, sizeof(r->text), &r->len);
 }
 
 /* An ndl_cb whose arg is a struct value_record. */
