@@ -74,23 +74,27 @@ int ndl__lx_submit(struct ndl__platform *p, struct ndl__work *w) {
   return 0;
 }
 
+/* The absolute time delay_ns from now, for a condition variable's timed
+ * wait. Its clock is the raw CLOCK_MONOTONIC, so the deadline comes from it
+ * too, not from the loop's (fault-steppable) clock. */
+static struct timespec deadline_in(uint64_t delay_ns) {
+  struct timespec ts;
+  uint64_t ns;
+  ndl__sys_clock_raw(&ts);
+  ns = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec + delay_ns;
+  ts.tv_sec = (time_t)(ns / NS_PER_SEC);
+  ts.tv_nsec = (long)(ns % NS_PER_SEC);
+  return ts;
+}
+
 /* Sleeps until deadline_ns on CLOCK_MONOTONIC, or until destroy() asks the
  * pool to stop; returns nonzero in the second case. It waits on a condition
  * variable rather than in nanosleep() so that destroy() never waits out a
  * task's delay, which may be as long as INT32_MAX ms. */
 int ndl__lx_sleep_for(struct lx *s, uint64_t delay_ns) {
-  struct timespec ts;
-  uint64_t deadline_ns;
+  struct timespec ts = deadline_in(delay_ns);
   int stop;
 
-  /* The condition variable runs on the raw CLOCK_MONOTONIC, so the
-   * deadline comes from it too, not from the loop's (fault-steppable)
-   * clock. */
-  ndl__sys_clock_raw(&ts);
-  deadline_ns = (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec +
-                delay_ns;
-  ts.tv_sec = (time_t)(deadline_ns / NS_PER_SEC);
-  ts.tv_nsec = (long)(deadline_ns % NS_PER_SEC);
   pthread_mutex_lock(&s->lock);
   /* 0 is a wake-up (perhaps spurious): look again. ETIMEDOUT, or any
    * error, ends the sleep, so a bad deadline cannot spin here. */
@@ -298,15 +302,9 @@ size_t ndl__lx_drain(struct lx *s, struct ndl__fired *out, size_t cap) {
  * uv_loop_close() is with requests in flight, and the caller may try again.
  * Every thread has exited when the queues are freed, so they need no lock. */
 int ndl__lx_pool_stop(struct lx *s) {
-  struct timespec deadline;
-  uint64_t ns;
+  struct timespec deadline = deadline_in(STOP_GRACE_NS);
   int busy;
 
-  ndl__sys_clock_raw(&deadline);
-  ns = (uint64_t)deadline.tv_sec * NS_PER_SEC + (uint64_t)deadline.tv_nsec +
-       STOP_GRACE_NS;
-  deadline.tv_sec = (time_t)(ns / NS_PER_SEC);
-  deadline.tv_nsec = (long)(ns % NS_PER_SEC);
   pthread_mutex_lock(&s->lock);
   s->stopping = 1;
   pthread_cond_broadcast(&s->has_work);

@@ -40,28 +40,25 @@ int ndl__sys_epoll_wait(int epfd, struct epoll_event *ev, int max,
   return epoll_wait(epfd, ev, max, timeout_ms);
 }
 
-int ndl__sys_eventfd_read(int fd) {
-  uint64_t count;
-  ssize_t r;
-  ndl__fault_syscall(LINUX_EVENTFD_READ);
-  r = read(fd, &count, sizeof(count));
-  if (r == (ssize_t)sizeof(count))
+/* An eventfd moves 8 bytes or fails; a short count never happens. */
+static int eventfd_moved(ssize_t r) {
+  if (r == (ssize_t)sizeof(uint64_t))
     return 0;
   if (r >= 0)
-    errno = EIO; /* an eventfd moves 8 bytes or fails: never happens */
+    errno = EIO;
   return -1;
+}
+
+int ndl__sys_eventfd_read(int fd) {
+  uint64_t count;
+  ndl__fault_syscall(LINUX_EVENTFD_READ);
+  return eventfd_moved(read(fd, &count, sizeof(count)));
 }
 
 int ndl__sys_eventfd_write(int fd) {
   uint64_t one = 1;
-  ssize_t r;
   ndl__fault_syscall(LINUX_EVENTFD_WRITE);
-  r = write(fd, &one, sizeof(one));
-  if (r == (ssize_t)sizeof(one))
-    return 0;
-  if (r >= 0)
-    errno = EIO; /* an eventfd moves 8 bytes or fails: never happens */
-  return -1;
+  return eventfd_moved(write(fd, &one, sizeof(one)));
 }
 
 int ndl__sys_thread_create(pthread_t *tid, void *(*fn)(void *), void *arg) {

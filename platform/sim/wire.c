@@ -43,21 +43,31 @@ void ndl__sim_send_reset(struct sim *s, struct sim_sock *to) {
     to->reset_at = ndl__sim_arrival(s, to);
 }
 
-ssize_t ndl__sim_recv(struct ndl__platform *p, int fd, void *buf,
-                        size_t len) {
-  struct sim *s = ndl__sim_of(p);
-  struct sim_sock *k = ndl__sim_sock_at(s, fd);
-  size_t got = 0;
-  FAULT_RETURN(NET_RECV);
+/* Whether a stream can move bytes now: 0, or what recv and send answer
+ * instead (a connect not done or failed, a reset that arrived). */
+static int stream_state(struct sim *s, struct sim_sock *k) {
   if (k == NULL || k->kind != SOCK_STREAM)
     return NDL_EBADF;
   if (!ndl__sim_arrived(s, k->open_at))
     return NDL_EAGAIN;
   if (k->connect_err != 0)
     return k->connect_err;
-  if (ndl__sim_arrived(s, k->reset_at)) {
-    ndl__sim_drop_segments(k); /* a reset discards what was not read */
+  if (ndl__sim_arrived(s, k->reset_at))
     return NDL_ECONNRESET;
+  return 0;
+}
+
+ssize_t ndl__sim_recv(struct ndl__platform *p, int fd, void *buf,
+                      size_t len) {
+  struct sim *s = ndl__sim_of(p);
+  struct sim_sock *k = ndl__sim_sock_at(s, fd);
+  size_t got = 0;
+  int err;
+  FAULT_RETURN(NET_RECV);
+  if ((err = stream_state(s, k)) != 0) {
+    if (err == NDL_ECONNRESET)
+      ndl__sim_drop_segments(k); /* a reset discards what was not read */
+    return err;
   }
   if (len > 1 && ndl__fault_fail(NDL_FP(NET_RECV_SHORT)))
     len = 1;
@@ -115,15 +125,10 @@ ssize_t ndl__sim_send(struct ndl__platform *p, int fd, const void *buf,
   struct sim *s = ndl__sim_of(p);
   struct sim_sock *k = ndl__sim_sock_at(s, fd), *to;
   size_t room;
+  int err;
   FAULT_RETURN(NET_SEND);
-  if (k == NULL || k->kind != SOCK_STREAM)
-    return NDL_EBADF;
-  if (!ndl__sim_arrived(s, k->open_at))
-    return NDL_EAGAIN;
-  if (k->connect_err != 0)
-    return k->connect_err;
-  if (ndl__sim_arrived(s, k->reset_at))
-    return NDL_ECONNRESET;
+  if ((err = stream_state(s, k)) != 0)
+    return err;
   if (k->shut_wr)
     return NDL_EPIPE;
   if (len > 1 && ndl__fault_fail(NDL_FP(NET_SEND_SHORT)))
