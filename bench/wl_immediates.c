@@ -117,8 +117,12 @@ static int run_ndl(uint64_t n, int watched) {
   return 0;
 }
 
-int bench_immediates_ndl(uint64_t n) { return run_ndl(n, 0); }
-int bench_immediates_io_ndl(uint64_t n) { return run_ndl(n, 1); }
+int bench_immediates_ndl(uint64_t n) {
+  return run_ndl(n, 0);
+}
+int bench_immediates_io_ndl(uint64_t n) {
+  return run_ndl(n, 1);
+}
 
 /* ---- libuv */
 
@@ -161,9 +165,9 @@ static int run_uv(uint64_t n, int watched) {
   uv_idle_init(&loop, &idle);
   uv_check_init(&loop, &check);
   polling = watched;
-  if (watched && ((err = uv_poll_init(&loop, &poll_handle, pipe_fds[0])) != 0 ||
-                  (err = uv_poll_start(&poll_handle, UV_READABLE,
-                                       uv_on_readable)) != 0))
+  if (watched &&
+      ((err = uv_poll_init(&loop, &poll_handle, pipe_fds[0])) != 0 ||
+       (err = uv_poll_start(&poll_handle, UV_READABLE, uv_on_readable)) != 0))
     return bench_fail("uv_poll: %s", uv_strerror(err));
   t0 = bench_now();
   c0 = bench_cpu();
@@ -186,5 +190,9 @@ static int run_uv(uint64_t n, int watched) {
   return 0;
 }
 
-int bench_immediates_uv(uint64_t n) { return run_uv(n, 0); }
-int bench_immediates_io_uv(uint64_t n) { return run_uv(n, 1); }
+int bench_immediates_uv(uint64_t n) {
+  return run_uv(n, 0);
+}
+int bench_immediates_io_uv(uint64_t n) {
+  return run_uv(n, 1);
+}

@@ -9,7 +9,9 @@
 
 #include "demo.h"
 
-static struct ndl_demo_env *env_of(void *arg) { return arg; }
+static struct ndl_demo_env *env_of(void *arg) {
+  return arg;
+}
 
 /* Prints an error value and counts it in the environment (arg). */
 static int report_error(ndl_loop *loop, const ndl_value *v, void *arg) {
@@ -138,8 +140,8 @@ void ndl_demo_javascript(ndl_loop *loop, void *arg) {
 int ndl_demo_summary(ndl_loop *loop, FILE *out) {
   ndl_stats st;
   ndl_get_stats(loop, &st);
-  fprintf(out, "callbacks=%" PRIu64 " lost=%" PRIu64 " duplicated=%" PRIu64
-               "\n",
+  fprintf(out,
+          "callbacks=%" PRIu64 " lost=%" PRIu64 " duplicated=%" PRIu64 "\n",
           st.callbacks, st.lost, st.duplicated);
   return st.lost != 0 || st.duplicated != 0;
 }

@@ -22,8 +22,8 @@
 struct ndl_demo_env {
   int (*fs_read)(ndl_loop *loop, struct ndl_demo_env *env, ndl_cb cb,
                  void *arg);
-  int (*encrypt)(ndl_loop *loop, struct ndl_demo_env *env, int64_t n,
-                 ndl_cb cb, void *arg);
+  int (*encrypt)(ndl_loop *loop, struct ndl_demo_env *env, int64_t n, ndl_cb cb,
+                 void *arg);
   int (*http_get_slow)(ndl_loop *loop, struct ndl_demo_env *env,
                        const char *url, int delay_ms, ndl_cb cb, void *arg);
   const char *path; /* test.txt */
@@ -31,8 +31,8 @@ struct ndl_demo_env {
   /* A server inside the demo's own loop (sim), closed after the web call;
    * NULL when the server has a loop of its own (linux). */
   struct ndl_slow_server *server;
-  int errors;       /* module calls that failed to register */
-  int failed;       /* module callbacks that received an error value */
+  int errors; /* module calls that failed to register */
+  int failed; /* module callbacks that received an error value */
 };
 
 /* The program: main function for ndl_run(); arg is a struct ndl_demo_env. */

@@ -42,8 +42,8 @@ static int get_slow(ndl_loop *loop, struct ndl_demo_env *env, const char *url,
   struct web_call *call;
   char full[512];
   int err;
-  snprintf(full, sizeof(full), "http://127.0.0.1:%d/delay/%d/url/%s",
-           env->port, delay_ms, url);
+  snprintf(full, sizeof(full), "http://127.0.0.1:%d/delay/%d/url/%s", env->port,
+           delay_ms, url);
   if (env->server == NULL)
     return ndl_http_get(loop, full, cb, arg);
   if ((call = malloc(sizeof(*call))) == NULL)

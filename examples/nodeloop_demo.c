@@ -32,8 +32,7 @@ int main(int argc, char **argv) {
   for (a = 1; a < argc; a++) {
     if (strcmp(argv[a], "--trace") == 0 && a + 1 < argc && chrome == NULL) {
       if ((err = ndl_chrome_trace_open(argv[++a], &chrome)) != 0) {
-        fprintf(stderr, "nodeloop-demo: %s: %s\n", argv[a],
-                ndl_strerror(err));
+        fprintf(stderr, "nodeloop-demo: %s: %s\n", argv[a], ndl_strerror(err));
         return 2;
       }
     } else if (argv[a][0] == '-') {

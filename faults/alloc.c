@@ -15,7 +15,9 @@
 
 static _Atomic long live_allocations;
 
-long ndl__alloc_live(void) { return atomic_load(&live_allocations); }
+long ndl__alloc_live(void) {
+  return atomic_load(&live_allocations);
+}
 
 /* Each returns NULL when core/malloc fails; a block handed out counts 1,
  * and one freed -1 (realloc of NULL hands one out, realloc of a block moves
@@ -56,10 +58,14 @@ static void fault_free(void *ptr, void *ctx) {
 static const struct ndl__allocator fault_allocator = {
     fault_malloc, fault_calloc, fault_realloc, fault_free, NULL};
 
-void ndl__fault_alloc_install(void) { ndl__alloc_use(&fault_allocator); }
+void ndl__fault_alloc_install(void) {
+  ndl__alloc_use(&fault_allocator);
+}
 
 #else
 
-long ndl__alloc_live(void) { return -1; }
+long ndl__alloc_live(void) {
+  return -1;
+}
 
 #endif

@@ -16,7 +16,7 @@
 
 /* X(ID, "name", default errno, "what failing it means") */
 #define NDL_FAULT_POINTS(X)                                                    \
-  X(CORE_MALLOC, "core/malloc", ENOMEM,                                         \
+  X(CORE_MALLOC, "core/malloc", ENOMEM,                                        \
     "an allocation of the core or the platform returns NULL")                  \
   X(LINUX_EPOLL_CREATE, "linux/epoll_create", EMFILE,                          \
     "creating the loop's epoll instance fails")                                \
@@ -56,24 +56,27 @@
   X(NET_LISTEN, "net/listen", EADDRINUSE,                                      \
     "bind() or listen() of a listening socket fails")                          \
   X(NET_SO_ERROR, "net/so_error", ECONNREFUSED,                                \
-    "a connect in progress completes with this error (getsockopt SO_ERROR)")  \
+    "a connect in progress completes with this error (getsockopt SO_ERROR)")   \
   X(NET_SHUTDOWN, "net/shutdown", ENOTCONN, "shutdown(SHUT_WR) fails")         \
   X(NET_SOCKOPT, "net/sockopt", ENOPROTOOPT,                                   \
-    "setsockopt() fails (TCP_NODELAY, SO_REUSEADDR: best effort)")            \
-  X(NET_SOCKNAME, "net/sockname", ENOBUFS, "getsockname() fails")          \
-  X(NET_RESOLVE, "net/resolve", 0, "a name does not resolve (EAI)")          \
+    "setsockopt() fails (TCP_NODELAY, SO_REUSEADDR: best effort)")             \
+  X(NET_SOCKNAME, "net/sockname", ENOBUFS, "getsockname() fails")              \
+  X(NET_RESOLVE, "net/resolve", 0, "a name does not resolve (EAI)")            \
   X(SIM_NET_RESET, "sim/net_reset", 0,                                         \
-    "sim network: a send is lost and both ends of its connection reset")      \
+    "sim network: a send is lost and both ends of its connection reset")       \
   X(SIM_NET_LATENCY, "sim/net_latency", 0,                                     \
-    "sim network: a segment arrives the plan's argument in ms late (at most a day)")          \
+    "sim network: a segment is late by the argument in ms (up to a day)")      \
   X(SIM_NET_PARTITION, "sim/net_partition", 0,                                 \
-    "sim network: nothing arrives for the plan's argument in ms (at most a day)")
+    "sim network: nothing arrives for the argument in ms (up to a day)")
 
 enum ndl__fault_point {
 #define NDL_FP_ENUM(id, name, err, what) NDL__FP_##id,
+  /* The expansion ends in a comma, which clang-format cannot see. */
+  /* clang-format off */
   NDL_FAULT_POINTS(NDL_FP_ENUM)
 #undef NDL_FP_ENUM
   NDL__FP_COUNT
+  /* clang-format on */
 };
 
 struct ndl__fault_info {

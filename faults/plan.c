@@ -19,9 +19,9 @@
 
 #include "core/prng.h"
 #include "fault_points.h"
-#include "plan.h"
 #include "nodeloop.h"
 #include "nodeloop_faults.h"
+#include "plan.h"
 
 const char *ndl_fault_point_name(unsigned i) {
   return i < NDL__FP_COUNT ? ndl__fault_points[i].name : NULL;
@@ -109,8 +109,8 @@ static int parse_info(const char *item, const char *arg, unsigned point,
 }
 
 /* Parses one "point[:X]=P" or "point[:X]#N" into e, and P into *p. */
-static int parse_entry(const char *item, struct ndl__fault_entry *e,
-                       double *p, char *why, size_t cap) {
+static int parse_entry(const char *item, struct ndl__fault_entry *e, double *p,
+                       char *why, size_t cap) {
   const char *hash = strchr(item, '#'), *eq = strchr(item, '=');
   const char *name_end, *colon;
   char name[64], arg[64], *end;
@@ -123,21 +123,19 @@ static int parse_entry(const char *item, struct ndl__fault_entry *e,
     errno = 0;
     e->nth = is_number(hash + 1, 0) ? strtoull(hash + 1, &end, 10) : 0;
     if (e->nth == 0 || errno == ERANGE)
-      return bad(why, cap,
-                 "'%s': #N wants a call number from 1 to 2^64-1", item);
+      return bad(why, cap, "'%s': #N wants a call number from 1 to 2^64-1",
+                 item);
   } else if (eq != NULL) {
     name_end = eq;
     /* strtod would also take " 0.5", "nan", "inf" and "-0". */
-    *p = (eq[1] >= '0' && eq[1] <= '9') || eq[1] == '.'
-             ? strtod(eq + 1, &end)
-             : -1.0;
+    *p = (eq[1] >= '0' && eq[1] <= '9') || eq[1] == '.' ? strtod(eq + 1, &end)
+                                                        : -1.0;
     if (*p < 0.0 || *end != '\0' || !(*p <= 1.0))
       return bad(why, cap, "'%s': the probability must be from 0 to 1", item);
-    e->threshold = *p >= 1.0 ? UINT64_MAX
-                             : (uint64_t)(*p * 18446744073709551616.0);
+    e->threshold =
+        *p >= 1.0 ? UINT64_MAX : (uint64_t)(*p * 18446744073709551616.0);
   } else {
-    return bad(why, cap, "'%s': expected point=probability or point#N",
-               item);
+    return bad(why, cap, "'%s': expected point=probability or point#N", item);
   }
   colon = memchr(item, ':', (size_t)(name_end - item));
   n = (size_t)((colon != NULL ? colon : name_end) - item);
@@ -173,16 +171,16 @@ static const struct {
   unsigned point;
   int err;
 } retried[] = {
-    {NDL__FP_FS_READ, EINTR},         {NDL__FP_LINUX_EPOLL_WAIT, EINTR},
-    {NDL__FP_NET_RECV, EINTR},        {NDL__FP_NET_RECV, EAGAIN},
-    {NDL__FP_NET_SEND, EINTR},        {NDL__FP_NET_SEND, EAGAIN},
-    {NDL__FP_NET_ACCEPT, EINTR},      {NDL__FP_NET_ACCEPT, EAGAIN},
+    {NDL__FP_FS_READ, EINTR},           {NDL__FP_LINUX_EPOLL_WAIT, EINTR},
+    {NDL__FP_NET_RECV, EINTR},          {NDL__FP_NET_RECV, EAGAIN},
+    {NDL__FP_NET_SEND, EINTR},          {NDL__FP_NET_SEND, EAGAIN},
+    {NDL__FP_NET_ACCEPT, EINTR},        {NDL__FP_NET_ACCEPT, EAGAIN},
     {NDL__FP_NET_ACCEPT, ECONNABORTED}, {NDL__FP_LINUX_EVENTFD_WRITE, 0},
 };
 
 static int is_retried(const struct ndl__fault_entry *e) {
-  int err = e->info != 0 ? (int)e->info
-                         : ndl__fault_points[e->point].default_errno;
+  int err =
+      e->info != 0 ? (int)e->info : ndl__fault_points[e->point].default_errno;
   size_t i;
   for (i = 0; i < sizeof(retried) / sizeof(retried[0]); i++)
     if (retried[i].point == e->point &&
@@ -214,11 +212,12 @@ int ndl__faults_parse(const char *spec,
   if (*spec == '\0')
     return 0; /* the empty plan: no faults */
   for (;; s = comma + 1) {
-    size_t len = (comma = strchr(s, ',')) != NULL ? (size_t)(comma - s)
-                                                  : strlen(s);
+    size_t len =
+        (comma = strchr(s, ',')) != NULL ? (size_t)(comma - s) : strlen(s);
     struct ndl__fault_entry *e = &out[n];
     if (len == 0)
-      return bad(why, cap, "%s", "an empty entry (two commas, or one at an end)");
+      return bad(why, cap, "%s",
+                 "an empty entry (two commas, or one at an end)");
     if (n == NDL__FAULT_MAX_ENTRIES)
       return bad(why, cap, "%s", "more than 64 entries");
     memcpy(item, s, len);
@@ -229,12 +228,16 @@ int ndl__faults_parse(const char *spec,
       /* The entries of a point share one draw, so their probabilities
        * add up, and the thresholds may not wrap past 2^64. */
       if ((sum[e->point] += p) > 1.0 + SUM_SLACK)
-        return bad(why, cap, "'%s': the probabilities of %s add up to more "
-                   "than 1", item, ndl__fault_points[e->point].name);
+        return bad(why, cap,
+                   "'%s': the probabilities of %s add up to more "
+                   "than 1",
+                   item, ndl__fault_points[e->point].name);
       if (is_retried(e) && (spin[e->point] += p) >= 1.0 - SUM_SLACK)
-        return bad(why, cap, "'%s': %s is retried on this error, so failing "
+        return bad(why, cap,
+                   "'%s': %s is retried on this error, so failing "
                    "it always would spin forever; use a probability below 1 "
-                   "or #N", item, ndl__fault_points[e->point].name);
+                   "or #N",
+                   item, ndl__fault_points[e->point].name);
       if (e->threshold > UINT64_MAX - used[e->point])
         e->threshold = UINT64_MAX - used[e->point];
       used[e->point] += e->threshold;
@@ -260,8 +263,12 @@ int ndl_faults_from_env(char *why, size_t cap) {
   return getenv("NODELOOP_FAULTS") ? ndl_faults_plan(NULL, 0, why, cap) : 0;
 }
 void ndl_faults_clear(void) {}
-uint64_t ndl_faults_injected(void) { return 0; }
-uint64_t ndl_faults_reached(void) { return 0; }
+uint64_t ndl_faults_injected(void) {
+  return 0;
+}
+uint64_t ndl_faults_reached(void) {
+  return 0;
+}
 
 #else
 #include <fiu-control.h>
@@ -276,8 +283,8 @@ static _Atomic uint64_t injected;
 
 static uint64_t mix(uint64_t seed, unsigned point, uint64_t call) {
   struct ndl__prng p;
-  ndl__prng_seed(&p, seed ^ ((uint64_t)point << 56) ^
-                         (call * 0x9e3779b97f4a7c15u));
+  ndl__prng_seed(&p,
+                 seed ^ ((uint64_t)point << 56) ^ (call * 0x9e3779b97f4a7c15u));
   return ndl__prng_next(&p);
 }
 
@@ -372,7 +379,8 @@ int ndl_faults_plan(const char *spec, uint64_t seed, char *why, size_t cap) {
 }
 
 int ndl_faults_from_env(char *why, size_t cap) {
-  const char *spec = getenv("NODELOOP_FAULTS"), *seed = getenv("NODELOOP_FAULTS_SEED");
+  const char *spec = getenv("NODELOOP_FAULTS"),
+             *seed = getenv("NODELOOP_FAULTS_SEED");
   unsigned long long v = 1;
   if (spec == NULL || *spec == '\0')
     return 0;
@@ -380,13 +388,17 @@ int ndl_faults_from_env(char *why, size_t cap) {
     errno = 0;
     v = is_number(seed, 0) ? strtoull(seed, NULL, 10) : 0;
     if (!is_number(seed, 0) || errno == ERANGE)
-      return bad(why, cap, "NODELOOP_FAULTS_SEED='%s': expected a number "
-                 "from 0 to 2^64-1", seed);
+      return bad(why, cap,
+                 "NODELOOP_FAULTS_SEED='%s': expected a number "
+                 "from 0 to 2^64-1",
+                 seed);
   }
   return ndl_faults_plan(spec, v, why, cap);
 }
 
-uint64_t ndl_faults_injected(void) { return atomic_load(&injected); }
+uint64_t ndl_faults_injected(void) {
+  return atomic_load(&injected);
+}
 
 uint64_t ndl_faults_reached(void) {
   uint64_t total = 0;

@@ -186,8 +186,8 @@ static void clear_through(struct fz *f, int how) {
     /* Every clear, ndl_io_stop() included, says BADKIND for a live id
      * of another kind. */
     CHECK(err == (right ? 0 : NDL_BADKIND),
-          "clear %d of a live kind %d returned %s",
-          how, (int)r->kind, ndl_err_name(err));
+          "clear %d of a live kind %d returned %s", how, (int)r->kind,
+          ndl_err_name(err));
   }
   if (err == 0)
     forget(f, id);

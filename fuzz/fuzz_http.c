@@ -36,8 +36,7 @@ static void fuzz_url(const uint8_t *data, size_t size) {
   char *url = cstring(data, size), host[256], path[2048];
   int port = 0, err;
   const char *p;
-  err = ndl__http_parse_url(url, host, sizeof(host), &port, path,
-                            sizeof(path));
+  err = ndl__http_parse_url(url, host, sizeof(host), &port, path, sizeof(path));
   if (err == 0) {
     CHECK(host[0] != '\0', "empty host from '%s'", url);
     for (p = host; *p != '\0'; p++)
@@ -47,8 +46,7 @@ static void fuzz_url(const uint8_t *data, size_t size) {
     CHECK(path[0] == '/', "path '%s' from '%s'", path, url);
     CHECK(strchr(path, '#') == NULL, "fragment in path '%s'", path);
     for (p = path; *p != '\0'; p++)
-      CHECK((unsigned char)*p > ' ' && *p != 0x7f, "blank in path '%s'",
-            path);
+      CHECK((unsigned char)*p > ' ' && *p != 0x7f, "blank in path '%s'", path);
   } else {
     CHECK(err == NDL_BADURL, "error %d", err);
   }
@@ -112,8 +110,8 @@ static void fuzz_response(const uint8_t *data, size_t size) {
   check_result(&split, res, have);
   /* Pieces may end a response earlier than the whole does only when the
    * bytes after it are never looked at; the verdicts must match. */
-  CHECK(res == res_whole, "whole %d, in pieces of %zu %d (%s | %s)",
-        res_whole, step, res, whole.why, split.why);
+  CHECK(res == res_whole, "whole %d, in pieces of %zu %d (%s | %s)", res_whole,
+        step, res, whole.why, split.why);
   if (res == NDL__HTTP_COMPLETE) {
     CHECK(whole.status == split.status, "status %d vs %d", whole.status,
           split.status);
@@ -150,8 +148,8 @@ static void fuzz_plan(const uint8_t *data, size_t size) {
             (long)e[i].info, spec);
     if (e[i].nth == 0) {
       CHECK(e[i].threshold <= UINT64_MAX - used[e[i].point],
-            "thresholds of %s wrap in '%s'",
-            ndl__fault_points[e[i].point].name, spec);
+            "thresholds of %s wrap in '%s'", ndl__fault_points[e[i].point].name,
+            spec);
       used[e[i].point] += e[i].threshold;
     }
   }

@@ -114,7 +114,7 @@ int ndl_value_set_error(ndl_value *v, int code, const char *fmt, ...)
 /* Frees what the value owns and makes it undefined. */
 void ndl_value_clear(ndl_value *v);
 
-/* ---- The loop --------------------------------------------------------------- */
+/* ---- The loop ------------------------------------------------------------ */
 typedef struct ndl_loop ndl_loop;
 
 /* A callback id, unique among live callbacks. 0 is never a valid id. */
@@ -174,9 +174,12 @@ typedef enum ndl_trace_kind {
 
 typedef enum ndl_cb_kind {
 #define NDL_CB_KIND_ENUM(name, text) NDL_CB_##name,
+  /* The expansion ends in a comma, which clang-format cannot see. */
+  /* clang-format off */
   NDL_CB_KIND_MAP(NDL_CB_KIND_ENUM)
 #undef NDL_CB_KIND_ENUM
   NDL_CB_KIND_COUNT /* also the cb_kind of an event about no callback */
+  /* clang-format on */
 } ndl_cb_kind;
 
 /* X(NAME, "text"): the phases of one iteration, in the order they run
@@ -192,9 +195,12 @@ typedef enum ndl_cb_kind {
 
 typedef enum ndl_phase {
 #define NDL_PHASE_ENUM(name, text) NDL_PHASE_##name,
+  /* The expansion ends in a comma, which clang-format cannot see. */
+  /* clang-format off */
   NDL_PHASE_MAP(NDL_PHASE_ENUM)
 #undef NDL_PHASE_ENUM
   NDL_PHASE_COUNT
+  /* clang-format on */
 } ndl_phase;
 
 /* The phase's name ("idle/prepare"), or "?" for a value outside the enum. */
@@ -324,7 +330,7 @@ typedef struct ndl_stats {
 } ndl_stats;
 void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
 
-/* ---- Timers -------------------------------------------------------------------
+/* ---- Timers -----------------------------------------------------------------
  * A timer starts at the loop's clock read at the moment it is set, not at the
  * time cached for the iteration. A delay of 0 is 1 ms, as in Node, and so is
  * a delay above 2^31 - 1 ms (Node's TIMEOUT_MAX), for which the trace gets an
@@ -341,7 +347,8 @@ int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
  * live: it ran, was cleared, or never existed), NDL_BADKIND. */
 int ndl_clear_timeout(ndl_loop *loop, ndl_id id);
 int ndl_clear_interval(ndl_loop *loop, ndl_id id);
-/* An unref'd timer does not keep the loop alive. Errors as ndl_clear_timeout. */
+/* An unref'd timer does not keep the loop alive. Errors as
+ * ndl_clear_timeout. */
 int ndl_timer_unref(ndl_loop *loop, ndl_id id);
 int ndl_timer_ref(ndl_loop *loop, ndl_id id);
 
@@ -354,7 +361,7 @@ int ndl_clear_immediate(ndl_loop *loop, ndl_id id);
 int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg);
 int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
 
-/* ---- Thread-pool work ---------------------------------------------------------
+/* ---- Thread-pool work -------------------------------------------------------
  * work(arg, result) runs on a pool thread; after(loop, result, arg) then runs
  * on the loop thread in the poll phase. Tasks queue without limit and start in
  * submission order. delay_ms is time the task spends before work runs (the
@@ -363,7 +370,7 @@ int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
 int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
                    ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id);
 
-/* ---- File-descriptor readiness ------------------------------------------------
+/* ---- File-descriptor readiness ----------------------------------------------
  * cb runs in the poll phase with an NDL_INT value holding the NDL_READABLE /
  * NDL_WRITABLE bits that fired, every time the fd is ready, until
  * ndl_io_stop(). The fd must be non-blocking. Errors: NDL_EINVAL, NDL_ENOMEM,
@@ -371,8 +378,8 @@ int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
 #define NDL_READABLE 1u
 #define NDL_WRITABLE 2u
 #define NDL_HANGUP 4u
-int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb,
-                 void *arg, ndl_id *id);
+int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb, void *arg,
+                 ndl_id *id);
 /* Changes the events an fd is watched for. */
 int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events);
 /* Stops watching; the callback is cancelled. */
@@ -391,7 +398,7 @@ int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
 int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
               ndl_id *id);
 
-/* ---- Printing, as the seed's print() and print_content() ---------------------- */
+/* ---- Printing, as the seed's print() and print_content() ----------------- */
 void ndl_print(ndl_loop *loop, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
@@ -419,7 +426,7 @@ int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms, ndl_cb cb,
  * NDL_EINVAL (NULL loop or cb, n out of range), NDL_ENOMEM, NDL_NOIDS. */
 int ndl_crypto_encrypt(ndl_loop *loop, int64_t n, ndl_cb cb, void *arg);
 
-/* ---- Sim backend controls ------------------------------------------------------
+/* ---- Sim backend controls ---------------------------------------------------
  * Errors: NDL_EINVAL, NDL_ENOTSUP on another backend, NDL_ENOMEM. */
 /* fd becomes ready for events at virtual time at_ms. */
 int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,

@@ -6,7 +6,7 @@
  * unlocked global PRNG, and is neither.
  *
  * A plan is text, a comma-separated list of entries:
- *   point=P           fail `point` with probability P (0 to 1), its default errno
+ *   point=P           fail `point` with probability P (0 to 1), default errno
  *   point:ERRNO=P     ... with that errno (eagain, EINTR, econnrefused, ...)
  *   point:N=P         ... with argument N (linux/clock_step: ms, may be < 0)
  *   point#N           fail only the Nth call (1-based, below 2^64) of `point`

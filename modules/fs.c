@@ -109,8 +109,8 @@ static void fs_work(void *arg, ndl_value *result) {
     err = NDL_EISDIR;
     goto fail;
   }
-  err = read_all(p, fd, st.size > FS_MAX_SIZE ? FS_MAX_SIZE + 1 : st.size,
-                 &buf, &len);
+  err = read_all(p, fd, st.size > FS_MAX_SIZE ? FS_MAX_SIZE + 1 : st.size, &buf,
+                 &len);
   if (err)
     goto fail;
   p->files->close(p, fd);

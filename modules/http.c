@@ -155,8 +155,8 @@ int ndl_http_get(ndl_loop *loop, const char *url, ndl_cb cb, void *arg) {
   req->cb = cb;
   req->arg = arg;
   ndl__http_response_init(&req->parser);
-  if ((err = ndl__http_parse_url(url, req->host, sizeof(req->host), &port,
-                                 path, sizeof(path))) != 0) {
+  if ((err = ndl__http_parse_url(url, req->host, sizeof(req->host), &port, path,
+                                 sizeof(path))) != 0) {
     /* A bad URL is an answer, not a misuse: it reaches the callback. */
     ndl_value v;
     memset(&v, 0, sizeof(v));

@@ -27,8 +27,8 @@ static int has_control(const char *p, size_t n) {
   return 0;
 }
 
-int ndl__http_parse_url(const char *url, char *host, size_t host_cap,
-                        int *port, char *path, size_t path_cap) {
+int ndl__http_parse_url(const char *url, char *host, size_t host_cap, int *port,
+                        char *path, size_t path_cap) {
   const char *p, *host_end, *rest;
   size_t n;
   long v;
@@ -113,10 +113,10 @@ static int name_is(const char *name, size_t len, const char *want) {
 
 /* "HTTP/1.x SSS[ reason]": exactly three digits, as llhttp wants. */
 static int status_line(const char *p, size_t n, int *status) {
-  if (n < 12 || memcmp(p, "HTTP/1.", 7) != 0 ||
-      !isdigit((unsigned char)p[7]) || p[8] != ' ' ||
-      !isdigit((unsigned char)p[9]) || !isdigit((unsigned char)p[10]) ||
-      !isdigit((unsigned char)p[11]) || (n > 12 && p[12] != ' '))
+  if (n < 12 || memcmp(p, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)p[7]) ||
+      p[8] != ' ' || !isdigit((unsigned char)p[9]) ||
+      !isdigit((unsigned char)p[10]) || !isdigit((unsigned char)p[11]) ||
+      (n > 12 && p[12] != ' '))
     return -1;
   *status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
   return *status >= 100 && *status <= 599 ? 0 : -1;
@@ -323,7 +323,8 @@ static enum ndl__http_result dechunk(struct ndl__http_response *r, char *buf,
       r->state = size == 0 ? S_TRAILERS : S_CHUNK_DATA;
       break;
     case S_CHUNK_DATA:
-      take = len - r->pos < r->chunk_left ? len - r->pos : (size_t)r->chunk_left;
+      take =
+          len - r->pos < r->chunk_left ? len - r->pos : (size_t)r->chunk_left;
       memmove(buf + r->body_start + r->body_len, buf + r->pos, take);
       r->body_len += take;
       r->pos += take;
@@ -350,8 +351,7 @@ need_more:
 }
 
 enum ndl__http_result ndl__http_response_parse(struct ndl__http_response *r,
-                                               char *buf, size_t len,
-                                               int eof) {
+                                               char *buf, size_t len, int eof) {
   enum ndl__http_result res;
   while (r->state == S_HEAD) {
     size_t start = r->head_start;
@@ -380,4 +380,3 @@ enum ndl__http_result ndl__http_response_parse(struct ndl__http_response *r,
     return dechunk(r, buf, len, eof);
   }
 }
-

@@ -19,8 +19,8 @@
 /* Splits http://host[:port][/path][?query][#fragment] (host may be [v6]).
  * path receives the request target: the path and query, "/" when empty,
  * without the fragment, which is never sent. Errors: NDL_BADURL. */
-int ndl__http_parse_url(const char *url, char *host, size_t host_cap,
-                        int *port, char *path, size_t path_cap);
+int ndl__http_parse_url(const char *url, char *host, size_t host_cap, int *port,
+                        char *path, size_t path_cap);
 
 enum ndl__http_result {
   NDL__HTTP_NEED_MORE,
@@ -34,19 +34,19 @@ enum ndl__http_result {
  * O(n^2). Zero it (or call ndl__http_response_init) before the first
  * call. */
 struct ndl__http_response {
-  int state;               /* file-local enum in http.c */
-  size_t pos;              /* bytes of the buffer consumed */
-  size_t head_start;       /* where the head being read starts */
-  size_t scan;             /* where the search for a line's end resumes */
-  int status;              /* the final response's status */
+  int state;         /* file-local enum in http.c */
+  size_t pos;        /* bytes of the buffer consumed */
+  size_t head_start; /* where the head being read starts */
+  size_t scan;       /* where the search for a line's end resumes */
+  int status;        /* the final response's status */
   int chunked;
   uint64_t content_length; /* with has_length */
   int has_length;
-  uint64_t chunk_left;     /* bytes of the current chunk still to come */
+  uint64_t chunk_left; /* bytes of the current chunk still to come */
   size_t trailer_bytes;
-  size_t body_start;       /* the body is buf[body_start, + body_len) */
+  size_t body_start; /* the body is buf[body_start, + body_len) */
   size_t body_len;
-  char why[128];           /* for NDL__HTTP_MALFORMED */
+  char why[128]; /* for NDL__HTTP_MALFORMED */
 };
 
 void ndl__http_response_init(struct ndl__http_response *r);
@@ -58,7 +58,6 @@ void ndl__http_response_init(struct ndl__http_response *r);
  * buf[body_start, + body_len) and status the final status (interim 1xx
  * responses are skipped); on NDL__HTTP_MALFORMED why says what is wrong. */
 enum ndl__http_result ndl__http_response_parse(struct ndl__http_response *r,
-                                               char *buf, size_t len,
-                                               int eof);
+                                               char *buf, size_t len, int eof);
 
 #endif

@@ -38,7 +38,7 @@ static void destroy(struct ndl__resource *r) {
   ndl__free(tcp);
 }
 
-ndl_tcp * ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
+ndl_tcp *ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
   ndl_tcp *tcp = ndl__calloc(1, sizeof(*tcp));
   if (tcp == NULL)
     return NULL;
@@ -53,7 +53,9 @@ ndl_tcp * ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state) {
   return tcp;
 }
 
-ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp) { return tcp->loop; }
+ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp) {
+  return tcp->loop;
+}
 
 static int set_ref(ndl_tcp *tcp, int refed) {
   if (tcp == NULL)
@@ -65,9 +67,13 @@ static int set_ref(ndl_tcp *tcp, int refed) {
                : ndl_io_unref(tcp->loop, tcp->watch);
 }
 
-int ndl_tcp_unref(ndl_tcp *tcp) { return set_ref(tcp, 0); }
+int ndl_tcp_unref(ndl_tcp *tcp) {
+  return set_ref(tcp, 0);
+}
 
-int ndl_tcp_ref(ndl_tcp *tcp) { return set_ref(tcp, 1); }
+int ndl_tcp_ref(ndl_tcp *tcp) {
+  return set_ref(tcp, 1);
+}
 
 /* ---- Deferred callbacks: a user callback with a value, run in the next
  * pending phase, holding a reference on the handle. */

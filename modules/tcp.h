@@ -76,8 +76,7 @@ ndl_tcp *ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state);
 void ndl__tcp_release(ndl_tcp *tcp);
 /* Runs cb(tcp, v) later: v == NULL (success) from a nextTick, an error
  * value in the next pending phase. Holds a reference meanwhile. */
-int ndl__tcp_defer(ndl_tcp *tcp, const ndl_value *v, ndl_tcp_cb cb,
-                   void *arg);
+int ndl__tcp_defer(ndl_tcp *tcp, const ndl_value *v, ndl_tcp_cb cb, void *arg);
 /* Watches the fd for exactly what the handle's state waits for. */
 int ndl__tcp_update_interest(ndl_tcp *tcp);
 

@@ -125,8 +125,8 @@ int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
       return NDL_ENOMEM;
     }
     r->tcp = tcp;
-    err = ndl_queue_work(loop, "Resolve", 0, resolve_work, resolve_done, r,
-                         &id);
+    err =
+        ndl_queue_work(loop, "Resolve", 0, resolve_work, resolve_done, r, &id);
     if (err) {
       ndl__free(r);
       ndl__tcp_release(tcp);
@@ -239,4 +239,3 @@ int ndl_tcp_port(const ndl_tcp *tcp, int *port) {
   *port = addr.port;
   return 0;
 }
-

@@ -217,4 +217,3 @@ int ndl_tcp_shutdown(ndl_tcp *tcp) {
   tcp->shutdown_pending = 1;
   return 0;
 }
-

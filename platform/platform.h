@@ -56,8 +56,7 @@ struct ndl__platform_ops {
   /* Watch fd for events (NDL_READABLE | NDL_WRITABLE), reported under id.
    * io_add on a watched fd fails with NDL_EEXIST. */
   int (*io_add)(struct ndl__platform *p, int fd, ndl_id id, unsigned events);
-  int (*io_modify)(struct ndl__platform *p, int fd, ndl_id id,
-                   unsigned events);
+  int (*io_modify)(struct ndl__platform *p, int fd, ndl_id id, unsigned events);
   int (*io_remove)(struct ndl__platform *p, int fd);
   /* Blocks for at most timeout_ns (-1: no limit; rounded up, so a timer
    * never fires early) until an fd is ready, work finishes or wake() is
@@ -104,8 +103,7 @@ struct ndl__net_ops {
   ssize_t (*recv)(struct ndl__platform *p, int fd, void *buf, size_t len);
   /* Bytes taken, possibly fewer than len, or NDL_EAGAIN, or an error. Never
    * raises SIGPIPE: a closed peer is NDL_EPIPE. */
-  ssize_t (*send)(struct ndl__platform *p, int fd, const void *buf,
-                  size_t len);
+  ssize_t (*send)(struct ndl__platform *p, int fd, const void *buf, size_t len);
   /* Half-close: no more sends; the peer reads end of stream. */
   int (*shutdown)(struct ndl__platform *p, int fd);
   void (*close)(struct ndl__platform *p, int fd);
@@ -132,8 +130,8 @@ struct ndl__sim_ops {
   int (*advance)(struct ndl__platform *p, uint64_t ns);
   /* data == NULL with len == 0 and err == 0 declares a directory; err < 0
    * makes opening path fail with err. */
-  int (*file_add)(struct ndl__platform *p, const char *path,
-                  const void *data, size_t len, int err);
+  int (*file_add)(struct ndl__platform *p, const char *path, const void *data,
+                  size_t len, int err);
   int (*host_add)(struct ndl__platform *p, const char *name,
                   const struct ndl__addr *addr);
 };

@@ -244,7 +244,9 @@ uint64_t ndl_now_ns(const ndl_loop *loop) {
   return loop->platform->ops->now(loop->platform);
 }
 
-uint64_t ndl_now(const ndl_loop *loop) { return ndl_now_ns(loop) / 1000000u; }
+uint64_t ndl_now(const ndl_loop *loop) {
+  return ndl_now_ns(loop) / 1000000u;
+}
 
 const char *ndl_backend_name(const ndl_loop *loop) {
   return loop->platform->ops->name;
@@ -273,16 +275,16 @@ int ndl_set_timeout(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
                     ndl_id *id) {
   if (loop == NULL)
     return NDL_EINVAL;
-  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 0, cb,
-                             arg, id);
+  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 0, cb, arg,
+                             id);
 }
 
 int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
                      ndl_id *id) {
   if (loop == NULL)
     return NDL_EINVAL;
-  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 1, cb,
-                             arg, id);
+  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 1, cb, arg,
+                             id);
 }
 
 int ndl_clear_timeout(ndl_loop *loop, ndl_id id) {
@@ -315,8 +317,7 @@ int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
 }
 
 int ndl_clear_immediate(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_clear_immediate(&loop->core, id);
+  return loop == NULL ? NDL_EINVAL : ndl__core_clear_immediate(&loop->core, id);
 }
 
 int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg) {
@@ -390,8 +391,8 @@ int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
   return 0;
 }
 
-int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb,
-                 void *arg, ndl_id *id) {
+int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb, void *arg,
+                 ndl_id *id) {
   ndl_id got;
   int err;
 
@@ -418,8 +419,7 @@ int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events) {
     return NDL_EINVAL;
   if ((err = ndl__core_find_io(&loop->core, id, &cb)) != 0)
     return err;
-  err = loop->platform->ops->io_modify(loop->platform, cb->u.io.fd, id,
-                                       events);
+  err = loop->platform->ops->io_modify(loop->platform, cb->u.io.fd, id, events);
   if (err == 0)
     cb->u.io.events = events;
   return err;
@@ -447,8 +447,7 @@ void ndl_print(ndl_loop *loop, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof(buf), fmt, ap);
   va_end(ap);
-  ndl__core_emit(&loop->core, NDL_TRACE_PRINT, NDL_CB_KIND_COUNT, 0, buf,
-                 NULL);
+  ndl__core_emit(&loop->core, NDL_TRACE_PRINT, NDL_CB_KIND_COUNT, 0, buf, NULL);
 }
 
 void ndl_print_content(ndl_loop *loop, const char *label, const char *text) {

@@ -109,8 +109,8 @@ union cb_kind_width {
 
 void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev) {
   FILE *f = file != NULL ? file : stdout;
-  fprintf(f, "%10.3f %-6s tick=%-4" PRIu64 " %-*s %-*s %-*s id=%-6" PRIu32
-             " %s\n",
+  fprintf(f,
+          "%10.3f %-6s tick=%-4" PRIu64 " %-*s %-*s %-*s id=%-6" PRIu32 " %s\n",
           (double)ev->now_ns / 1e6, ev->thread, ev->tick,
           (int)sizeof(union phase_width), ndl_phase_name(ev->phase),
           (int)sizeof(union trace_kind_width), trace_kind_name(ev->kind),

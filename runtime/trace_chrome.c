@@ -48,18 +48,18 @@ struct ndl_chrome_trace {
   const ndl_loop *loop;
   ndl_trace_fn next;
   void *next_ctx;
-  int first;         /* no event written yet: no comma */
-  int open_phase;    /* a phase slice is open on the loop track */
-  int open_tick;     /* a tick slice is open */
-  int phase;         /* the open phase, for its E event's name */
-  uint64_t tick;     /* the open tick, for its E event's name */
+  int first;      /* no event written yet: no comma */
+  int open_phase; /* a phase slice is open on the loop track */
+  int open_tick;  /* a tick slice is open */
+  int phase;      /* the open phase, for its E event's name */
+  uint64_t tick;  /* the open tick, for its E event's name */
   uint64_t last_loop_ns;
   uint64_t base_ns; /* the first event's time: the trace starts at 0 */
   int have_base;
   unsigned char named[1024 + 1]; /* thread name metadata written, per tid */
   struct flow *pending;          /* registrations not yet run */
   size_t npending, cap_pending;
-  char *flows;                   /* finished flows, as JSON, for the end */
+  char *flows; /* finished flows, as JSON, for the end */
   size_t flows_len, flows_cap;
   uint64_t flow_seq;
   int failed;
@@ -112,8 +112,7 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
  * string: quotes, backslashes and control characters escaped, invalid
  * UTF-8 replaced by U+FFFD. At most max bytes of s are taken, and the cut,
  * there or where out is full, falls between characters. */
-static const char *json_text(char *out, size_t cap, const char *s,
-                             size_t max) {
+static const char *json_text(char *out, size_t cap, const char *s, size_t max) {
   const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
   /* 3 bytes past max: enough to see whether a character straddles it. */
   size_t n = strnlen((const char *)p, max + 3), i = 0, o = 0;
@@ -278,14 +277,13 @@ static void add_flow(ndl_chrome_trace *t, uint64_t from_ns, uint64_t to_ns) {
 /* A print or a content block: an instant event on its thread's track,
  * named by the text's start (or the label), the text (up to 4 KiB) in
  * args. The caller holds t->lock, which guards t->text. */
-static void print_event(ndl_chrome_trace *t, const ndl_trace_event *ev,
-                        int tid, uint64_t ns) {
+static void print_event(ndl_chrome_trace *t, const ndl_trace_event *ev, int tid,
+                        uint64_t ns) {
   char name[NAME_CAP], label[NAME_CAP], *text = t->text;
   int content = ev->kind == NDL_TRACE_CONTENT;
   json_text(text, sizeof(t->text), ev->text, ARG_MAX_TEXT);
   json_text(label, sizeof(label), content ? ev->label : "", NAME_MAX_TEXT);
-  json_text(name, sizeof(name), content ? ev->label : ev->text,
-            NAME_MAX_TEXT);
+  json_text(name, sizeof(name), content ? ev->label : ev->text, NAME_MAX_TEXT);
   emit(t,
        "{\"name\":\"%s%s\",\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"t\","
        "\"ts\":%.3f,\"pid\":1,\"tid\":%d,\"args\":{%s%s%s\"text\":\"%s\"}}",
@@ -350,8 +348,8 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
   case NDL_TRACE_WORK_START:
   case NDL_TRACE_WORK_DONE:
     snprintf(name, sizeof(name), "%s %" PRIu32,
-             json_text(kind, sizeof(kind),
-                       ev->text != NULL ? ev->text : "task", NAME_MAX_TEXT),
+             json_text(kind, sizeof(kind), ev->text != NULL ? ev->text : "task",
+                       NAME_MAX_TEXT),
              ev->id);
     slice(t, ev->kind == NDL_TRACE_WORK_START ? 'B' : 'E', name, tid, ns);
     break;

@@ -50,11 +50,20 @@ static void seal(void) {
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), /* other arches: no seal */
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-      DENY(__NR_socket),   DENY(__NR_connect),  DENY(__NR_accept),
-      DENY(__NR_accept4),  DENY(__NR_bind),     DENY(__NR_listen),
-      DENY(__NR_sendto),   DENY(__NR_recvfrom), DENY(__NR_sendmsg),
-      DENY(__NR_recvmsg),  DENY(__NR_shutdown), DENY(__NR_open),
-      DENY(__NR_openat),   DENY(__NR_creat),
+      DENY(__NR_socket),
+      DENY(__NR_connect),
+      DENY(__NR_accept),
+      DENY(__NR_accept4),
+      DENY(__NR_bind),
+      DENY(__NR_listen),
+      DENY(__NR_sendto),
+      DENY(__NR_recvfrom),
+      DENY(__NR_sendmsg),
+      DENY(__NR_recvmsg),
+      DENY(__NR_shutdown),
+      DENY(__NR_open),
+      DENY(__NR_openat),
+      DENY(__NR_creat),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
   };
   struct sock_fprog prog = {(unsigned short)(sizeof(filter) / sizeof(*filter)),
@@ -108,7 +117,6 @@ static uint64_t rnd(uint64_t below) {
 }
 
 /* ---- An echo server. */
-
 
 static void echo_flushed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)v;
@@ -256,8 +264,8 @@ static void program(ndl_loop *loop, void *arg) {
   unsigned i, nclients = 1 + (unsigned)rnd(MAX_CLIENTS);
   ndl_tcp *tcp;
 
-  CHECK(ndl_tcp_listen(loop, "127.0.0.1", 0, 0, echo_accept, w,
-                       &w->server) == 0,
+  CHECK(ndl_tcp_listen(loop, "127.0.0.1", 0, 0, echo_accept, w, &w->server) ==
+            0,
         "listen");
   CHECK(ndl_tcp_port(w->server, &w->port) == 0, "port");
   w->open_clients = w->nclients = nclients;

@@ -37,8 +37,7 @@ static void nop_work(void *arg, ndl_value *result) {
 Test(alloc_faults, the_core_allocates_through_the_fault_layer) {
   long base = in_use();
   void *p, *q;
-  cr_assert_geq(base, 0, "no fault allocator installed (live count %ld)",
-                base);
+  cr_assert_geq(base, 0, "no fault allocator installed (live count %ld)", base);
   p = ndl__malloc(8);
   cr_assert_not_null(p);
   cr_assert_eq(in_use(), base + 1);
@@ -71,8 +70,12 @@ static int reg_interval(ndl_loop *l) {
 static int reg_immediate(ndl_loop *l) {
   return ndl_set_immediate(l, nop, NULL, NULL);
 }
-static int reg_tick(ndl_loop *l) { return ndl_next_tick(l, nop, NULL); }
-static int reg_micro(ndl_loop *l) { return ndl_queue_microtask(l, nop, NULL); }
+static int reg_tick(ndl_loop *l) {
+  return ndl_next_tick(l, nop, NULL);
+}
+static int reg_micro(ndl_loop *l) {
+  return ndl_queue_microtask(l, nop, NULL);
+}
 static int reg_work(ndl_loop *l) {
   return ndl_queue_work(l, "W", 1, nop_work, nop, NULL, NULL);
 }
@@ -85,7 +88,9 @@ static int reg_defer(ndl_loop *l) {
   v.as.str.len = sizeof(text) - 1;
   return ndl_defer(l, &v, nop, NULL, NULL);
 }
-static int reg_close(ndl_loop *l) { return ndl_on_close(l, nop, NULL, NULL); }
+static int reg_close(ndl_loop *l) {
+  return ndl_on_close(l, nop, NULL, NULL);
+}
 static ndl_id io_watch;
 
 static void stop_watch(ndl_loop *loop, const ndl_value *v, void *arg) {
@@ -98,8 +103,8 @@ static void stop_watch(ndl_loop *loop, const ndl_value *v, void *arg) {
  * io_start must leave nothing registered. */
 static int reg_io(ndl_loop *l) {
   int err = ndl_sim_script_ready(l, 3, NDL_READABLE, 1);
-  return err ? err : ndl_io_start(l, 3, NDL_READABLE, stop_watch, NULL,
-                                  &io_watch);
+  return err ? err
+             : ndl_io_start(l, 3, NDL_READABLE, stop_watch, NULL, &io_watch);
 }
 
 /* For N = 1, 2, ...: fail the Nth allocation of the call. Each failing
@@ -188,8 +193,7 @@ Test(alloc_faults, demo_survives_every_single_allocation_failure) {
     }
     ndl_faults_clear();
     if (err != 0) {
-      cr_assert_eq(err, NDL_ENOMEM, "allocation %u: %s", n,
-                   ndl_strerror(err));
+      cr_assert_eq(err, NDL_ENOMEM, "allocation %u: %s", n, ndl_strerror(err));
     } else {
       cr_assert_eq(r.stats.lost, 0, "allocation %u", n);
       cr_assert_eq(r.stats.duplicated, 0, "allocation %u", n);

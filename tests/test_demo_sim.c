@@ -31,8 +31,8 @@ static const char *find(const char *trace, const char *line) {
 }
 
 static void before(const char *trace, const char *a, const char *b) {
-  cr_assert(find(trace, a) < find(trace, b), "'%s' should come before '%s'",
-            a, b);
+  cr_assert(find(trace, a) < find(trace, b), "'%s' should come before '%s'", a,
+            b);
 }
 
 Test(demo_sim, ends_at_3500_with_nothing_lost) {

@@ -20,8 +20,8 @@ static void expect_bad_plan(const char *spec, const char *why_part) {
   char why[256] = "";
   cr_assert_eq(ndl_faults_plan(spec, 1, why, sizeof(why)), NDL_BADFAULTS,
                "accepted: '%s'", spec);
-  cr_assert(strstr(why, why_part) != NULL, "'%s': '%s' does not say '%s'",
-            spec, why, why_part);
+  cr_assert(strstr(why, why_part) != NULL, "'%s': '%s' does not say '%s'", spec,
+            why, why_part);
 }
 
 /* ---- The plan itself. */
@@ -92,8 +92,8 @@ Test(fault_plans, always_failing_a_retried_point_is_rejected) {
   expect_bad_plan("linux/epoll_wait=1", "spin forever");
   expect_bad_plan("net/recv:eagain=0.5,net/recv:eintr=0.5", "spin forever");
   expect_bad_plan("linux/eventfd_write:eio=1", "spin forever");
-  expect_good_plan("fs/read:eio=1");     /* not retried: the read fails */
-  expect_good_plan("fs/read=0.99");      /* ends, almost surely */
+  expect_good_plan("fs/read:eio=1");      /* not retried: the read fails */
+  expect_good_plan("fs/read=0.99");       /* ends, almost surely */
   expect_good_plan("linux/epoll_wait#1"); /* one call */
   expect_good_plan("core/malloc=1");
 }
@@ -119,8 +119,8 @@ Test(fault_plans, same_seed_same_faults_on_sim) {
     size_t len;
     FILE *f = open_memstream(&out[i], &len);
     cr_assert_eq(ndl_faults_plan("core/malloc=0.1", 42, NULL, 0), 0);
-    ndl_scenario_run(ndl_scenario_find("demo"), 3, ndl_trace_print_verbose,
-                     f, &r);
+    ndl_scenario_run(ndl_scenario_find("demo"), 3, ndl_trace_print_verbose, f,
+                     &r);
     injected[i] = ndl_faults_injected();
     ndl_faults_clear();
     fclose(f);

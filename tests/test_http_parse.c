@@ -110,8 +110,7 @@ static void expect_bad(const char *response, const char *why) {
   struct http_result r = serve(response);
   cr_assert_eq(r.kind, NDL_ERROR, "accepted: %s", r.text);
   cr_assert_eq(r.code, NDL_BADRESPONSE, "%s", r.text);
-  cr_assert(strstr(r.text, why) != NULL, "'%s' does not say '%s'", r.text,
-            why);
+  cr_assert(strstr(r.text, why) != NULL, "'%s' does not say '%s'", r.text, why);
 }
 
 static void expect_body(const char *response, const char *body) {
@@ -243,8 +242,8 @@ Test(http_parse, url_parser_edges) {
                0);
   cr_assert_str_eq(host, "h");
   cr_assert_str_eq(path, "/");
-  cr_assert_eq(ndl__http_parse_url("http://h:81?q#f", host, sizeof(host),
-                                   &port, path, sizeof(path)),
+  cr_assert_eq(ndl__http_parse_url("http://h:81?q#f", host, sizeof(host), &port,
+                                   path, sizeof(path)),
                0);
   cr_assert_eq(port, 81);
   cr_assert_str_eq(path, "/?q");
@@ -256,8 +255,8 @@ Test(http_parse, url_parser_edges) {
   cr_assert_eq(ndl__http_parse_url("http://h:+80/", host, sizeof(host), &port,
                                    path, sizeof(path)),
                NDL_BADURL);
-  cr_assert_eq(ndl__http_parse_url("http://h:65536/", host, sizeof(host),
-                                   &port, path, sizeof(path)),
+  cr_assert_eq(ndl__http_parse_url("http://h:65536/", host, sizeof(host), &port,
+                                   path, sizeof(path)),
                NDL_BADURL);
   cr_assert_eq(ndl__http_parse_url("http://h\r\nX: y/", host, sizeof(host),
                                    &port, path, sizeof(path)),

@@ -106,12 +106,8 @@ Test(ids, loop_reports_exhaustion_and_state_is_unchanged) {
   opts.id_bits = 3;
   cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
   for (i = 0; i < 7; i++)
-    cr_assert_eq(ndl_set_immediate(loop, nop, NULL,
-                                   &ids[i]),
-                 0);
-  cr_assert_eq(ndl_set_timeout(loop, 5, nop, NULL,
-                               &extra),
-               NDL_NOIDS);
+    cr_assert_eq(ndl_set_immediate(loop, nop, NULL, &ids[i]), 0);
+  cr_assert_eq(ndl_set_timeout(loop, 5, nop, NULL, &extra), NDL_NOIDS);
   cr_assert_str_eq(ndl_strerror(NDL_NOIDS), "every callback id is in use");
   ndl_get_stats(loop, &st);
   cr_assert_eq(st.registered, 7);

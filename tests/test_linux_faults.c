@@ -111,8 +111,8 @@ Test(linux_faults, one_worker_dies_at_start) {
 }
 
 Test(linux_faults, creation_failures_leak_no_fd) {
-  const char *points[] = {NDL_FP(LINUX_EPOLL_CREATE),
-                                 NDL_FP(LINUX_EVENTFD), NDL_FP(LINUX_EPOLL_CTL)};
+  const char *points[] = {NDL_FP(LINUX_EPOLL_CREATE), NDL_FP(LINUX_EVENTFD),
+                          NDL_FP(LINUX_EPOLL_CTL)};
   size_t i;
   for (i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
     int before = count_fds();
@@ -171,7 +171,8 @@ Test(linux_faults, fatal_epoll_wait_error_ends_run) {
 Test(linux_faults, eventfd_write_failure_does_not_strand_work) {
   struct fib_case c = {0};
   ndl_loop *loop = new_loop(1);
-  cr_assert_eq(fiu_enable(NDL_FP(LINUX_EVENTFD_WRITE), 1, NULL, FIU_ONETIME), 0);
+  cr_assert_eq(fiu_enable(NDL_FP(LINUX_EVENTFD_WRITE), 1, NULL, FIU_ONETIME),
+               0);
   cr_assert_eq(ndl_crypto_encrypt(loop, 15, on_fib, &c), 0);
   run_and_free(loop);
   fiu_disable(NDL_FP(LINUX_EVENTFD_WRITE));

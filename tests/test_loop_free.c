@@ -83,15 +83,15 @@ static void open_everything(ndl_loop *loop, void *arg) {
   cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 0, take, NULL, &listener),
                0);
   cr_assert_eq(ndl_tcp_port(listener, &w->port), 0);
-  cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", w->port, must_not_run, NULL,
-                               &client),
-               0);
+  cr_assert_eq(
+      ndl_tcp_connect(loop, "127.0.0.1", w->port, must_not_run, NULL, &client),
+      0);
   cr_assert_eq(ndl_tcp_write(client, "x", 1, must_not_run, NULL), 0);
   snprintf(url, sizeof(url), "http://127.0.0.1:%d/never", w->port);
   cr_assert_eq(ndl_http_get(loop, url, must_not_run_cb, NULL), 0);
   /* A name: resolved on the pool; the loop may be freed before or after. */
-  cr_assert_eq(ndl_tcp_connect(loop, "localhost", w->port, must_not_run,
-                               NULL, &resolving),
+  cr_assert_eq(ndl_tcp_connect(loop, "localhost", w->port, must_not_run, NULL,
+                               &resolving),
                0);
   cr_assert_eq(ndl_set_timeout(loop, 200, stop, NULL, NULL), 0);
 }
@@ -179,8 +179,9 @@ Test(loop_free, connect_never_calls_back_inside_the_call) {
     cr_assert_eq(ndl_faults_plan(spec, 1, why, sizeof(why)), 0, "%s", why);
     err = ndl_tcp_connect(loop, "127.0.0.1", 9, must_not_run, NULL, &tcp);
     ndl_faults_clear();
-    cr_assert_eq(callbacks_run, 0, "allocation %u: a callback ran inside "
-                                   "ndl_tcp_connect",
+    cr_assert_eq(callbacks_run, 0,
+                 "allocation %u: a callback ran inside "
+                 "ndl_tcp_connect",
                  n);
     if (err != 0) {
       cr_assert_eq(err, NDL_ENOMEM, "allocation %u: %s", n, ndl_strerror(err));

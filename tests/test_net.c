@@ -90,8 +90,8 @@ static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   if (v->kind == NDL_STRING) {
     for (i = 0; i < v->as.str.len; i++)
       cr_assert_eq((unsigned char)v->as.str.ptr[i],
-                   pattern(c->received + i, c->index),
-                   "client %d byte %zu", c->index, c->received + i);
+                   pattern(c->received + i, c->index), "client %d byte %zu",
+                   c->index, c->received + i);
     c->received += v->as.str.len;
     return;
   }
@@ -166,8 +166,7 @@ Test(net, echo_64_clients_1mib_each_ipv6, .timeout = 120) {
   int err = ndl_tcp_listen(loop, "::1", 0, 1, on_connection, NULL, &probe);
   if (err != 0) {
     cr_assert_eq(ndl_loop_free(loop), 0);
-    cr_skip_test("IPv6 loopback is not available here: %s",
-                 ndl_strerror(err));
+    cr_skip_test("IPv6 loopback is not available here: %s", ndl_strerror(err));
   }
   ndl_tcp_close(probe, NULL, NULL);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
@@ -189,8 +188,7 @@ static int closed_port(void) {
   ndl_loop *loop = new_loop(0);
   ndl_tcp *l;
   int port;
-  cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 1, on_connection, NULL,
-                              &l),
+  cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 1, on_connection, NULL, &l),
                0);
   cr_assert_eq(ndl_tcp_port(l, &port), 0);
   ndl_tcp_close(l, NULL, NULL);
@@ -214,14 +212,14 @@ Test(net, refused_connection_is_an_error_value) {
 Test(net, bad_arguments) {
   ndl_loop *loop = new_loop(0);
   ndl_tcp *tcp;
-  cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", 70000, expect_error, NULL,
-                               &tcp),
-               NDL_EINVAL);
+  cr_assert_eq(
+      ndl_tcp_connect(loop, "127.0.0.1", 70000, expect_error, NULL, &tcp),
+      NDL_EINVAL);
   cr_assert_eq(ndl_tcp_connect(loop, NULL, 80, expect_error, NULL, &tcp),
                NDL_EINVAL);
-  cr_assert_eq(ndl_tcp_listen(loop, "not-an-address", 0, 1, expect_error,
-                              NULL, &tcp),
-               NDL_EINVAL);
+  cr_assert_eq(
+      ndl_tcp_listen(loop, "not-an-address", 0, 1, expect_error, NULL, &tcp),
+      NDL_EINVAL);
   cr_assert_eq(ndl_http_get(loop, NULL, NULL, NULL), NDL_EINVAL);
   free_loop(loop);
 }
@@ -248,7 +246,9 @@ static void start_server(void) {
   cr_assert_eq(ndl_slow_server_start(&server, &server_port), 0);
 }
 
-static void stop_server(void) { ndl_slow_server_stop(server); }
+static void stop_server(void) {
+  ndl_slow_server_stop(server);
+}
 
 TestSuite(http, .init = start_server, .fini = stop_server, .timeout = 30);
 

@@ -133,9 +133,8 @@ static void io_then_both(ndl_loop *l, const ndl_value *v, void *arg) {
 /* setImmediate inside an I/O callback always runs before setTimeout(0). */
 Test(phases, immediate_in_io_callback_beats_timeout_zero) {
   static ndl_id watch;
-  cr_assert_eq(ndl_io_start(loop, 5, NDL_READABLE, io_then_both, &watch,
-                            &watch),
-               0);
+  cr_assert_eq(
+      ndl_io_start(loop, 5, NDL_READABLE, io_then_both, &watch, &watch), 0);
   cr_assert_eq(ndl_sim_script_ready(loop, 5, NDL_READABLE, 10), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_str_eq(log_buf, "io immediate timeout0");
@@ -222,8 +221,7 @@ static void close_then_timer(ndl_loop *l, const ndl_value *v, void *arg) {
   ndl_set_timeout(l, 5, say, "timer-from-close", NULL);
 }
 
-static void immediate_queues_close(ndl_loop *l, const ndl_value *v,
-                                   void *arg) {
+static void immediate_queues_close(ndl_loop *l, const ndl_value *v, void *arg) {
   (void)v;
   (void)arg;
   note("check");

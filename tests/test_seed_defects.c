@@ -47,7 +47,9 @@ Test(seed_defects, no_id_collision_after_wrap) {
 }
 
 /* Seed: a 5th concurrent task panicked with "Out of threads". */
-Test(seed_defects, fifth_and_500th_tasks_queue) { run_ok("many_tasks", 1); }
+Test(seed_defects, fifth_and_500th_tasks_queue) {
+  run_ok("many_tasks", 1);
+}
 
 /* Seed: run_callbacks used Vec::pop, so completions ran LIFO. With jitter
  * the completion order differs from the submission order, and the
@@ -99,8 +101,8 @@ Test(seed_defects, completions_run_in_completion_order) {
     tasks[i].tag = i;
     tasks[i].ran = ran;
     tasks[i].n = &n;
-    cr_assert_eq(ndl_queue_work(loop, "T", 5, return_tag, record_tag,
-                                &tasks[i], &ids[i]),
+    cr_assert_eq(ndl_queue_work(loop, "T", 5, return_tag, record_tag, &tasks[i],
+                                &ids[i]),
                  0);
   }
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
@@ -109,8 +111,10 @@ Test(seed_defects, completions_run_in_completion_order) {
   for (i = 0; i < 64; i++) {
     for (k = 0; k < 64 && ids[k] != done.ids[i]; k++)
       ;
-    cr_assert_eq(ran[i], k, "callback %d ran for task %d, but task %d "
-                 "finished %dth", i, ran[i], k, i);
+    cr_assert_eq(ran[i], k,
+                 "callback %d ran for task %d, but task %d "
+                 "finished %dth",
+                 i, ran[i], k, i);
     reordered += ran[i] != i;
   }
   cr_assert_gt(reordered, 0, "jitter should reorder completions");

@@ -47,11 +47,9 @@ static void accept_and_close(ndl_tcp *server, const ndl_value *v, void *arg) {
 /* At once (connect fails), or later (the connect in progress completes
  * with an error, read through SO_ERROR): either way, a callback value. */
 Test(syscall_faults, connect_errors_reach_the_callback) {
-  static const char *const plans[] = {"net/connect#1",
-                                      "net/connect:etimedout#1",
-                                      "net/so_error:etimedout#1"};
-  static const int codes[] = {NDL_ECONNREFUSED, NDL_ETIMEDOUT,
-                              NDL_ETIMEDOUT};
+  static const char *const plans[] = {
+      "net/connect#1", "net/connect:etimedout#1", "net/so_error:etimedout#1"};
+  static const int codes[] = {NDL_ECONNREFUSED, NDL_ETIMEDOUT, NDL_ETIMEDOUT};
   unsigned i;
   for (i = 0; i < 3; i++) {
     ndl_loop *loop;
@@ -59,9 +57,8 @@ Test(syscall_faults, connect_errors_reach_the_callback) {
     struct conn_result r = {0, 0};
     cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
     plan(plans[i]);
-    cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", 9, record_connect, &r,
-                                 &tcp),
-                 0);
+    cr_assert_eq(
+        ndl_tcp_connect(loop, "127.0.0.1", 9, record_connect, &r, &tcp), 0);
     cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
     cr_assert_eq(r.calls, 1);
     cr_assert_eq(r.code, codes[i], "%s: %s", plans[i], ndl_err_name(r.code));
@@ -81,9 +78,9 @@ Test(syscall_faults, listen_error_is_returned) {
   long base = in_use();
   cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
   plan("net/listen#1");
-  cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 8, accept_and_close,
-                              NULL, &server),
-               NDL_EADDRINUSE);
+  cr_assert_eq(
+      ndl_tcp_listen(loop, "127.0.0.1", 0, 8, accept_and_close, NULL, &server),
+      NDL_EADDRINUSE);
   ndl_faults_clear();
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_eq(ndl_loop_free(loop), 0);
@@ -101,9 +98,9 @@ Test(syscall_faults, accept_errors) {
     struct conn_result r = {0, 0};
     int port;
     cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
-    cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 8, accept_and_close,
-                                &r, &server),
-                 0);
+    cr_assert_eq(
+        ndl_tcp_listen(loop, "127.0.0.1", 0, 8, accept_and_close, &r, &server),
+        0);
     cr_assert_eq(ndl_tcp_port(server, &port), 0);
     plan(plans[i]);
     cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", port, connect_then_close,
@@ -156,8 +153,8 @@ static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   size_t i;
   if (v->kind == NDL_STRING) {
     for (i = 0; i < v->as.str.len; i++, e->got++)
-      cr_assert_eq((unsigned char)v->as.str.ptr[i],
-                   (unsigned char)(e->got * 7), "byte %zu", e->got);
+      cr_assert_eq((unsigned char)v->as.str.ptr[i], (unsigned char)(e->got * 7),
+                   "byte %zu", e->got);
     if (e->got == 256 * 1024) {
       e->ended = 1;
       ndl_tcp_close(tcp, NULL, NULL);
@@ -186,14 +183,12 @@ Test(syscall_faults, eintr_eagain_and_short_transfers_are_transparent) {
   int port;
   memset(&e, 0, sizeof(e));
   cr_assert_eq(ndl_loop_new(NULL, &loop), 0);
-  cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 8, echo_accept, &e,
-                              &e.server),
-               0);
+  cr_assert_eq(
+      ndl_tcp_listen(loop, "127.0.0.1", 0, 8, echo_accept, &e, &e.server), 0);
   cr_assert_eq(ndl_tcp_port(e.server, &port), 0);
   plan("net/recv:eintr=0.2,net/recv:eagain=0.2,net/recv_short=0.2,"
        "net/send:eintr=0.2,net/send:eagain=0.2,net/send_short=0.2");
-  cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", port, client_go, &e,
-                               &client),
+  cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", port, client_go, &e, &client),
                0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_gt(ndl_faults_injected(), 0);

@@ -22,9 +22,9 @@ static void count_notes(void *ctx, const ndl_trace_event *ev) {
  * warning; nodeloop honoured delays up to 2^43 ms and refused larger
  * ones. */
 Test(timers, delays_above_timeout_max_are_one_ms) {
-  static const int64_t delays[] = {
-      (int64_t)1 << 31, ((int64_t)1 << 43) - 1, (int64_t)1 << 43,
-      ((int64_t)1 << 43) + 1, INT64_MAX};
+  static const int64_t delays[] = {(int64_t)1 << 31, ((int64_t)1 << 43) - 1,
+                                   (int64_t)1 << 43, ((int64_t)1 << 43) + 1,
+                                   INT64_MAX};
   uint64_t at[5], max_at = 0;
   ndl_options opts;
   ndl_loop *loop;
@@ -36,16 +36,15 @@ Test(timers, delays_above_timeout_max_are_one_ms) {
   opts.trace_ctx = &notes;
   cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
   for (i = 0; i < 5; i++)
-    cr_assert_eq(ndl_set_timeout(loop, delays[i], record_time, &at[i], NULL),
-                 0, "delay %lld", (long long)delays[i]);
+    cr_assert_eq(ndl_set_timeout(loop, delays[i], record_time, &at[i], NULL), 0,
+                 "delay %lld", (long long)delays[i]);
   cr_assert_eq(ndl_set_interval(loop, INT64_MAX, NULL, NULL, NULL),
                NDL_EINVAL); /* NULL cb: refused, and no warning */
-  cr_assert_eq(ndl_set_timeout(loop, INT32_MAX, record_time, &max_at, NULL),
-               0);
+  cr_assert_eq(ndl_set_timeout(loop, INT32_MAX, record_time, &max_at, NULL), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   for (i = 0; i < 5; i++)
-    cr_assert_eq(at[i], 1, "delay %lld fired at %llu ms",
-                 (long long)delays[i], (unsigned long long)at[i]);
+    cr_assert_eq(at[i], 1, "delay %lld fired at %llu ms", (long long)delays[i],
+                 (unsigned long long)at[i]);
   cr_assert_eq(max_at, (uint64_t)INT32_MAX, "TIMEOUT_MAX fired at %llu",
                (unsigned long long)max_at);
   cr_assert_eq(notes, 5);

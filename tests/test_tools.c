@@ -103,8 +103,7 @@ Test(tools, demo_finishes_its_trace_on_error_paths) {
   fclose(f);
   unlink(path);
   cr_assert(strstr(buf, "]}") != NULL, "trace left unfinished: '%s'", buf);
-  snprintf(cmd, sizeof(cmd), NDL_DEMO_BIN " --trace %s --trace %s", path,
-           path);
+  snprintf(cmd, sizeof(cmd), NDL_DEMO_BIN " --trace %s --trace %s", path, path);
   expect_exit(cmd, 2, "usage");
   unlink(path);
 }

@@ -17,9 +17,8 @@
  * process.nextTick(). The Chrome trace, tests/trace_check.js and the docs
  * use the same ones. */
 Test(trace_names, phases_and_callback_kinds_have_one_name_each) {
-  static const char *const phases[] = {"main", "timers", "pending",
-                                       "idle/prepare", "poll", "check",
-                                       "close"};
+  static const char *const phases[] = {
+      "main", "timers", "pending", "idle/prepare", "poll", "check", "close"};
   static const char *const kinds[] = {"timeout",  "interval",  "immediate",
                                       "nextTick", "microtask", "work",
                                       "io",       "pending",   "close"};
@@ -87,10 +86,11 @@ Test(trace_names, the_verbose_printer_uses_them) {
 static long first_bad_byte(const unsigned char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
-    size_t len = s[i] < 0x80 ? 1 : s[i] >= 0xc2 && s[i] <= 0xdf ? 2
-                                 : s[i] >= 0xe0 && s[i] <= 0xef ? 3
-                                 : s[i] >= 0xf0 && s[i] <= 0xf4 ? 4
-                                                                : 0;
+    size_t len = s[i] < 0x80                    ? 1
+                 : s[i] >= 0xc2 && s[i] <= 0xdf ? 2
+                 : s[i] >= 0xe0 && s[i] <= 0xef ? 3
+                 : s[i] >= 0xf0 && s[i] <= 0xf4 ? 4
+                                                : 0;
     size_t k;
     if (len == 0 || i + len > n || (s[i] < 0x20 && s[i] != '\n'))
       return (long)i;
@@ -175,15 +175,17 @@ Test(chrome_trace, text_is_escaped_cut_between_characters_and_printed) {
                             "quote \\\" backslash \\\\ tab \\u0009 newline "
                             "\\u000a bell \\u0007 end"),
                      "print missing or not escaped");
-  cr_assert_not_null(strstr((char *)data, "bad utf-8: \\ufffd \\ufffd "
-                                          "\\ufffd\\ufffd\\ufffd ok: \xc3\xa9"));
+  cr_assert_not_null(strstr((char *)data,
+                            "bad utf-8: \\ufffd \\ufffd "
+                            "\\ufffd\\ufffd\\ufffd ok: \xc3\xa9"));
   /* The euros cut at 64 bytes: 21 whole characters, nothing after them. */
   memcpy(cmd, "\"name\":\"", 8);
   for (i = 0; i < 21; i++)
     memcpy(cmd + 8 + 3 * i, "\xe2\x82\xac", 3);
   strcpy(cmd + 8 + 63, "\",");
   cr_assert_not_null(strstr((char *)data, cmd), "the name is not cut at 63");
-  cr_assert_not_null(strstr((char *)data, "\"label\":\"label \\\"x\\\"\\u0001\""));
+  cr_assert_not_null(
+      strstr((char *)data, "\"label\":\"label \\\"x\\\"\\u0001\""));
   cr_assert_not_null(strstr((char *)data, "\"name\":\"kind \\\"k\\\"\\u0002 "));
   free(data);
   /* And node, if it is here, parses it as trace_check.js does. */

@@ -28,7 +28,7 @@
  * so the sum itself cannot overflow. */
 static int64_t offset_add(int64_t a, int64_t b) {
   int64_t sum = a + b;
-  return sum > MAX_OFFSET_NS ? MAX_OFFSET_NS
+  return sum > MAX_OFFSET_NS    ? MAX_OFFSET_NS
          : sum < -MAX_OFFSET_NS ? -MAX_OFFSET_NS
                                 : sum;
 }

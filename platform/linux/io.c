@@ -127,8 +127,7 @@ static int lx_local_addr(struct ndl__platform *p, int fd,
   return from_sockaddr((struct sockaddr *)&ss, out);
 }
 
-static ssize_t lx_recv(struct ndl__platform *p, int fd, void *buf,
-                       size_t len) {
+static ssize_t lx_recv(struct ndl__platform *p, int fd, void *buf, size_t len) {
   ssize_t n;
   (void)p;
   n = ndl__sys_recv(fd, buf, len);
@@ -158,9 +157,9 @@ static void lx_close(struct ndl__platform *p, int fd) {
 }
 
 const struct ndl__net_ops ndl__linux_net = {
-    lx_resolve,   lx_socket,     lx_connect, lx_connect_result,
-    lx_listen,    lx_accept,     lx_local_addr, lx_recv,
-    lx_send,      lx_shutdown,   lx_close};
+    lx_resolve, lx_socket,   lx_connect,    lx_connect_result,
+    lx_listen,  lx_accept,   lx_local_addr, lx_recv,
+    lx_send,    lx_shutdown, lx_close};
 
 /* ---- Files. */
 
@@ -170,8 +169,7 @@ static int lx_open(struct ndl__platform *p, const char *path, int *fd) {
   return *fd < 0 ? -errno : 0;
 }
 
-static int lx_stat(struct ndl__platform *p, int fd,
-                   struct ndl__file_stat *st) {
+static int lx_stat(struct ndl__platform *p, int fd, struct ndl__file_stat *st) {
   struct stat kst;
   (void)p;
   if (ndl__sys_fstat(fd, &kst) != 0)
@@ -181,8 +179,7 @@ static int lx_stat(struct ndl__platform *p, int fd,
   return 0;
 }
 
-static ssize_t lx_read(struct ndl__platform *p, int fd, void *buf,
-                       size_t len) {
+static ssize_t lx_read(struct ndl__platform *p, int fd, void *buf, size_t len) {
   ssize_t n;
   (void)p;
   n = ndl__sys_read(fd, buf, len);

@@ -89,7 +89,7 @@ struct lx {
   int epfd;
   int efd;
 
-  uint64_t last_ns;  /* the latest time handed out */
+  uint64_t last_ns; /* the latest time handed out */
   pthread_mutex_t clock_lock;
   int64_t offset_ns; /* added to CLOCK_MONOTONIC: steps, absorbed */
 
@@ -150,8 +150,7 @@ const char *ndl__lx_thread_name(struct ndl__platform *p);
 
 /* poll.c */
 int ndl__lx_poll_open(struct lx *s);
-int ndl__lx_io_add(struct ndl__platform *p, int fd, ndl_id id,
-                   unsigned events);
+int ndl__lx_io_add(struct ndl__platform *p, int fd, ndl_id id, unsigned events);
 int ndl__lx_io_modify(struct ndl__platform *p, int fd, ndl_id id,
                       unsigned events);
 int ndl__lx_io_remove(struct ndl__platform *p, int fd);

@@ -105,7 +105,7 @@ int ndl__lx_wait(struct ndl__platform *p, int64_t timeout_ns,
    * monotonic clock, so a signal neither ends the wait early nor extends
    * it. */
   while ((got = ndl__sys_epoll_wait(s->epfd, s->events, max,
-                               timeout_ms(timeout_ns))) < 0) {
+                                    timeout_ms(timeout_ns))) < 0) {
     uint64_t now;
     if (errno != EINTR)
       return -errno;

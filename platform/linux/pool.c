@@ -13,7 +13,9 @@
 #include "linux.h"
 #include "sys.h"
 
-static struct task *task_of(struct ndl__work *w) { return (struct task *)w; }
+static struct task *task_of(struct ndl__work *w) {
+  return (struct task *)w;
+}
 
 /* The calling thread's name: a pool thread sets it as it starts. */
 static _Thread_local const char *thread_label;
@@ -292,7 +294,6 @@ size_t ndl__lx_drain(struct lx *s, struct ndl__fired *out, size_t cap) {
   s->drained += n;
   return n;
 }
-
 
 /* Safe on a half-started pool, and again after NDL_EBUSY. Queued tasks
  * never run and delays are cut short, so a worker exits as soon as the body

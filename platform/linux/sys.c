@@ -35,7 +35,7 @@ int ndl__sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) {
 }
 
 int ndl__sys_epoll_wait(int epfd, struct epoll_event *ev, int max,
-                          int timeout_ms) {
+                        int timeout_ms) {
   ndl__fault_syscall(LINUX_EPOLL_WAIT);
   return epoll_wait(epfd, ev, max, timeout_ms);
 }
@@ -86,7 +86,6 @@ void ndl__sys_close(int fd) {
   if (fd >= 0)
     (void)close(fd);
 }
-
 
 /* ---- Sockets. */
 
@@ -176,8 +175,7 @@ ssize_t ndl__sys_read(int fd, void *buf, size_t len) {
 /* ---- Name lookup, on the pool. */
 
 int ndl__sys_getaddrinfo(const char *host, const char *port,
-                         const struct addrinfo *hints,
-                         struct addrinfo **res) {
+                         const struct addrinfo *hints, struct addrinfo **res) {
   if (ndl__fault_fail(NDL_FP(NET_RESOLVE)))
     return EAI_NONAME;
   return getaddrinfo(host, port, hints, res);

@@ -34,7 +34,7 @@
 
 /* ---- Slots and descriptors. */
 
-struct sim_sock * ndl__sim_sock_at(struct sim *s, int fd) {
+struct sim_sock *ndl__sim_sock_at(struct sim *s, int fd) {
   size_t slot;
   if (fd < NDL__SIM_NET_FD_BASE)
     return NULL;
@@ -223,8 +223,7 @@ static int same_host(const struct ndl__addr *listening,
           memcmp(listening->ip, to->ip, 16) == 0);
 }
 
-static struct sim_sock *listener_at(struct sim *s,
-                                    const struct ndl__addr *to) {
+static struct sim_sock *listener_at(struct sim *s, const struct ndl__addr *to) {
   size_t i;
   for (i = 0; i < s->net.nsocks; i++) {
     struct sim_sock *k = &s->net.socks[i];
@@ -355,7 +354,8 @@ static void sim_close(struct ndl__platform *p, int fd) {
   } else if (k->kind == SOCK_STREAM && k->peer >= 0) {
     struct sim_sock *to = &s->net.socks[k->peer];
     if (k->rx_bytes > 0)
-      ndl__sim_send_reset(s, to); /* unread data: Linux answers close with RST */
+      /* Unread data: Linux answers such a close with a reset. */
+      ndl__sim_send_reset(s, to);
     else if (!k->shut_wr)
       ndl__sim_send_fin(s, to);
     to->peer = -1;
@@ -381,6 +381,6 @@ void ndl__sim_net_free(struct sim *s) {
 }
 
 const struct ndl__net_ops ndl__sim_net = {
-    sim_resolve, sim_socket,     sim_connect, sim_connect_result,
-    sim_listen,  sim_accept,     sim_local_addr, ndl__sim_recv,
-    ndl__sim_send,    ndl__sim_shutdown,   sim_close};
+    sim_resolve,   sim_socket,        sim_connect,    sim_connect_result,
+    sim_listen,    sim_accept,        sim_local_addr, ndl__sim_recv,
+    ndl__sim_send, ndl__sim_shutdown, sim_close};

@@ -51,9 +51,13 @@ struct sim_worker {
   char name[16];
 };
 
-static struct sim *from(struct ndl__platform *p) { return ndl__sim_of(p); }
+static struct sim *from(struct ndl__platform *p) {
+  return ndl__sim_of(p);
+}
 
-static uint64_t sim_now(struct ndl__platform *p) { return from(p)->now_ns; }
+static uint64_t sim_now(struct ndl__platform *p) {
+  return from(p)->now_ns;
+}
 
 static const char *sim_thread_name(struct ndl__platform *p) {
   return from(p)->current;
@@ -169,8 +173,7 @@ static void start(struct sim *s, struct sim_task *t, unsigned worker) {
   w->fn(w->arg, &w->result);
   s->current = "main";
   t->done_ns = s->now_ns + w->delay_ns +
-               (s->spread_ns ? ndl__prng_below(&s->prng, s->spread_ns + 1)
-                             : 0);
+               (s->spread_ns ? ndl__prng_below(&s->prng, s->spread_ns + 1) : 0);
   t->seq = s->seq++;
   t->next = s->running;
   s->running = t;

@@ -20,16 +20,16 @@
 struct sim_seg; /* bytes on their way (net.c) */
 
 struct sim_sock {
-  int kind; /* SOCK_FREE, SOCK_NEW, SOCK_LISTENER, SOCK_STREAM (net.c) */
+  int kind;     /* SOCK_FREE, SOCK_NEW, SOCK_LISTENER, SOCK_STREAM (net.c) */
   uint64_t seq; /* creation order: breaks ties between equal times */
   struct ndl__addr local, remote;
-  int peer;     /* the other end's slot, or -1 once it is gone */
-  int listener; /* a connection not yet accepted: its listener's slot */
+  int peer;         /* the other end's slot, or -1 once it is gone */
+  int listener;     /* a connection not yet accepted: its listener's slot */
   uint64_t open_at; /* connect done (client) or in the backlog (server) */
   int connect_err;  /* what the connect ends with at open_at */
   struct sim_seg *rx_head, *rx_tail; /* in arrival order */
-  size_t rx_bytes;  /* in flight or arrived, not yet read */
-  uint64_t last_at; /* latest arrival scheduled here: keeps order */
+  size_t rx_bytes;                   /* in flight or arrived, not yet read */
+  uint64_t last_at;          /* latest arrival scheduled here: keeps order */
   uint64_t eof_at, reset_at; /* NEVER, or when the FIN / RST arrives */
   int shut_wr;
 };
@@ -45,7 +45,7 @@ struct sim_net {
   struct sim_host {
     char *name;
     struct ndl__addr addr;
-  } *hosts;
+  } * hosts;
   size_t nhosts;
 };
 
@@ -64,7 +64,7 @@ struct sim_disk {
   struct sim_open {
     long file; /* index in files, or -1 when the slot is free */
     size_t off;
-  } *open;
+  } * open;
   size_t nopen;
 };
 

@@ -10,7 +10,9 @@
 
 /* ---- Time on the wire. */
 
-static uint64_t later(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t later(uint64_t a, uint64_t b) {
+  return a > b ? a : b;
+}
 
 /* A plan's argument in ms, as ns: negative is 0, and at most a day, so
  * that no sum below can overflow. */
@@ -57,8 +59,7 @@ static int stream_state(struct sim *s, struct sim_sock *k) {
   return 0;
 }
 
-ssize_t ndl__sim_recv(struct ndl__platform *p, int fd, void *buf,
-                      size_t len) {
+ssize_t ndl__sim_recv(struct ndl__platform *p, int fd, void *buf, size_t len) {
   struct sim *s = ndl__sim_of(p);
   struct sim_sock *k = ndl__sim_sock_at(s, fd);
   size_t got = 0;
@@ -71,7 +72,8 @@ ssize_t ndl__sim_recv(struct ndl__platform *p, int fd, void *buf,
   }
   if (len > 1 && ndl__fault_fail(NDL_FP(NET_RECV_SHORT)))
     len = 1;
-  while (got < len && k->rx_head != NULL && ndl__sim_arrived(s, k->rx_head->at)) {
+  while (got < len && k->rx_head != NULL &&
+         ndl__sim_arrived(s, k->rx_head->at)) {
     struct sim_seg *g = k->rx_head;
     size_t take = g->len - g->off < len - got ? g->len - g->off : len - got;
     memcpy((char *)buf + got, g->data + g->off, take);
@@ -121,7 +123,7 @@ static ssize_t transmit(struct sim *s, struct sim_sock *to, const char *data,
 }
 
 ssize_t ndl__sim_send(struct ndl__platform *p, int fd, const void *buf,
-                        size_t len) {
+                      size_t len) {
   struct sim *s = ndl__sim_of(p);
   struct sim_sock *k = ndl__sim_sock_at(s, fd), *to;
   size_t room;
@@ -167,4 +169,3 @@ int ndl__sim_shutdown(struct ndl__platform *p, int fd) {
   k->shut_wr = 1;
   return 0;
 }
-

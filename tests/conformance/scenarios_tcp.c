@@ -385,10 +385,8 @@ static void write_cb(ndl_loop *loop, void *arg) {
 
 const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_echo_events", 0, echo_events, echo_events_exit},
-    {"tcp_close_phase_then_timer", 0, close_phase_then_timer,
-     NULL},
-    {"tcp_close_from_close_next_iteration", 0, close_from_close,
-     NULL},
+    {"tcp_close_phase_then_timer", 0, close_phase_then_timer, NULL},
+    {"tcp_close_from_close_next_iteration", 0, close_from_close, NULL},
     {"tcp_close_order_lifo", 0, close_order, NULL},
     {"tcp_connect_refused", 0, connect_refused, NULL},
     {"tcp_server_close_cb", 0, server_close_cb, NULL},

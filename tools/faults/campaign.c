@@ -2,9 +2,9 @@
 
 #include <string.h>
 
+#include "nodeloop_net.h"
 #include "tools/reference/program.h"
 #include "tools/reference/runner.h"
-#include "nodeloop_net.h"
 #include "tools/sim/scenario.h"
 
 void campaign_pick(struct ndl__prng *p, int linux_backend,
@@ -141,12 +141,12 @@ static void mix_main(ndl_loop *loop, void *arg) {
     ndl_fs_read(loop, "/proc/self/status", 0, nop, NULL);
     ndl_crypto_encrypt(loop, 15 + i, nop, NULL);
   }
-  if (ndl_tcp_listen(loop, "127.0.0.1", 0, 8, on_connection, m,
-                     &m->listener) != 0)
+  if (ndl_tcp_listen(loop, "127.0.0.1", 0, 8, on_connection, m, &m->listener) !=
+      0)
     return;
   if (ndl_tcp_port(m->listener, &port) != 0 ||
-      ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, m,
-                      &client) != 0) {
+      ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, m, &client) !=
+          0) {
     ndl_tcp_close(m->listener, NULL, NULL);
     m->listener = NULL;
   }
@@ -168,9 +168,8 @@ static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
   }
   if ((err = ndl_loop_new(&opts, &loop)) != 0)
     return err;
-  if (!linux_backend &&
-      (err = ndl_sim_file(loop, "/proc/self/status", status,
-                          sizeof(status) - 1)) != 0) {
+  if (!linux_backend && (err = ndl_sim_file(loop, "/proc/self/status", status,
+                                            sizeof(status) - 1)) != 0) {
     ndl_loop_free(loop);
     return err;
   }
@@ -196,8 +195,7 @@ static int run_random_program(uint64_t seed, ndl_stats *st) {
   return out.run_err;
 }
 
-int campaign_run(const struct campaign_world *w, uint64_t seed,
-                 ndl_stats *st) {
+int campaign_run(const struct campaign_world *w, uint64_t seed, ndl_stats *st) {
   struct ndl_scenario_result r;
   int err;
   memset(st, 0, sizeof(*st));

@@ -23,7 +23,6 @@ void campaign_pick(struct ndl__prng *p, int linux_backend,
                    struct campaign_world *w);
 /* Runs it, filling *st with the loop's own counts. Returns what creating
  * or running the loop returned. */
-int campaign_run(const struct campaign_world *w, uint64_t seed,
-                 ndl_stats *st);
+int campaign_run(const struct campaign_world *w, uint64_t seed, ndl_stats *st);
 
 #endif

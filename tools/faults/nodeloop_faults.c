@@ -37,16 +37,18 @@ struct report {
  * absorb: the sim's simulated sockets and files meet the same points as
  * the kernel's, plus the network's own (resets, latency, partitions). */
 static const char *const sim_points[] = {
-    "core/malloc",        "net/recv:eintr",        "net/recv_short",
-    "net/send:eagain",    "net/send_short",        "net/connect:econnrefused",
-    "net/so_error",       "net/accept:econnaborted", "fs/read:eintr",
-    "fs/open:eio",        "sim/net_reset",         "sim/net_latency:50",
+    "core/malloc",          "net/recv:eintr",
+    "net/recv_short",       "net/send:eagain",
+    "net/send_short",       "net/connect:econnrefused",
+    "net/so_error",         "net/accept:econnaborted",
+    "fs/read:eintr",        "fs/open:eio",
+    "sim/net_reset",        "sim/net_latency:50",
     "sim/net_partition:100"};
 static const char *const linux_points[] = {
-    "linux/epoll_wait",   "linux/eventfd_read",    "linux/eventfd_write",
-    "net/recv:eintr",     "net/recv:eagain",       "net/recv_short",
-    "net/send:eintr",     "net/send:eagain",       "net/send_short",
-    "fs/read:eintr",      "linux/clock_step:-20",  "core/malloc",
+    "linux/epoll_wait",     "linux/eventfd_read",   "linux/eventfd_write",
+    "net/recv:eintr",       "net/recv:eagain",      "net/recv_short",
+    "net/send:eintr",       "net/send:eagain",      "net/send_short",
+    "fs/read:eintr",        "linux/clock_step:-20", "core/malloc",
     "linux/pthread_create", "linux/worker_start"};
 
 /* A plan of 1 to 4 points, each failing with a probability up to 5%
@@ -70,11 +72,10 @@ static void draw_plan(struct ndl__prng *p, int linux_world, char *out,
         ;
     } while (k < i);
     point = points[picked[i]];
-    unsigned per_mille = 1 + (unsigned)ndl__prng_below(
-                                 p, strstr(point, "thread") ? 500 : 50);
-    len += (size_t)snprintf(out + len, cap - len, "%s%s=%u.%03u",
-                            i ? "," : "", point, per_mille / 1000,
-                            per_mille % 1000);
+    unsigned per_mille =
+        1 + (unsigned)ndl__prng_below(p, strstr(point, "thread") ? 500 : 50);
+    len += (size_t)snprintf(out + len, cap - len, "%s%s=%u.%03u", i ? "," : "",
+                            point, per_mille / 1000, per_mille % 1000);
   }
 }
 

@@ -29,10 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tools/reference/program.h"
 #include "nodeloop_faults.h"
-#include "tools/reference/runner.h"
 #include "scenario.h"
+#include "tools/reference/program.h"
+#include "tools/reference/runner.h"
 
 /* Failures after this many print only their FAIL and replay lines. */
 #define SHRUNK_FAILURES 3
@@ -54,8 +54,7 @@ struct cli {
 /* Decimal digits only, from min to max: strtoull alone would take " -5"
  * (skipping the blank, then negating) as 2^64 - 5, and saturate past
  * 2^64 - 1 without a word. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max,
-                     uint64_t *out) {
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out) {
   const char *p;
   unsigned long long v;
   if (s == NULL || *s == '\0')
@@ -102,8 +101,9 @@ static int set_seed(struct cli *c, const char *v) {
 static int set_runs(struct cli *c, const char *v) {
   if (parse_u64(v, 1, MAX_RUNS, &c->runs) == 0)
     return 0;
-  fprintf(stderr, "nodeloop-sim: --runs wants a number from 1 to %u, not "
-                  "'%s'\n",
+  fprintf(stderr,
+          "nodeloop-sim: --runs wants a number from 1 to %u, not "
+          "'%s'\n",
           MAX_RUNS, v);
   return -1;
 }
@@ -241,8 +241,8 @@ static int run_scenarios(const struct cli *c, FILE *trace_file) {
     int traced = c->runs == 1 || c->trace_path != NULL;
     int err;
     plan_faults(c, c->seed + i);
-    err = ndl_scenario_run(s, c->seed + i, traced ? trace : NULL, trace_file,
-                           &r);
+    err =
+        ndl_scenario_run(s, c->seed + i, traced ? trace : NULL, trace_file, &r);
     ndl_faults_clear();
     if (err != 0)
       ndl_scenario_fail(&r, "ndl_loop_new: %s", ndl_strerror(err));
@@ -404,8 +404,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   rc = c.random ? run_random(&c, trace_file) : run_scenarios(&c, trace_file);
-  if (trace_file != stdout &&
-      (ferror(trace_file) | fclose(trace_file)) != 0) {
+  if (trace_file != stdout && (ferror(trace_file) | fclose(trace_file)) != 0) {
     fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
             c.trace_path);
     return 2;

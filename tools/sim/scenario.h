@@ -12,10 +12,10 @@
 #include "nodeloop.h"
 
 struct ndl_scenario_result {
-  int run_err;        /* what ndl_run returned */
-  uint64_t end_ms;    /* the virtual clock when ndl_run returned */
+  int run_err;     /* what ndl_run returned */
+  uint64_t end_ms; /* the virtual clock when ndl_run returned */
   ndl_stats stats;
-  char failure[256];  /* empty when the scenario's checks hold */
+  char failure[256]; /* empty when the scenario's checks hold */
 };
 
 struct ndl_scenario {

@@ -82,8 +82,7 @@ static void check_sequence(struct ndl_scenario_result *r,
   }
   for (i = 0; i < n; i++)
     if (log->seen[i] != i) {
-      ndl_scenario_fail(r, "callback %d ran at position %d", log->seen[i],
-                        i);
+      ndl_scenario_fail(r, "callback %d ran at position %d", log->seen[i], i);
       return;
     }
 }
@@ -105,8 +104,8 @@ static void same_instant_run(ndl_loop *loop, uint64_t seed,
 }
 
 static const struct ndl_scenario same_instant = {
-    "same_instant", "eight timers due at the same instant fire in order",
-    NULL, same_instant_run};
+    "same_instant", "eight timers due at the same instant fire in order", NULL,
+    same_instant_run};
 
 /* ---- lone_timer: a program with only one 1000 ms timer ends at t=1000;
  * after 50 ms of work in main, at t=1050. The seed's epoll thread had read
@@ -137,8 +136,8 @@ static void lone_timer_run(ndl_loop *loop, uint64_t seed,
 
 static const struct ndl_scenario lone_timer = {
     "lone_timer",
-    "one 1000 ms timer, set after 0 ms (even seeds) or 50 ms of work",
-    NULL, lone_timer_run};
+    "one 1000 ms timer, set after 0 ms (even seeds) or 50 ms of work", NULL,
+    lone_timer_run};
 
 /* ---- many_tasks: 500 concurrent tasks on a pool of 4 all queue and
  * complete (the seed panicked with "Out of threads" at the 5th), and their
@@ -172,8 +171,7 @@ static void many_tasks_run(ndl_loop *loop, uint64_t seed,
   for (i = 0; i < 500; i++) {
     t->tags[i].log = &t->log;
     t->tags[i].tag = i;
-    err = ndl_queue_work(loop, "Task", 10, set_tag, tag_cb, &t->tags[i],
-                         NULL);
+    err = ndl_queue_work(loop, "Task", 10, set_tag, tag_cb, &t->tags[i], NULL);
     if (err) {
       ndl_scenario_fail(r, "task %d: %s", i, ndl_strerror(err));
       break;
