@@ -14,7 +14,7 @@
 
 static const char *const kind_names[PK_COUNT] = {
     "timeout", "interval", "immediate", "next_tick", "microtask", "work",
-    "io",      "defer",    "close",     "clear",     "advance"};
+    "io",      "defer",    "close",     "clear",     "advance",   "fs_read"};
 
 const char *prog_kind_name(int kind) {
   return kind >= 0 && kind < PK_COUNT ? kind_names[kind] : "?";
@@ -23,6 +23,31 @@ const char *prog_kind_name(int kind) {
 int prog_kind_clearable(int kind) {
   return kind == PK_TIMEOUT || kind == PK_INTERVAL || kind == PK_IMMEDIATE ||
          kind == PK_IO;
+}
+
+int prog_kind_is_work(int kind) {
+  return kind == PK_WORK || kind == PK_FS_READ;
+}
+
+/* Lengths 0, 1 and more than one read of the sim's disk returns. */
+const char *prog_file_text(unsigned i, size_t *len) {
+  static char big[9000];
+  if (big[0] == '\0') {
+    size_t k;
+    for (k = 0; k < sizeof(big); k++)
+      big[k] = (char)('a' + k % 26);
+  }
+  switch (i) {
+  case 0:
+    *len = 0;
+    return "";
+  case 1:
+    *len = 1;
+    return "x";
+  default:
+    *len = sizeof(big);
+    return big;
+  }
 }
 
 int prog_kind_registers(int kind) {
@@ -136,6 +161,10 @@ static void gen_ops(struct ndl__prng *r, struct swarm *s, struct prog *p,
     case PK_WORK:
       op->delay_ms = draw_delay(r, s);
       break;
+    case PK_FS_READ:
+      op->delay_ms = draw_delay(r, s);
+      op->count = (uint32_t)ndl__prng_below(r, PROG_FILES);
+      break;
     case PK_IO:
       op->delay_ms = draw_delay(r, s);
       op->count = 1 + (uint32_t)ndl__prng_below(r, 3);
@@ -200,6 +229,9 @@ static void print_op(const struct prog *p, int i, int depth, FILE *f) {
     break;
   case PK_INTERVAL:
     fprintf(f, " %ums x%u", (unsigned)op->delay_ms, (unsigned)op->count);
+    break;
+  case PK_FS_READ:
+    fprintf(f, " f%u %ums", (unsigned)op->count, (unsigned)op->delay_ms);
     break;
   case PK_IO:
     fprintf(f, " after %ums x%u every %ums", (unsigned)op->delay_ms,

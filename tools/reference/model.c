@@ -285,6 +285,7 @@ static void exec_op(struct model *m, int j) {
     r->refed = !op->unref;
     break;
   case PK_WORK:
+  case PK_FS_READ:
     r = &m->recs[new_rec(m, j, inst)];
     r->delay_ns = (uint64_t)op->delay_ms * NS_PER_MS;
     r->wstate = W_QUEUED;

@@ -19,7 +19,10 @@
  *    watcher stops itself at the end of its count-th call, and is scripted
  *    ready count times, at floor(now_ms) + delay_ms + k * gap_ms, on its own
  *    fd 100 + instance;
- *  - clear names an op; it clears that op's latest instance, if that is live.
+ *  - clear names an op; it clears that op's latest instance, if that is live;
+ *  - a file read is pool work, timed as work is; it reads "f<count>" from
+ *    the sim's disk, where f0 to f2 hold prog_file_text() and f3 does not
+ *    exist (NDL_ENOENT).
  */
 #ifndef NDL_TESTS_MODEL_PROGRAM_H
 #define NDL_TESTS_MODEL_PROGRAM_H
@@ -43,6 +46,7 @@ enum prog_kind {
   PK_CLOSE,   /* the close phase */
   PK_CLEAR,   /* target: the op whose latest instance to clear */
   PK_ADVANCE, /* the callback computes for delay_ms (ndl_sim_advance) */
+  PK_FS_READ, /* ndl_fs_read of file `count` after delay_ms: pool work */
   PK_COUNT
 };
 
@@ -79,6 +83,14 @@ int prog_kind_clearable(int kind);
 int prog_kind_registers(int kind);
 /* The id limit of a config: 2^id_bits - 1. */
 uint64_t prog_id_max(const struct prog_config *cfg);
+
+/* The files a program's reads find: f0 to f2 exist, f3 does not. */
+#define PROG_FILES 4
+#define PROG_FILES_DECLARED 3
+/* The content of file f<i> (i < PROG_FILES_DECLARED), and its length. */
+const char *prog_file_text(unsigned i, size_t *len);
+/* Whether the op's kind runs on the pool (work, file reads). */
+int prog_kind_is_work(int kind);
 
 /* Draws a configuration and a program from a seed. Same seed, same bytes. */
 void prog_generate(uint64_t seed, struct prog *p);

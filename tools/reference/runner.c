@@ -139,6 +139,19 @@ static void check_stats(struct runner *R, const struct inst *in) {
          (unsigned long long)R->live);
 }
 
+/* A read of f0..f2 gets the file's bytes; of f3, NDL_ENOENT. */
+static int file_value_ok(const struct runner *R, const struct inst *in,
+                         const ndl_value *v) {
+  unsigned file = R->p->op[in->op].count;
+  const char *text;
+  size_t len;
+  if (file >= PROG_FILES_DECLARED)
+    return v->kind == NDL_ERROR && v->as.err.code == NDL_ENOENT;
+  text = prog_file_text(file, &len);
+  return v->kind == NDL_STRING && v->as.str.len == len &&
+         memcmp(v->as.str.ptr, text, len) == 0;
+}
+
 static void check_value(struct runner *R, const struct inst *in,
                         const ndl_value *v) {
   int ok;
@@ -149,6 +162,8 @@ static void check_value(struct runner *R, const struct inst *in,
   }
   if (in->kind == PK_WORK)
     ok = v->kind == NDL_INT && v->as.i == in->index;
+  else if (in->kind == PK_FS_READ)
+    ok = file_value_ok(R, in, v);
   else if (in->kind == PK_IO)
     ok = v->kind == NDL_INT && v->as.i == NDL_READABLE;
   else
@@ -218,7 +233,7 @@ static struct inst *work_by_id(struct runner *R, ndl_id id) {
   int i;
   for (i = 0; i < R->executed; i++) {
     struct inst *in = &R->inst[i];
-    if (in->kind == PK_WORK && in->work_seen && !in->work_done && in->id == id)
+    if (prog_kind_is_work(in->kind) && in->work_seen && !in->work_done && in->id == id)
       return in;
   }
   return NULL;
@@ -248,7 +263,7 @@ static void on_trace(void *ctx, const ndl_trace_event *ev) {
   switch (ev->kind) {
   case NDL_TRACE_REGISTER:
     R->tr_register++;
-    if (R->registering >= 0 && R->inst[R->registering].kind == PK_WORK) {
+    if (R->registering >= 0 && prog_kind_is_work(R->inst[R->registering].kind)) {
       R->inst[R->registering].id = ev->id;
       R->inst[R->registering].work_seen = 1;
     }
@@ -332,6 +347,13 @@ static void exec_op(struct runner *R, int j) {
     err = ndl_queue_work(R->loop, "prop", op->delay_ms, work_fn, on_cb, in,
                          &in->id);
     break;
+  case PK_FS_READ: {
+    char path[8];
+    snprintf(path, sizeof(path), "f%u", (unsigned)op->count);
+    /* The id comes from the trace's REGISTER event (on_trace). */
+    err = ndl_fs_read(R->loop, path, op->delay_ms, on_cb, in);
+    break;
+  }
   case PK_IO:
     err = ndl_io_start(R->loop, PROG_FD_BASE + in->index, NDL_READABLE, on_cb,
                        in, &in->id);
@@ -465,7 +487,7 @@ static void read_jitter(struct runner *R) {
   for (i = 0; i < R->executed; i++) {
     struct inst *in = &R->inst[i];
     uint64_t least;
-    if (in->kind != PK_WORK || !in->registered)
+    if (!prog_kind_is_work(in->kind) || !in->registered)
       continue;
     if (!in->work_started || !in->work_done) {
       if (in->runs != 0)
@@ -550,7 +572,7 @@ static void check_end(struct runner *R, int err, const ndl_stats *st,
   }
   for (i = 0; i < R->executed; i++) {
     const struct inst *in = &R->inst[i];
-    if (in->kind == PK_WORK && in->registered &&
+    if (prog_kind_is_work(in->kind) && in->registered &&
         M->work_start_ns[i] != in->work_start_ns)
       fail(R, PROP_POOL, "task #%d started at %s, the model starts it at %s", i,
            fmt_ns(a, sizeof(a), in->work_start_ns),
@@ -594,7 +616,14 @@ int prop_check(const struct prog *p, const struct prop_options *o,
     free(R);
     return out->prop;
   }
-  err = ndl_run(R->loop, run_main, R);
+  for (i = 0; i < PROG_FILES_DECLARED && err == 0; i++) {
+    char path[8];
+    size_t len;
+    const char *text = prog_file_text((unsigned)i, &len);
+    snprintf(path, sizeof(path), "f%d", i);
+    err = ndl_sim_file(R->loop, path, text, len);
+  }
+  err = err != 0 ? err : ndl_run(R->loop, run_main, R);
   ndl_get_stats(R->loop, &st);
   end_ns = ndl_now_ns(R->loop);
   out->callbacks = st.callbacks;
