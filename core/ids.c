@@ -2,6 +2,9 @@
 
 #include "nodeloop.h"
 
+/* ACSL only: the counting lemma behind the early NDL_NOIDS. */
+#include "ids_proof.h"
+
 int ndl__ids_init(struct ndl__ids *g, unsigned bits) {
   if (bits < NDL__ID_BITS_MIN || bits > NDL__ID_BITS_MAX)
     return NDL_EINVAL;
@@ -22,29 +25,6 @@ void ndl__ids_jump(struct ndl__ids *g, uint32_t last) {
 static uint32_t after(const struct ndl__ids *g, uint32_t id) {
   return id >= g->max ? 1 : id + 1;
 }
-
-/*@ ghost
-  // The counting argument behind the early NDL_NOIDS, proven by induction on
-  // k: at most k of the ids 1..k are live, and fewer when one is not.
-  /@ requires \valid_read(m);
-     assigns \nothing;
-     ensures ndl_nlive(m, k) <= k;
-     ensures (\exists integer id; 1 <= id <= k && !ndl_live(m, id)) ==>
-             ndl_nlive(m, k) < k;
-  @/
-  void nlive_bound(const struct ndl__idmap *m, uint32_t k) {
-    uint32_t j = 0;
-    /@ loop invariant 0 <= j <= k;
-       loop invariant ndl_nlive(m, j) <= j;
-       loop invariant (\exists integer id; 1 <= id <= j && !ndl_live(m, id))
-                      ==> ndl_nlive(m, j) < j;
-       loop assigns j;
-       loop variant k - j;
-    @/
-    while (j < k)
-      j++;
-  }
-*/
 
 int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
                   uint32_t *out) {

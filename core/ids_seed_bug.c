@@ -3,14 +3,17 @@
  * alternative to ids.c, compiled in its place by `ci/prove --seed-bug` and by
  * the fuzz build that plants the bug (fuzz/seeded_bug.cmake); the library
  * never compiles it. Everything but the retry loop in ndl__ids_next() is as
- * in ids.c, with the same contracts (ids.h), so that the prover and the
- * fuzzer fail on the seed's defect alone: on a collision, the loop stops at
- * the next id that is taken, where it meant the next one that is free, and
- * hands out an id that is live.
+ * in ids.c, with the same contracts (ids.h) and ghost lemma (ids_proof.h),
+ * so that the prover and the fuzzer fail on the seed's defect alone: on a
+ * collision, the loop stops at the next id that is taken, where it meant
+ * the next one that is free, and hands out an id that is live.
  */
 #include "ids.h"
 
 #include "nodeloop.h"
+
+/* ACSL only: the counting lemma behind the early NDL_NOIDS. */
+#include "ids_proof.h"
 
 int ndl__ids_init(struct ndl__ids *g, unsigned bits) {
   if (bits < NDL__ID_BITS_MIN || bits > NDL__ID_BITS_MAX)
@@ -32,29 +35,6 @@ void ndl__ids_jump(struct ndl__ids *g, uint32_t last) {
 static uint32_t after(const struct ndl__ids *g, uint32_t id) {
   return id >= g->max ? 1 : id + 1;
 }
-
-/*@ ghost
-  // The counting argument behind the early NDL_NOIDS, proven by induction on
-  // k: at most k of the ids 1..k are live, and fewer when one is not.
-  /@ requires \valid_read(m);
-     assigns \nothing;
-     ensures ndl_nlive(m, k) <= k;
-     ensures (\exists integer id; 1 <= id <= k && !ndl_live(m, id)) ==>
-             ndl_nlive(m, k) < k;
-  @/
-  void nlive_bound(const struct ndl__idmap *m, uint32_t k) {
-    uint32_t j = 0;
-    /@ loop invariant 0 <= j <= k;
-       loop invariant ndl_nlive(m, j) <= j;
-       loop invariant (\exists integer id; 1 <= id <= j && !ndl_live(m, id))
-                      ==> ndl_nlive(m, j) < j;
-       loop assigns j;
-       loop variant k - j;
-    @/
-    while (j < k)
-      j++;
-  }
-*/
 
 int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
                   uint32_t *out) {
