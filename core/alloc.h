@@ -24,9 +24,10 @@ struct ndl__allocator {
 
 /* Makes every later allocation go through a (NULL: the C library again).
  * One allocator serves the whole process, since ndl__malloc() and its
- * callers take no loop to find one in. Call it before the first allocation, so that no block is freed by another
- * allocator than its own, and before any thread starts: the table is read
- * without a lock. a must outlive every allocation made through it. */
+ * callers take no loop to find one in. Call it before the first allocation, so
+ * that no block is freed by another allocator than its own, and before any
+ * thread starts: the table is read without a lock. a must outlive every
+ * allocation made through it. */
 void ndl__alloc_use(const struct ndl__allocator *a);
 
 /* The ACSL contracts below are what the proofs (docs/proofs.md) trust about

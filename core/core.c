@@ -127,9 +127,8 @@ void ndl__core_arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns) {
   ndl__heap_insert(&c->timers, deadline, c->timer_seq++, slot);
 }
 
-int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
-                        int64_t delay_ms, int repeat, ndl_cb fn, void *arg,
-                        ndl_id *id) {
+int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns, int64_t delay_ms,
+                        int repeat, ndl_cb fn, void *arg, ndl_id *id) {
   uint32_t slot, saved_last = c->reg.ids.last;
   int err, clamped = delay_ms > TIMEOUT_MAX_MS;
 
@@ -248,8 +247,8 @@ static int add_queued(struct ndl__core *c, ndl_cb_kind kind,
 
 int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
                             ndl_id *id) {
-  return add_queued(c, NDL_CB_IMMEDIATE, ndl__phase_filling(&c->immediates), fn, arg,
-                    id);
+  return add_queued(c, NDL_CB_IMMEDIATE, ndl__phase_filling(&c->immediates), fn,
+                    arg, id);
 }
 
 int ndl__core_clear_immediate(struct ndl__core *c, ndl_id id) {
@@ -313,8 +312,7 @@ int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
 /* Close callbacks run newest first, as libuv's closing-handle stack does
  * (uv__make_close_pending pushes, uv__run_closing_handles pops), so that
  * Node's order of 'close' events is kept. */
-int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
-                        ndl_id *id) {
+int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg, ndl_id *id) {
   uint32_t slot;
   int err = reg(c, NDL_CB_CLOSE, fn, arg, &slot);
   if (err)

@@ -74,7 +74,7 @@ struct ndl__core {
   ndl_phase phase;
   uint64_t alive; /* live, ref'd callbacks: the loop runs while nonzero */
 
-  ndl_loop *loop; /* what callbacks receive */
+  ndl_loop *loop;     /* what callbacks receive */
   const char *thread; /* the loop thread's name in the trace */
   ndl_trace_fn trace;
   void *trace_ctx;
@@ -93,9 +93,8 @@ int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
 void ndl__core_free(struct ndl__core *c);
 
 /* ---- Registration. now_ns is the clock at the moment of the call. */
-int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns,
-                        int64_t delay_ms, int repeat, ndl_cb fn, void *arg,
-                        ndl_id *id);
+int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns, int64_t delay_ms,
+                        int repeat, ndl_cb fn, void *arg, ndl_id *id);
 int ndl__core_clear_timer(struct ndl__core *c, ndl_id id);
 int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed);
 int ndl__core_ref_io(struct ndl__core *c, ndl_id id, int refed);
@@ -108,8 +107,7 @@ int ndl__core_add_microtask(struct ndl__core *c, ndl_cb fn, void *arg);
 /* value may be NULL (undefined); it is copied. */
 int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,
                           ndl_cb fn, void *arg, ndl_id *id);
-int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg,
-                        ndl_id *id);
+int ndl__core_add_close(struct ndl__core *c, ndl_cb fn, void *arg, ndl_id *id);
 /* Registers the after-callback of work; the caller then submits it. */
 int ndl__core_add_work(struct ndl__core *c, struct ndl__work *w, ndl_cb fn,
                        void *arg);
@@ -167,8 +165,7 @@ static inline int ndl__core_holds_value(const struct ndl__cb *cb) {
   return cb->kind == NDL_CB_PENDING || cb->kind == NDL_CB_CLOSE;
 }
 
-static inline struct ndl__list *
-ndl__phase_filling(struct ndl__phase_queue *q) {
+static inline struct ndl__list *ndl__phase_filling(struct ndl__phase_queue *q) {
   return &q->side[q->filling];
 }
 

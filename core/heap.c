@@ -102,7 +102,7 @@ static void put(struct ndl__heap *h, uint32_t i,
     ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, es);
 */
 static void hole_down(struct ndl__heap *h, uint32_t i, uint32_t c)
-    /*@ ghost (uint32_t es, uint64_t ed, uint64_t eq) */ {
+/*@ ghost (uint32_t es, uint64_t ed, uint64_t eq) */ {
   /*@ ghost uint32_t n = h->len; */
   /*@ assert ndl_parent(c) == i; */
   /*@ assert below_c: (2 * c + 1 < n ==> !ndl_entry_lt(h, 2 * c + 1, c)) &&
@@ -155,7 +155,7 @@ static void hole_down(struct ndl__heap *h, uint32_t i, uint32_t c)
     ensures keeps_keys: ndl_heap_keeps_keys{Pre, Post}(h, es);
 */
 static void hole_up(struct ndl__heap *h, uint32_t i, uint32_t p)
-    /*@ ghost (uint32_t es, uint64_t ed, uint64_t eq) */ {
+/*@ ghost (uint32_t es, uint64_t ed, uint64_t eq) */ {
   /*@ ghost uint32_t n = h->len; */
   /*@ assert ndl_parent(i) == p; */
   /*@ ghost uint32_t pp = p > 0 ? (p - 1) / 2 : 0; */

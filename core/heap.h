@@ -27,8 +27,8 @@ struct ndl__heap {
   struct ndl__heap_entry *v;
   uint32_t len;
   uint32_t cap;
-  uint32_t *pos;     /* pos[slot]: index in v, or NDL__NIL */
-  uint32_t pos_cap;  /* slots that pos covers */
+  uint32_t *pos;    /* pos[slot]: index in v, or NDL__NIL */
+  uint32_t pos_cap; /* slots that pos covers */
 };
 
 /*@

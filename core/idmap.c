@@ -67,7 +67,7 @@ static int64_t bucket_of(const struct ndl__idmap *m, uint32_t id) {
   uint32_t i, h = home(m, id);
   /*@ ghost uint32_t d = 0; */
   /*@ assert has_empty: \exists integer j; 0 <= j <= m->mask && m->b[j].id == 0;
-  */
+   */
   /*@ assert probe_runs: ndl_probe_runs(m); */
   /* d counts the probes: every bucket passed holds another id, and there is
    * an empty bucket, so the probe stops within mask + 1 steps. */
@@ -164,7 +164,7 @@ static void move_bucket(struct ndl__idmap_bucket *b, uint32_t to,
       b[k].id == \old(b[k].id) && b[k].slot == \old(b[k].slot);
 */
 static void clear_bucket(struct ndl__idmap_bucket *b, uint32_t i)
-    /*@ ghost (uint32_t mask) */ {
+/*@ ghost (uint32_t mask) */ {
   b[i].id = 0;
   b[i].slot = 0;
 }
@@ -183,7 +183,7 @@ static void clear_bucket(struct ndl__idmap_bucket *b, uint32_t i)
          \at(m->b[k].id, Pre) == x);
 */
 static void drop_hole(struct ndl__idmap *m, uint32_t i)
-    /*@ ghost (uint32_t id) */ {
+/*@ ghost (uint32_t id) */ {
   clear_bucket(m->b, i) /*@ ghost (m->mask) */;
   m->count--;
 }

@@ -108,7 +108,8 @@ static void run_batch(struct ndl__core *c, struct ndl__phase_queue *q) {
   }
 }
 
-/* ---- The phases ------------------------------------------------------------ */
+/* ---- The phases ------------------------------------------------------------
+ */
 
 void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg) {
   enter(c, NDL_PHASE_MAIN);
@@ -157,7 +158,8 @@ void ndl__core_run_idle_prepare(struct ndl__core *c) {
  * callbacks queued for this iteration, only polls. */
 int ndl__core_poll_now(const struct ndl__core *c) {
   return c->alive == 0 || ndl__phase_queued(&c->immediates) != 0 ||
-         ndl__phase_queued(&c->pending) != 0 || ndl__phase_queued(&c->closing) != 0;
+         ndl__phase_queued(&c->pending) != 0 ||
+         ndl__phase_queued(&c->closing) != 0;
 }
 
 int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
@@ -172,7 +174,9 @@ int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
   return (int64_t)(min->deadline - now_ns);
 }
 
-void ndl__core_enter_poll(struct ndl__core *c) { enter(c, NDL_PHASE_POLL); }
+void ndl__core_enter_poll(struct ndl__core *c) {
+  enter(c, NDL_PHASE_POLL);
+}
 
 void ndl__core_update_time(struct ndl__core *c, uint64_t now_ns) {
   if (now_ns > c->now_ns)
@@ -236,7 +240,9 @@ void ndl__core_run_close(struct ndl__core *c) {
   run_batch(c, &c->closing);
 }
 
-int ndl__core_alive(const struct ndl__core *c) { return c->alive != 0; }
+int ndl__core_alive(const struct ndl__core *c) {
+  return c->alive != 0;
+}
 
 uint64_t ndl__core_lost(const struct ndl__core *c) {
   uint64_t unrefed = 0, accounted;

@@ -26,8 +26,8 @@ struct ndl__list {
 };
 
 struct ndl__cb {
-  ndl_id id; /* 0: the slot is free */
-  uint8_t kind; /* ndl_cb_kind */
+  ndl_id id;     /* 0: the slot is free */
+  uint8_t kind;  /* ndl_cb_kind */
   uint8_t refed; /* 1: keeps the loop alive */
   uint8_t ran;   /* a one-shot callback that has been started, or an
                     interval inside its call */
@@ -38,8 +38,8 @@ struct ndl__cb {
   uint32_t prev, next;    /* list links, or the free-slot chain in next */
   struct ndl__list *list; /* the list the record is on, or NULL */
   union {
-    uint64_t repeat_ns;      /* timers: 0 for a timeout */
-    struct ndl__work *work;  /* pool work in flight */
+    uint64_t repeat_ns;     /* timers: 0 for a timeout */
+    struct ndl__work *work; /* pool work in flight */
     struct {
       int fd;
       unsigned events;

@@ -17,7 +17,9 @@ void ndl_value_clear(ndl_value *v) {
   v->kind = NDL_UNDEFINED;
 }
 
-void ndl_value_set_undefined(ndl_value *v) { ndl_value_clear(v); }
+void ndl_value_set_undefined(ndl_value *v) {
+  ndl_value_clear(v);
+}
 
 void ndl_value_set_int(ndl_value *v, int64_t i) {
   if (v == NULL)
