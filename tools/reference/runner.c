@@ -233,7 +233,8 @@ static struct inst *work_by_id(struct runner *R, ndl_id id) {
   int i;
   for (i = 0; i < R->executed; i++) {
     struct inst *in = &R->inst[i];
-    if (prog_kind_is_work(in->kind) && in->work_seen && !in->work_done && in->id == id)
+    if (prog_kind_is_work(in->kind) && in->work_seen && !in->work_done &&
+        in->id == id)
       return in;
   }
   return NULL;
@@ -263,7 +264,8 @@ static void on_trace(void *ctx, const ndl_trace_event *ev) {
   switch (ev->kind) {
   case NDL_TRACE_REGISTER:
     R->tr_register++;
-    if (R->registering >= 0 && prog_kind_is_work(R->inst[R->registering].kind)) {
+    if (R->registering >= 0 &&
+        prog_kind_is_work(R->inst[R->registering].kind)) {
       R->inst[R->registering].id = ev->id;
       R->inst[R->registering].work_seen = 1;
     }
