@@ -1,17 +1,17 @@
 /*
  * Property tests: random programs (tools/reference/program.h) run on the core
- * and on the reference model (tools/reference/model.c) must agree, and keep the
- * loop's invariants. Each property gets its own 5000 seeds; a failure prints
- * the program, a shrunk program, and the nodeloop-sim command that replays
- * it. Also: the model on hand-written programs, regressions the runner found,
- * and the shrinker on a property planted to fail.
+ * and on the reference model (tools/reference/reference.c) must agree, and keep
+ * the loop's invariants. Each property gets its own 5000 seeds; a failure
+ * prints the program, a shrunk program, and the nodeloop-sim command that
+ * replays it. Also: the reference on hand-written programs, regressions the
+ * runner found, and the shrinker on a property planted to fail.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tools/reference/model.h"
 #include "tools/reference/program.h"
+#include "tools/reference/reference.h"
 #include "tools/reference/runner.h"
 
 #define SEEDS 5000
@@ -112,7 +112,7 @@ Test(properties, seeds_draw_different_worlds) {
     cr_expect_gt(kinds[k], 50, "few %s ops", prog_kind_name(k));
 }
 
-/* ---- The model on programs whose outcome is known by hand. */
+/* ---- The reference on programs whose outcome is known by hand. */
 
 static void set_ops(struct prog *p, const struct prog_op *ops, int n) {
   memset(p, 0, sizeof(*p));
@@ -122,12 +122,12 @@ static void set_ops(struct prog *p, const struct prog_op *ops, int n) {
   memcpy(p->op, ops, (size_t)n * sizeof(*ops));
 }
 
-/* The ops of the model's calls, as a string ("2 0 1"). */
+/* The ops of the reference's calls, as a string ("2 0 1"). */
 static const char *model_order(const struct prog *p) {
-  static struct model_result r;
+  static struct reference_result r;
   static char buf[256];
   int i;
-  model_run(p, NULL, &r);
+  reference_run(p, NULL, &r);
   buf[0] = '\0';
   for (i = 0; i < r.ncalls; i++)
     snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%d", i ? " " : "",
@@ -138,7 +138,7 @@ static const char *model_order(const struct prog *p) {
 #define OP(kind, parent, target, delay, count, gap)                            \
   { (kind), 0, (parent), (target), (delay), (count), (gap) }
 
-Test(model, next_ticks_then_microtasks_after_each_callback) {
+Test(reference, next_ticks_then_microtasks_after_each_callback) {
   static struct prog p;
   const struct prog_op ops[] = {
       OP(PK_TIMEOUT, -1, -1, 1, 0, 0),  /* 0 */
@@ -154,7 +154,7 @@ Test(model, next_ticks_then_microtasks_after_each_callback) {
 
 /* setImmediate in an I/O callback runs before setTimeout(0); a timeout of
  * 0 is 1 ms; check, then close. */
-Test(model, phase_order) {
+Test(reference, phase_order) {
   static struct prog p;
   const struct prog_op ops[] = {
       OP(PK_IO, -1, -1, 10, 1, 0),      /* 0 */
@@ -163,16 +163,16 @@ Test(model, phase_order) {
       OP(PK_CLOSE, 0, -1, 0, 0, 0),     /* 3 */
       OP(PK_DEFER, 0, -1, 0, 0, 0),     /* 4 */
   };
-  static struct model_result r;
+  static struct reference_result r;
   set_ops(&p, ops, 5);
   cr_assert_str_eq(model_order(&p), "0 2 3 4 1");
-  model_run(&p, NULL, &r);
+  reference_run(&p, NULL, &r);
   cr_assert_eq(r.end_ns, 11000000u);
 }
 
 /* Close callbacks run newest first, as libuv's closing-handle stack does;
  * one queued in the close phase waits for the next iteration. */
-Test(model, close_callbacks_run_newest_first) {
+Test(reference, close_callbacks_run_newest_first) {
   static struct prog p;
   const struct prog_op ops[] = {
       OP(PK_CLOSE, -1, -1, 0, 0, 0), /* 0 */
@@ -184,15 +184,15 @@ Test(model, close_callbacks_run_newest_first) {
   cr_assert_str_eq(model_order(&p), "3 2 0 1");
 }
 
-Test(model, interval_rearms_from_the_cached_time_and_clears_itself) {
+Test(reference, interval_rearms_from_the_cached_time_and_clears_itself) {
   static struct prog p;
-  static struct model_result r;
+  static struct reference_result r;
   const struct prog_op ops[] = {
       OP(PK_INTERVAL, -1, -1, 100, 3, 0), /* 0 */
       OP(PK_ADVANCE, 0, -1, 30, 0, 0),    /* 1: each call computes 30 ms */
   };
   set_ops(&p, ops, 2);
-  model_run(&p, NULL, &r);
+  reference_run(&p, NULL, &r);
   cr_assert_eq(r.ncalls, 3);
   /* 100, then 100 + 30 + ... no: re-armed from the time cached for the
    * tick (100), so due at 200 even though the call ended at 130. */
@@ -203,9 +203,9 @@ Test(model, interval_rearms_from_the_cached_time_and_clears_itself) {
   cr_assert_eq(r.cancelled, 1);
 }
 
-Test(model, pool_of_one_runs_tasks_one_after_another) {
+Test(reference, pool_of_one_runs_tasks_one_after_another) {
   static struct prog p;
-  static struct model_result r;
+  static struct reference_result r;
   const struct prog_op ops[] = {
       OP(PK_WORK, -1, -1, 10, 0, 0),
       OP(PK_WORK, -1, -1, 5, 0, 0),
@@ -213,7 +213,7 @@ Test(model, pool_of_one_runs_tasks_one_after_another) {
   };
   set_ops(&p, ops, 3);
   p.cfg.pool = 1;
-  model_run(&p, NULL, &r);
+  reference_run(&p, NULL, &r);
   cr_assert_eq(r.ncalls, 3);
   cr_assert_eq(r.calls[0].now_ns, 10000000u);
   cr_assert_eq(r.calls[1].now_ns, 15000000u);
@@ -222,7 +222,7 @@ Test(model, pool_of_one_runs_tasks_one_after_another) {
   cr_assert_str_eq(model_order(&p), "2 1 0");
 }
 
-Test(model, a_cleared_timer_in_the_due_batch_does_not_run) {
+Test(reference, a_cleared_timer_in_the_due_batch_does_not_run) {
   static struct prog p;
   const struct prog_op ops[] = {
       OP(PK_TIMEOUT, -1, -1, 50, 0, 0), /* 0 */
@@ -234,16 +234,16 @@ Test(model, a_cleared_timer_in_the_due_batch_does_not_run) {
   cr_assert_str_eq(model_order(&p), "0 3");
 }
 
-Test(model, unrefed_timer_does_not_keep_the_loop_alive) {
+Test(reference, unrefed_timer_does_not_keep_the_loop_alive) {
   static struct prog p;
-  static struct model_result r;
+  static struct reference_result r;
   struct prog_op ops[] = {
       OP(PK_TIMEOUT, -1, -1, 1000, 0, 0),
       OP(PK_TIMEOUT, -1, -1, 10, 0, 0),
   };
   ops[0].unref = 1;
   set_ops(&p, ops, 2);
-  model_run(&p, NULL, &r);
+  reference_run(&p, NULL, &r);
   cr_assert_eq(r.ncalls, 1);
   cr_assert_eq(r.end_ns, 10000000u);
   cr_assert_eq(r.live_at_end, 1);

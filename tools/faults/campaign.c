@@ -180,7 +180,7 @@ static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
   return err;
 }
 
-/* The property tests' program for this seed. Under faults the model's
+/* The property tests' program for this seed. Under faults the reference's
  * checks are moot; what is kept is the loop's own count. */
 static int run_random_program(uint64_t seed, ndl_stats *st) {
   static struct prog prog;

@@ -5,8 +5,8 @@
  * TCP echo) on the real platform over loopback, or on the sim's network
  * and disk.
  */
-#ifndef NDL_TESTS_CAMPAIGN_H
-#define NDL_TESTS_CAMPAIGN_H
+#ifndef NDL_TOOLS_FAULTS_CAMPAIGN_H
+#define NDL_TOOLS_FAULTS_CAMPAIGN_H
 
 #include "core/prng.h"
 #include "nodeloop.h"

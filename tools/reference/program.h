@@ -9,8 +9,8 @@
  * registers its children again on each call.
  *
  * The rules below are what both the runner (runner.c, against the real API)
- * and the model (model.c) implement; they are properties of the program, not
- * of the loop:
+ * and the reference (reference.c) implement; they are properties of the
+ * program, not of the loop:
  *  - every executed op gets the next instance number, from 0; once
  *    PROG_MAX_INSTANCES ops have executed, further ops are skipped;
  *  - an op that registers a callback when every id is live (live count >=
@@ -24,8 +24,8 @@
  *    the sim's disk, where f0 to f2 hold prog_file_text() and f3 does not
  *    exist (NDL_ENOENT).
  */
-#ifndef NDL_TESTS_MODEL_PROGRAM_H
-#define NDL_TESTS_MODEL_PROGRAM_H
+#ifndef NDL_TOOLS_REFERENCE_PROGRAM_H
+#define NDL_TOOLS_REFERENCE_PROGRAM_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /*
- * The property runner: a program on the real loop, compared with the model.
+ * The property runner: a program on the real loop, compared with the reference.
  *
  * Each callback the program registers gets an instance record as its arg;
  * the callback logs (instance, clock), checks the stats against what the
  * runner has seen so far, runs its op's children, and for an interval or a
  * watcher on its count-th call clears itself. A trace sink counts events
  * (for the stats checks), reads the sim's task start and finish times (the
- * model is told the jitter the sim drew, and checks the rest), and stops a
+ * reference is told the jitter the sim drew, and checks the rest), and stops a
  * run that has run away.
  */
 #include "runner.h"
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
 #include "nodeloop.h"
+#include "reference.h"
 
 #define NS_PER_MS 1000000u
 #define MAX_CALLS (4 * PROG_MAX_INSTANCES + 64)
@@ -52,7 +52,7 @@ struct runner {
   int executed;
   int latest[PROG_MAX_OPS];
   int registering; /* the instance inside a registration call, or -1 */
-  struct model_call calls[MAX_CALLS];
+  struct reference_call calls[MAX_CALLS];
   int ncalls, truncated;
   /* What the program did, as the runner counts it. */
   uint64_t registered, cancelled, started, live;
@@ -60,7 +60,7 @@ struct runner {
   uint64_t tr_register, tr_cancel, tr_start, tr_end, tr_ticks;
   int stopped;
   struct prop_outcome *out;
-  struct model_result model;
+  struct reference_result ref;
   uint64_t jitter[PROG_MAX_INSTANCES];
 };
 
@@ -274,8 +274,8 @@ static void on_trace(void *ctx, const ndl_trace_event *ev) {
     R->tr_cancel++;
     break;
   case NDL_TRACE_CB_START:
-    /* The model's programs end by construction; a run that goes on past
-     * every callback the model could run has run away. */
+    /* The reference's programs end by construction; a run that goes on past
+     * every callback the reference could run has run away. */
     if (++R->tr_start > MAX_CALLS && !R->stopped) {
       fail(R, PROP_END, "ran away: more than %d callbacks", MAX_CALLS);
       R->stopped = 1;
@@ -446,10 +446,10 @@ static void run_main(ndl_loop *loop, void *arg) {
   exec_children(R, -1);
 }
 
-/* ---- Comparing with the model. */
+/* ---- Comparing with the reference. */
 
-static void describe_call(const struct runner *R, const struct model_call *c,
-                          char *buf, size_t n) {
+static void describe_call(const struct runner *R,
+                          const struct reference_call *c, char *buf, size_t n) {
   char t[32];
   snprintf(buf, n, "#%d (%s, op %d) at %s", c->inst,
            prog_kind_name(R->p->op[c->op].kind), c->op,
@@ -457,15 +457,16 @@ static void describe_call(const struct runner *R, const struct model_call *c,
 }
 
 static void compare_order(struct runner *R) {
-  const struct model_result *M = &R->model;
+  const struct reference_result *M = &R->ref;
   int k, n = R->ncalls < M->ncalls ? R->ncalls : M->ncalls;
   char a[96], b[96];
   for (k = 0; k < n; k++) {
-    const struct model_call *x = &R->calls[k], *y = &M->calls[k];
+    const struct reference_call *x = &R->calls[k], *y = &M->calls[k];
     if (x->inst != y->inst || x->op != y->op || x->now_ns != y->now_ns) {
       describe_call(R, x, a, sizeof(a));
       describe_call(R, y, b, sizeof(b));
-      fail(R, PROP_ORDER, "callback %d is %s; the model runs %s", k + 1, a, b);
+      fail(R, PROP_ORDER, "callback %d is %s; the reference runs %s", k + 1, a,
+           b);
       return;
     }
   }
@@ -475,9 +476,10 @@ static void compare_order(struct runner *R) {
     else
       describe_call(R, &M->calls[n], a, sizeof(a));
     fail(R, PROP_ORDER,
-         "%d callbacks ran, the model runs %d; the first "
+         "%d callbacks ran, the reference runs %d; the first "
          "extra one is %s (%s)",
-         R->ncalls, M->ncalls, a, R->ncalls > n ? "nodeloop's" : "the model's");
+         R->ncalls, M->ncalls, a,
+         R->ncalls > n ? "nodeloop's" : "the reference's");
   }
 }
 
@@ -517,27 +519,27 @@ static void read_jitter(struct runner *R) {
 
 static void check_end(struct runner *R, int err, const ndl_stats *st,
                       uint64_t end_ns) {
-  const struct model_result *M = &R->model;
+  const struct reference_result *M = &R->ref;
   int i;
   char a[32], b[32];
 
   if (M->deadlock ? err != NDL_EDEADLK : err != 0)
-    fail(R, PROP_END, "ndl_run returned %s, the model expects %s",
+    fail(R, PROP_END, "ndl_run returned %s, the reference expects %s",
          err ? ndl_err_name(err) : "0", M->deadlock ? "EDEADLK" : "0");
   if (!M->deadlock && (st->lost != 0 || st->duplicated != 0))
     fail(R, PROP_END, "lost=%llu duplicated=%llu after a natural end",
          (unsigned long long)st->lost, (unsigned long long)st->duplicated);
   if (end_ns != M->end_ns)
-    fail(R, PROP_END, "the loop ended at %s, the model at %s",
+    fail(R, PROP_END, "the loop ended at %s, the reference at %s",
          fmt_ns(a, sizeof(a), end_ns), fmt_ns(b, sizeof(b), M->end_ns));
   if (st->ticks != M->ticks)
-    fail(R, PROP_END, "%llu ticks, the model has %llu",
+    fail(R, PROP_END, "%llu ticks, the reference has %llu",
          (unsigned long long)st->ticks, (unsigned long long)M->ticks);
   if (st->live != M->live_at_end || st->registered != M->registered ||
       st->cancelled != M->cancelled)
     fail(R, PROP_END,
          "at the end live=%llu registered=%llu cancelled=%llu, "
-         "the model has %llu %llu %llu",
+         "the reference has %llu %llu %llu",
          (unsigned long long)st->live, (unsigned long long)st->registered,
          (unsigned long long)st->cancelled, (unsigned long long)M->live_at_end,
          (unsigned long long)M->registered, (unsigned long long)M->cancelled);
@@ -576,7 +578,8 @@ static void check_end(struct runner *R, int err, const ndl_stats *st,
     const struct inst *in = &R->inst[i];
     if (prog_kind_is_work(in->kind) && in->registered &&
         M->work_start_ns[i] != in->work_start_ns)
-      fail(R, PROP_POOL, "task #%d started at %s, the model starts it at %s", i,
+      fail(R, PROP_POOL,
+           "task #%d started at %s, the reference starts it at %s", i,
            fmt_ns(a, sizeof(a), in->work_start_ns),
            fmt_ns(b, sizeof(b), M->work_start_ns[i]));
   }
@@ -637,9 +640,9 @@ int prop_check(const struct prog *p, const struct prop_options *o,
   out->run_err = err;
 
   read_jitter(R);
-  model_run(p, p->cfg.spread_ns ? R->jitter : NULL, &R->model);
-  if (R->model.truncated)
-    fail(R, PROP_END, "the model ran away");
+  reference_run(p, p->cfg.spread_ns ? R->jitter : NULL, &R->ref);
+  if (R->ref.truncated)
+    fail(R, PROP_END, "the reference ran away");
   compare_order(R);
   check_end(R, err, &st, end_ns);
   ndl_loop_free(R->loop);

@@ -1,11 +1,11 @@
 /*
  * Property checks: runs a program (program.h) on a sim loop through the
- * public API, runs the same program on the reference model (model.h), and
+ * public API, runs the same program on the reference model (reference.h), and
  * checks that they agree and that the run kept its invariants. A failing
  * program can be shrunk to a smaller one that fails the same way.
  */
-#ifndef NDL_TESTS_MODEL_RUNNER_H
-#define NDL_TESTS_MODEL_RUNNER_H
+#ifndef NDL_TOOLS_REFERENCE_RUNNER_H
+#define NDL_TOOLS_REFERENCE_RUNNER_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -14,18 +14,18 @@
 
 enum prop_id {
   PROP_OK = 0,
-  PROP_ORDER,    /* callbacks, and the clock at each, equal the model's */
+  PROP_ORDER,    /* callbacks, and the clock at each, equal the reference's */
   PROP_ONCE,     /* each runs once (intervals, watchers: count times)
                     unless cleared; a cleared one never runs */
   PROP_DEADLINE, /* no timer runs before set time + max(delay, 1) ms */
-  PROP_END,      /* ndl_run returns 0 when the model says nothing is left,
-                    at the model's time, after as many ticks; lost = 0 */
+  PROP_END,      /* ndl_run returns 0 when the reference says nothing is left,
+                    at the reference's time, after as many ticks; lost = 0 */
   PROP_STATS,    /* ndl_stats inside every callback and at the end agree
                     with what the program did, and with the trace */
   PROP_API,      /* return codes: 0, NDL_NOTFOUND, NDL_NOIDS as expected;
                     callbacks receive the right value */
-  PROP_POOL,     /* tasks start when the model says; jitter in [0, spread] */
-  PROP_PLANTED,  /* a fake property, to test the shrinker */
+  PROP_POOL,    /* tasks start when the reference says; jitter in [0, spread] */
+  PROP_PLANTED, /* a fake property, to test the shrinker */
   PROP_COUNT
 };
 
@@ -44,7 +44,7 @@ struct prop_outcome {
   char why[PROP_COUNT][256]; /* the first message of each */
   uint64_t callbacks, ticks, end_ns;
   /* The loop's own counts, and what creating or running it returned: all
-   * that must still hold when faults make the model's other checks moot. */
+   * that must still hold when faults make the reference's other checks moot. */
   uint64_t registered, lost, duplicated;
   int run_err;
 };

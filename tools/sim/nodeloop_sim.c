@@ -153,7 +153,7 @@ static const struct option {
     {"--runs", 1, set_runs},
     {"--trace", 1, set_trace},
     /* A fault plan (include/nodeloop_faults.h). With --random, faults make
-     * the model's checks moot: a run then fails only if it loses a
+     * the reference's checks moot: a run then fails only if it loses a
      * callback, runs one twice, or hangs. */
     {"--faults", 1, set_faults},
     {"--verbose", 0, set_verbose},
@@ -262,7 +262,7 @@ static int run_scenarios(const struct cli *c, FILE *trace_file) {
   return failures != 0;
 }
 
-/* ---- Random programs against the model. */
+/* ---- Random programs against the reference. */
 
 /* A hang inside the loop cannot be caught by the checks, which run between
  * callbacks; an alarm reports the seed instead. The message is formatted

@@ -3,8 +3,8 @@
  * hold when it ends; nodeloop-sim runs them by name and the Criterion tests
  * run the same code, so a failing test replays from the command line.
  */
-#ifndef NDL_TESTS_SCENARIO_H
-#define NDL_TESTS_SCENARIO_H
+#ifndef NDL_TOOLS_SIM_SCENARIO_H
+#define NDL_TOOLS_SIM_SCENARIO_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -30,7 +30,7 @@
  *    fd is watched; what is due is collected before any callback runs, so a
  *    watcher stopped meanwhile misses its collected events.
  */
-#include "model.h"
+#include "reference.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +63,10 @@ struct fired {
   int rec;
 };
 
-struct model {
+struct reference {
   const struct prog *p;
   const uint64_t *jitter;
-  struct model_result *out;
+  struct reference_result *out;
   struct rec recs[PROG_MAX_INSTANCES];
   int nrecs;
   int executed; /* ops executed: the next instance number */
@@ -84,14 +84,14 @@ static int one_shot(int kind) {
   return kind != PK_INTERVAL && kind != PK_IO;
 }
 
-static int live_count(const struct model *m) {
+static int live_count(const struct reference *m) {
   int i, n = 0;
   for (i = 0; i < m->nrecs; i++)
     n += m->recs[i].live;
   return n;
 }
 
-static int alive(const struct model *m) {
+static int alive(const struct reference *m) {
   int i;
   for (i = 0; i < m->nrecs; i++)
     if (m->recs[i].live && m->recs[i].refed)
@@ -100,7 +100,7 @@ static int alive(const struct model *m) {
 }
 
 /* The live record of a queued kind with the smallest queue number. */
-static int first_queued(const struct model *m, int kind) {
+static int first_queued(const struct reference *m, int kind) {
   int i, best = -1;
   for (i = 0; i < m->nrecs; i++) {
     const struct rec *r = &m->recs[i];
@@ -111,7 +111,7 @@ static int first_queued(const struct model *m, int kind) {
   return best;
 }
 
-static void cancel(struct model *m, int i) {
+static void cancel(struct reference *m, int i) {
   m->recs[i].live = 0;
   m->recs[i].armed = 0;
   m->out->cancelled++;
@@ -119,7 +119,7 @@ static void cancel(struct model *m, int i) {
 
 /* ---- The pool. */
 
-static void start_queued(struct model *m) {
+static void start_queued(struct reference *m) {
   for (;;) {
     int i, best = -1;
     struct rec *r;
@@ -140,7 +140,7 @@ static void start_queued(struct model *m) {
 }
 
 /* The running task that finishes first, by (time, start order), or -1. */
-static int next_done(const struct model *m) {
+static int next_done(const struct reference *m) {
   int i, best = -1;
   for (i = 0; i < m->nrecs; i++) {
     const struct rec *r = &m->recs[i];
@@ -153,7 +153,7 @@ static int next_done(const struct model *m) {
   return best;
 }
 
-static void advance_to(struct model *m, uint64_t t) {
+static void advance_to(struct reference *m, uint64_t t) {
   int i;
   while ((i = next_done(m)) >= 0 && m->recs[i].wdone <= t) {
     if (m->recs[i].wdone > m->clock)
@@ -170,7 +170,7 @@ static void advance_to(struct model *m, uint64_t t) {
 
 /* ---- The scripted fds. */
 
-static int watcher_of(const struct model *m, int fd) {
+static int watcher_of(const struct reference *m, int fd) {
   int i;
   for (i = 0; i < m->nrecs; i++)
     if (m->recs[i].live && m->recs[i].kind == PK_IO && m->recs[i].fd == fd)
@@ -179,7 +179,7 @@ static int watcher_of(const struct model *m, int fd) {
 }
 
 /* The unused script of a watched fd with the least (time, order), or -1. */
-static int next_script(const struct model *m) {
+static int next_script(const struct reference *m) {
   int i, best = -1;
   for (i = 0; i < m->nscripts; i++) {
     const struct script *s = &m->scripts[i];
@@ -192,7 +192,7 @@ static int next_script(const struct model *m) {
   return best;
 }
 
-static void collect(struct model *m) {
+static void collect(struct reference *m) {
   int s, i;
   m->nfired = 0;
   while ((s = next_script(m)) >= 0 && m->scripts[s].at_ns <= m->clock) {
@@ -214,11 +214,11 @@ static void collect(struct model *m) {
 
 /* ---- Running callbacks. */
 
-static void exec_children(struct model *m, int parent);
+static void exec_children(struct reference *m, int parent);
 
-static void call(struct model *m, int i) {
+static void call(struct reference *m, int i) {
   struct rec *r = &m->recs[i];
-  struct model_result *out = m->out;
+  struct reference_result *out = m->out;
   if (out->ncalls < (int)(sizeof(out->calls) / sizeof(out->calls[0]))) {
     out->calls[out->ncalls].inst = r->inst;
     out->calls[out->ncalls].op = r->op;
@@ -238,7 +238,7 @@ static void call(struct model *m, int i) {
   }
 }
 
-static void drain(struct model *m) {
+static void drain(struct reference *m) {
   int i;
   do {
     while ((i = first_queued(m, PK_NEXT_TICK)) >= 0)
@@ -248,7 +248,7 @@ static void drain(struct model *m) {
   } while (first_queued(m, PK_NEXT_TICK) >= 0);
 }
 
-static int new_rec(struct model *m, int op, int inst) {
+static int new_rec(struct reference *m, int op, int inst) {
   struct rec *r = &m->recs[m->nrecs];
   memset(r, 0, sizeof(*r));
   r->kind = m->p->op[op].kind;
@@ -262,7 +262,7 @@ static int new_rec(struct model *m, int op, int inst) {
   return m->nrecs++;
 }
 
-static void exec_op(struct model *m, int j) {
+static void exec_op(struct reference *m, int j) {
   const struct prog_op *op = &m->p->op[j];
   struct rec *r;
   int inst, i;
@@ -320,7 +320,7 @@ static void exec_op(struct model *m, int j) {
   }
 }
 
-static void exec_children(struct model *m, int parent) {
+static void exec_children(struct reference *m, int parent) {
   int j;
   for (j = 0; j < m->p->n; j++)
     if (m->p->op[j].parent == parent)
@@ -329,7 +329,8 @@ static void exec_children(struct model *m, int parent) {
 
 /* ---- The phases. */
 
-static int by_deadline(const void *a, const void *b, const struct model *m) {
+static int by_deadline(const void *a, const void *b,
+                       const struct reference *m) {
   const struct rec *x = &m->recs[*(const int *)a];
   const struct rec *y = &m->recs[*(const int *)b];
   if (x->deadline != y->deadline)
@@ -337,14 +338,14 @@ static int by_deadline(const void *a, const void *b, const struct model *m) {
   return x->tseq < y->tseq ? -1 : x->tseq > y->tseq;
 }
 
-static void timers(struct model *m) {
+static void timers(struct reference *m) {
   int due[PROG_MAX_INSTANCES], n = 0, i, a, b;
   for (i = 0; i < m->nrecs; i++)
     if (m->recs[i].armed && m->recs[i].deadline <= m->cnow) {
       m->recs[i].armed = 0;
       due[n++] = i;
     }
-  /* Insertion sort: n is small, and the model values plainness. */
+  /* Insertion sort: n is small, and the reference values plainness. */
   for (a = 1; a < n; a++)
     for (b = a; b > 0 && by_deadline(&due[b], &due[b - 1], m) < 0; b--) {
       int t = due[b];
@@ -369,7 +370,7 @@ static void timers(struct model *m) {
 /* Runs the callbacks of a kind queued before the phase began, oldest first
  * or (newest_first) newest first; what they queue waits for the next
  * iteration. */
-static void batch(struct model *m, int kind, int newest_first) {
+static void batch(struct reference *m, int kind, int newest_first) {
   int list[PROG_MAX_INSTANCES], n = 0, i, a, b;
   for (i = 0; i < m->nrecs; i++)
     if (m->recs[i].live && m->recs[i].kind == kind)
@@ -390,7 +391,7 @@ static void batch(struct model *m, int kind, int newest_first) {
   }
 }
 
-static int64_t poll_timeout(const struct model *m) {
+static int64_t poll_timeout(const struct reference *m) {
   int i;
   uint64_t min = NEVER;
   if (!alive(m) || first_queued(m, PK_IMMEDIATE) >= 0 ||
@@ -405,7 +406,7 @@ static int64_t poll_timeout(const struct model *m) {
 }
 
 /* Returns 0, or -1 when the loop would block forever. */
-static int wait(struct model *m, int64_t timeout) {
+static int wait(struct reference *m, int64_t timeout) {
   uint64_t target, next = NEVER;
   int i;
   collect(m);
@@ -427,7 +428,7 @@ static int wait(struct model *m, int64_t timeout) {
 
 /* Runs what wait() collected. Callbacks cannot collect more, so the array
  * stays put while they run. */
-static void poll(struct model *m) {
+static void poll(struct reference *m) {
   int i;
   for (i = 0; i < m->nfired; i++) {
     int r = m->fired[i].rec;
@@ -438,9 +439,9 @@ static void poll(struct model *m) {
   }
 }
 
-void model_run(const struct prog *p, const uint64_t *jitter_ns,
-               struct model_result *out) {
-  struct model *m = calloc(1, sizeof(*m));
+void reference_run(const struct prog *p, const uint64_t *jitter_ns,
+                   struct reference_result *out) {
+  struct reference *m = calloc(1, sizeof(*m));
   int i;
 
   memset(out, 0, sizeof(*out));
