@@ -67,7 +67,11 @@
   X(SIM_NET_LATENCY, "sim/net_latency", 0,                                     \
     "sim network: a segment is late by the argument in ms (up to a day)")      \
   X(SIM_NET_PARTITION, "sim/net_partition", 0,                                 \
-    "sim network: nothing arrives for the argument in ms (up to a day)")
+    "sim network: nothing arrives for the argument in ms (up to a day)")       \
+  X(SIM_PLANT_DROP_BYTE, "sim/plant_drop_byte", 0,                             \
+    "a planted bug, not a fault: a segment silently loses a byte")             \
+  X(SIM_PLANT_LOST_FIN, "sim/plant_lost_fin", 0,                               \
+    "a planted bug, not a fault: a shutdown's FIN never arrives")
 
 enum ndl__fault_point {
 #define NDL_FP_ENUM(id, name, err, what) NDL__FP_##id,

@@ -36,6 +36,8 @@ uint64_t ndl__sim_arrival(struct sim *s, struct sim_sock *k) {
 }
 
 void ndl__sim_send_fin(struct sim *s, struct sim_sock *to) {
+  if (ndl__fault_fail(NDL_FP(SIM_PLANT_LOST_FIN)))
+    return; /* planted: the harness must notice the stream never ends */
   if (to->eof_at == NEVER)
     to->eof_at = ndl__sim_arrival(s, to);
 }
@@ -108,6 +110,8 @@ static ssize_t transmit(struct sim *s, struct sim_sock *to, const char *data,
       return sent > 0 ? (ssize_t)sent : NDL_ENOMEM;
     memcpy(g->data, data + sent, cut);
     g->len = cut;
+    if (cut > 1 && ndl__fault_fail(NDL_FP(SIM_PLANT_DROP_BYTE)))
+      g->len--; /* planted: the harness must notice the missing byte */
     g->off = 0;
     g->next = NULL;
     g->at = ndl__sim_arrival(s, to);
@@ -116,7 +120,7 @@ static ssize_t transmit(struct sim *s, struct sim_sock *to, const char *data,
     else
       to->rx_tail->next = g;
     to->rx_tail = g;
-    to->rx_bytes += cut;
+    to->rx_bytes += g->len;
     sent += cut;
   }
   return (ssize_t)sent;

@@ -13,8 +13,8 @@
 #include "program.h"
 
 static const char *const kind_names[PK_COUNT] = {
-    "timeout", "interval", "immediate", "next_tick", "microtask", "work",
-    "io",      "defer",    "close",     "clear",     "advance",   "fs_read"};
+    "timeout", "interval", "immediate", "next_tick", "microtask", "work", "io",
+    "defer",   "close",    "clear",     "advance",   "fs_read",   "echo"};
 
 const char *prog_kind_name(int kind) {
   return kind >= 0 && kind < PK_COUNT ? kind_names[kind] : "?";
@@ -82,7 +82,11 @@ static void draw_swarm(struct ndl__prng *r, struct swarm *s) {
   /* Each kind is on with probability 3/4, with a weight from 1 to 8; the
    * timeout is always on, so no program is empty of timers. */
   for (k = 0; k < PK_COUNT; k++) {
-    if (k == PK_TIMEOUT || ndl__prng_chance(r, 3, 4))
+    /* An echo turns the reference's order checks off for its program
+     * (program.h), so it is on in one seed in eight. */
+    int on = k == PK_ECHO ? ndl__prng_chance(r, 1, 8)
+                          : k == PK_TIMEOUT || ndl__prng_chance(r, 3, 4);
+    if (on)
       s->weight[k] = 1 + (unsigned)ndl__prng_below(r, 8);
     s->total_weight += s->weight[k];
   }
@@ -165,6 +169,12 @@ static void gen_ops(struct ndl__prng *r, struct swarm *s, struct prog *p,
       op->delay_ms = draw_delay(r, s);
       op->count = (uint32_t)ndl__prng_below(r, PROG_FILES);
       break;
+    case PK_ECHO:
+      /* Up to 300 KB: past the sim's 256 KiB window now and then. */
+      op->count = ndl__prng_chance(r, 1, 2)
+                      ? (uint32_t)ndl__prng_below(r, 100)
+                      : (uint32_t)ndl__prng_below(r, 300001);
+      break;
     case PK_IO:
       op->delay_ms = draw_delay(r, s);
       op->count = 1 + (uint32_t)ndl__prng_below(r, 3);
@@ -208,6 +218,10 @@ void prog_generate(uint64_t seed, struct prog *p) {
       p->op[i].target =
           (int16_t)clearable[ndl__prng_below(&r, (uint64_t)nclear)];
   }
+  /* The echo's own callbacks take ids too: a narrow id space would make it
+   * fail with NDL_NOIDS, which the runner cannot tell from a bug. */
+  if (prog_count_kind(p, PK_ECHO) > 0)
+    p->cfg.id_bits = 32;
 }
 
 int prog_count_kind(const struct prog *p, int kind) {
@@ -232,6 +246,9 @@ static void print_op(const struct prog *p, int i, int depth, FILE *f) {
     break;
   case PK_FS_READ:
     fprintf(f, " f%u %ums", (unsigned)op->count, (unsigned)op->delay_ms);
+    break;
+  case PK_ECHO:
+    fprintf(f, " %u bytes", (unsigned)op->count);
     break;
   case PK_IO:
     fprintf(f, " after %ums x%u every %ums", (unsigned)op->delay_ms,

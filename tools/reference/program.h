@@ -22,7 +22,13 @@
  *  - clear names an op; it clears that op's latest instance, if that is live;
  *  - a file read is pool work, timed as work is; it reads "f<count>" from
  *    the sim's disk, where f0 to f2 hold prog_file_text() and f3 does not
- *    exist (NDL_ENOENT).
+ *    exist (NDL_ENOENT);
+ *  - an echo connects to an echo server in the same loop, sends count bytes,
+ *    half-closes and reads them back; its callback runs once the
+ *    connection has closed. The reference does not model the network:
+ *    a program with an echo is checked for what holds whatever the timing
+ *    (every callback once, timers never early, every byte back in order:
+ *    PROP_NET), not for the reference's order, ticks and counts.
  */
 #ifndef NDL_TOOLS_REFERENCE_PROGRAM_H
 #define NDL_TOOLS_REFERENCE_PROGRAM_H
@@ -47,6 +53,7 @@ enum prog_kind {
   PK_CLEAR,   /* target: the op whose latest instance to clear */
   PK_ADVANCE, /* the callback computes for delay_ms (ndl_sim_advance) */
   PK_FS_READ, /* ndl_fs_read of file `count` after delay_ms: pool work */
+  PK_ECHO,    /* a TCP echo of `count` bytes over the sim's network */
   PK_COUNT
 };
 

@@ -25,6 +25,8 @@ enum prop_id {
   PROP_API,      /* return codes: 0, NDL_NOTFOUND, NDL_NOIDS as expected;
                     callbacks receive the right value */
   PROP_POOL,    /* tasks start when the reference says; jitter in [0, spread] */
+  PROP_NET,     /* every echo gets back each byte it sent, in order, then
+                   the end of stream, with no error */
   PROP_PLANTED, /* a fake property, to test the shrinker */
   PROP_COUNT
 };
@@ -35,6 +37,11 @@ struct prop_options {
   int planted_max_timers;
   /* Where to write the core's verbose trace; NULL for none. */
   FILE *trace;
+  /* Called before each run, the shrinker's included, with ctx: re-applies
+   * a fault plan, so that every run of a program meets the same faults.
+   * NULL for none. */
+  void (*before_run)(void *ctx);
+  void *ctx;
 };
 
 struct prop_outcome {

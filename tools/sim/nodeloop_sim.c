@@ -126,6 +126,32 @@ static void plan_faults(const struct cli *c, uint64_t seed) {
   if (c->faults != NULL)
     ndl_faults_plan(c->faults, seed, NULL, 0);
 }
+
+/* Whether the plan names only planted bugs (sim/plant_*): those are not
+ * faults a program must absorb but bugs the checks must catch, so every
+ * property stays on, and failures are shrunk under the same plan. */
+static int plants_only(const char *plan) {
+  const char *entry = plan;
+  if (plan == NULL || *plan == '\0')
+    return 0;
+  for (; entry != NULL; entry = strchr(entry, ',')) {
+    if (*entry == ',')
+      entry++;
+    if (strncmp(entry, "sim/plant_", 10) != 0)
+      return 0;
+  }
+  return 1;
+}
+
+struct replan {
+  const struct cli *c;
+  uint64_t seed;
+};
+
+static void replan(void *ctx) {
+  const struct replan *r = ctx;
+  plan_faults(r->c, r->seed);
+}
 static int set_verbose(struct cli *c, const char *v) {
   (void)v;
   c->verbose = 1;
@@ -297,9 +323,11 @@ static void arm_watchdog(uint64_t seed, const char *flags, uint64_t done,
 static int run_random(const struct cli *c, FILE *trace_file) {
   struct prog *p = malloc(sizeof(*p)), *shrunk = malloc(sizeof(*shrunk));
   struct prop_options o;
+  struct replan plan;
   uint64_t i, failures = 0, not_run = 0;
   double started = wall_seconds();
   char flags[128];
+  const int faults = c->faults != NULL && !plants_only(c->faults);
 
   if (p == NULL || shrunk == NULL) {
     fprintf(stderr, "nodeloop-sim: out of memory\n");
@@ -311,12 +339,16 @@ static int run_random(const struct cli *c, FILE *trace_file) {
   signal(SIGALRM, on_alarm);
   memset(&o, 0, sizeof(o));
   o.planted_max_timers = c->planted_max_timers;
+  plan.c = c;
+  o.before_run = replan;
+  o.ctx = &plan;
   for (i = 0; i < c->runs; i++) {
     uint64_t seed = c->seed + i;
     struct prop_outcome out;
 
     arm_watchdog(seed, flags, i, failures, started);
     prog_generate(seed, p);
+    plan.seed = seed;
     o.trace = NULL;
     if (trace_file != stdout)
       o.trace = trace_file;
@@ -330,13 +362,12 @@ static int run_random(const struct cli *c, FILE *trace_file) {
       printf("seed=%" PRIu64 "\n", seed);
       prog_print(p, stdout);
     }
-    plan_faults(c, seed);
     prop_check(p, &o, &out);
-    if (c->faults != NULL) {
+    ndl_faults_clear();
+    if (faults) {
       /* Under faults only the loop's own invariants must hold. A run
        * whose loop could not even be made (no tick, nothing registered)
        * checked nothing at all. */
-      ndl_faults_clear();
       if (out.ticks == 0 && out.registered == 0 && out.run_err != 0)
         not_run++;
       out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
@@ -354,7 +385,7 @@ static int run_random(const struct cli *c, FILE *trace_file) {
     failures++;
     printf("FAIL seed=%" PRIu64 " property=%s: %s\n", seed, prop_name(out.prop),
            out.msg);
-    if (failures <= SHRUNK_FAILURES && c->faults == NULL) {
+    if (failures <= SHRUNK_FAILURES && !faults) {
       struct prop_outcome again;
       int runs;
       o.trace = NULL;
@@ -363,6 +394,7 @@ static int run_random(const struct cli *c, FILE *trace_file) {
       *shrunk = *p;
       runs = prop_shrink(shrunk, &o, out.prop, SHRINK_RUNS);
       prop_check(shrunk, &o, &again);
+      ndl_faults_clear();
       printf("shrunk in %d runs: property=%s: %s\n", runs,
              prop_name(again.prop), again.msg);
       prog_print(shrunk, stdout);

@@ -1,0 +1,34 @@
+/*
+ * A TCP echo over the sim's network, for random programs' PK_ECHO op
+ * (echo.c).
+ */
+#ifndef NDL_TOOLS_REFERENCE_ECHO_H
+#define NDL_TOOLS_REFERENCE_ECHO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nodeloop.h"
+#include "nodeloop_net.h"
+
+#define ECHO_PORT 7
+
+struct echo_outcome {
+  size_t sent, got;
+  size_t bad_at; /* the first byte that differs, or SIZE_MAX */
+  int ended;     /* the server's end of stream arrived */
+  int error;     /* what the connection failed with, or 0 */
+};
+
+typedef void (*echo_done_fn)(ndl_loop *loop, const struct echo_outcome *o,
+                             void *arg);
+
+/* Listens on 127.0.0.1:ECHO_PORT, unref'd: it does not keep the loop
+ * alive. */
+int echo_server(ndl_loop *loop, ndl_tcp **listener);
+/* Connects, sends len bytes drawn from seed, half-closes, reads the echo
+ * to its end and closes; then done runs once, in the close phase. */
+int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
+               void *arg);
+
+#endif
