@@ -1,7 +1,7 @@
 /*
  * The sim backend, through the nodeloop-sim tool (there is no libuv
  * counterpart). Three runs of it:
- *   --scenario demo --runs n      seeds per second on the seed's demo;
+ *   --scenario demo --runs n      seeds per second on the chapter's demo;
  *   --scenario demo --seed 1      one traced run, for its virtual_ms;
  *   --random --runs n             seeds per second on random programs, when
  *                                 this nodeloop-sim has --random.

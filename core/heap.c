@@ -4,8 +4,7 @@
 #include "idmap.h"
 #include "nodeloop.h"
 
-/* ACSL only: the sift predicates and ghost lemmas, for the provers. */
-#include "heap_proof.h"
+#include "heap_proof.h" /* ACSL only: what only the provers read */
 
 /*@ requires \valid(h);
     assigns *h;
@@ -64,14 +63,8 @@ static void put(struct ndl__heap *h, uint32_t i,
   h->pos[e->slot] = i;
 }
 
-/* The three steps of a sift, each a function of its own so that each of its
- * proofs sees only the facts it needs (the compiler inlines them; each
- * writes through put()). A sift carries an entry e with slot es and key
- * (ed, eq), passed to the steps as ghost arguments. Each step states, after
- * its write, what changed, one case at a time, and a ghost lemma function
- * joins the cases into the step's order clauses. The predicates of the
- * contracts (hole_entries, hole_pairs, ...) and the ghost lemma functions
- * are in heap_proof.h; docs/proofs.md tells the proof. */
+/* The three steps of a sift, each a function of its own for its proof (the
+ * compiler inlines them); heap_proof.h says why and how. */
 
 /* Moves the entry at c, the lesser child of the hole i, up into the hole:
  * the hole moves down to c. */
@@ -348,11 +341,8 @@ static void sift_down(struct ndl__heap *h, uint32_t i,
   fill(h, i, e);
 }
 
-/* The allocations, typed. WP's typed memory model cannot turn the
- * allocator's block of bytes into an array of entries, nor does it know that
- * the block is fresh, so these two contracts are trusted (a known gap in
- * docs/proofs.md): realloc returns NULL or a block for n elements that
- * overlaps nothing else the heap holds. */
+/* The allocations, typed: trusted contracts (heap_proof.h, and a known gap
+ * in docs/proofs.md). */
 /*@ requires ndl_heap_shape(h) && n > 0;
     assigns \nothing;
     ensures \result == \null ||
@@ -438,9 +428,8 @@ int ndl__heap_contains(const struct ndl__heap *h, uint32_t slot) {
 }
 
 /* Fills the hole at i, left by a removed entry, with the last entry (at
- * len, just past the heap), which may belong above or below the hole. The
- * entry that was removed still sits in the hole: it was in order with the
- * hole's parent and children, which is what decides the way to sift. */
+ * len, just past the heap), which may belong above or below the hole: the
+ * removed entry, still in the hole and in order there, says which way. */
 /*@ requires ndl_heap_shape(h) && i < h->len && h->len < h->cap;
     requires h->v[h->len].slot < h->pos_cap;
     requires last: h->pos[h->v[h->len].slot] == h->len;

@@ -1,7 +1,7 @@
 /*
  * The timer heap: a binary min-heap in one array, ordered by (deadline,
  * sequence). The sequence number is the order in which timers were set, so
- * timers due at the same time fire in that order, which the seed's
+ * timers due at the same time fire in that order, which the chapter's
  * BTreeMap<Instant, _> could not do (equal instants overwrote each other).
  *
  * Keys live inside the array, so sifting compares neighbouring memory rather

@@ -12,6 +12,19 @@
 #ifndef NDL_CORE_HEAP_PROOF_H
 #define NDL_CORE_HEAP_PROOF_H
 
+/* The three steps of a sift (hole_down, hole_up, fill in heap.c) are each a
+ * function of its own so that each of their proofs sees only the facts it
+ * needs; each writes through put(). A sift carries an entry e with slot es
+ * and key (ed, eq), passed to the steps as ghost arguments. Each step
+ * states, after its write, what changed, one case at a time, and a ghost
+ * lemma function below joins the cases into the step's order clauses.
+ *
+ * The typed allocations (realloc_entries, realloc_slots): WP's typed memory
+ * model cannot turn the allocator's block of bytes into an array of
+ * entries, nor does it know that the block is fresh, so their contracts are
+ * trusted: realloc returns NULL or a block for n elements that overlaps
+ * nothing else the heap holds. docs/proofs.md tells the whole proof. */
+
 #include "heap.h"
 
 /*@

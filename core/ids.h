@@ -2,7 +2,7 @@
  * The callback-id generator: a counter that wraps within a configurable
  * width and skips every id that is still live.
  *
- * The seed's version kept the colliding id when its retry loop found one
+ * The chapter's version kept the colliding id when its retry loop found one
  * taken (it tested `contains` where it meant `!contains`). Here the loop
  * keeps going until it finds a free id, and it gives up only after looking
  * at every id once, so it always terminates.

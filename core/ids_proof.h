@@ -1,8 +1,8 @@
 /*
  * What only the provers read about the id generator: the ghost lemma behind
  * ndl__ids_next()'s early NDL_NOIDS. ACSL only: a C compiler sees nothing
- * here. core/ids.c includes it, and so does core/ids_seed_bug.c, the seed's
- * generator, which stands in for ids.c in the seed-bug proof.
+ * here. core/ids.c includes it, and so does core/ids_chapter_bug.c, the
+ * chapter's generator, which stands in for ids.c in the chapter-bug proof.
  */
 #ifndef NDL_CORE_IDS_PROOF_H
 #define NDL_CORE_IDS_PROOF_H

@@ -1,7 +1,7 @@
 /*
- * The seed's javascript(): the same prints, in the same registration order.
+ * The chapter's javascript(): the same prints, in the same registration order.
  * A module that fails hands its callback an error value, which the program
- * prints, where the seed would have panicked.
+ * prints, where the chapter would have panicked.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -90,7 +90,7 @@ static void timer_1000(ndl_loop *loop, const ndl_value *v, void *arg) {
   ndl_print(loop, "SETTIMEOUT");
 }
 
-/* The seed trims the response before printing it. */
+/* The chapter trims the response before printing it. */
 static void web_call(ndl_loop *loop, const ndl_value *v, void *arg) {
   char buf[4096];
   size_t start = 0, end;

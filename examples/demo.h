@@ -1,5 +1,5 @@
 /*
- * The seed's javascript() program, ported to C. The program is written once;
+ * The chapter's javascript() program, ported to C. The program is written once;
  * an environment supplies the three modules it calls, so the same program
  * runs on the real platform (nodeloop-demo) and on the simulated one
  * (nodeloop-sim --scenario demo).
@@ -14,7 +14,7 @@
 
 /* The 39 characters of test.txt, so that "Encrypted" is fib(39). */
 #define NDL_DEMO_TEXT "Hello world! This is a text to encrypt!"
-/* The seed's Fs::read sleeps 1 s to simulate a large file. */
+/* The chapter's Fs::read sleeps 1 s to simulate a large file. */
 #define NDL_DEMO_READ_DELAY_MS 1000
 /* The body the slow server answers for GET /delay/<ms>/url/<url>. */
 #define NDL_DEMO_SLOW_BODY_FMT "Delayed %d ms: %s"

@@ -35,7 +35,7 @@ static void web_call_done(ndl_loop *loop, const ndl_value *v, void *arg) {
   free(call);
 }
 
-/* The seed asked slowwly.robertomurray.co.uk for /delay/<ms>/url/<url>;
+/* The chapter asked slowwly.robertomurray.co.uk for /delay/<ms>/url/<url>;
  * here the same request goes to the embedded server. */
 static int get_slow(ndl_loop *loop, struct ndl_demo_env *env, const char *url,
                     int delay_ms, ndl_cb cb, void *arg) {

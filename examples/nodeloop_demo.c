@@ -1,5 +1,5 @@
 /*
- * nodeloop-demo: the seed's javascript() on the real platform. Reads take
+ * nodeloop-demo: the chapter's javascript() on the real platform. Reads take
  * 1 s on the pool, the web call goes to the embedded slow server, and the
  * whole run takes about 3.5 s.
  *
@@ -9,7 +9,7 @@
  *
  * Exit status: 0 when every module call registered and every callback got
  * a value, not an error; 1 when one did not (a missing test.txt, a refused
- * connection: the program prints the error and goes on, as the seed would
+ * connection: the program prints the error and goes on, as the chapter would
  * have panicked), when the loop lost or duplicated a callback, or when the
  * trace could not be written; 2 on a usage error or a trace file that
  * cannot be created.
@@ -49,7 +49,7 @@ int main(int argc, char **argv) {
   }
   env.port = port;
   ndl_options_init(&opts);
-  opts.trace = ndl_trace_print_seed_style;
+  opts.trace = ndl_trace_print_chapter_style;
   opts.trace_ctx = stdout;
   if (chrome != NULL) {
     ndl_chrome_trace_chain(chrome, opts.trace, opts.trace_ctx);

@@ -1,6 +1,6 @@
 /*
  * The embedded slow HTTP server: the local stand-in for the remote "slowwly"
- * service the seed calls, built on nodeloop's TCP, on 127.0.0.1 with a port
+ * service the chapter calls, built on nodeloop's TCP, on 127.0.0.1 with a port
  * the network picks. On Linux it runs its own loop on its own thread; on
  * the sim backend it serves inside the client's loop, on the simulated
  * network, where its timers run in the same virtual time.

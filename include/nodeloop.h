@@ -76,7 +76,7 @@ const char *ndl_strerror(int err);
 const char *ndl_err_name(int err);
 
 /* ---- Values ----------------------------------------------------------------
- * What a callback receives: the seed's Js enum plus errors. The library owns
+ * What a callback receives: the chapter's Js enum plus errors. The library owns
  * the memory; it is valid for the duration of the callback. */
 typedef enum ndl_value_kind {
   NDL_UNDEFINED = 0,
@@ -223,10 +223,10 @@ typedef struct ndl_trace_event {
 
 typedef void (*ndl_trace_fn)(void *ctx, const ndl_trace_event *ev);
 
-/* The seed's output style ("Thread: main\t msg", "===== TICK n =====", content
- * blocks, "FINISHED") written to the FILE* given as ctx. It prints PRINT,
- * CONTENT, TICK, WORK_START, WORK_DONE, NOTE and FINISHED events. */
-void ndl_trace_print_seed_style(void *file, const ndl_trace_event *ev);
+/* The chapter's output style ("Thread: main\t msg", "===== TICK n =====",
+ * content blocks, "FINISHED") written to the FILE* given as ctx. It prints
+ * PRINT, CONTENT, TICK, WORK_START, WORK_DONE, NOTE and FINISHED events. */
+void ndl_trace_print_chapter_style(void *file, const ndl_trace_event *ev);
 /* Every event, one line each, with virtual or real time: for debugging. */
 void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
 
@@ -252,7 +252,7 @@ typedef struct ndl_chrome_trace ndl_chrome_trace;
 int ndl_chrome_trace_open(const char *path, ndl_chrome_trace **out);
 void ndl_chrome_trace_event(void *chrome_trace, const ndl_trace_event *ev);
 void ndl_chrome_trace_attach(ndl_chrome_trace *t, const struct ndl_loop *loop);
-/* Also hands every event to next (e.g. ndl_trace_print_seed_style). */
+/* Also hands every event to next (e.g. ndl_trace_print_chapter_style). */
 void ndl_chrome_trace_chain(ndl_chrome_trace *t, ndl_trace_fn next,
                             void *next_ctx);
 int ndl_chrome_trace_close(ndl_chrome_trace *t);
@@ -365,8 +365,9 @@ int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
  * work(arg, result) runs on a pool thread; after(loop, result, arg) then runs
  * on the loop thread in the poll phase. Tasks queue without limit and start in
  * submission order. delay_ms is time the task spends before work runs (the
- * seed's simulated slow read); on sim it is virtual time. kind names the task
- * in the trace ("File read"). Errors: NDL_EINVAL, NDL_ENOMEM, NDL_NOIDS. */
+ * chapter's simulated slow read); on sim it is virtual time. kind names the
+ * task in the trace ("File read"). Errors: NDL_EINVAL, NDL_ENOMEM, NDL_NOIDS.
+ */
 int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
                    ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id);
 
@@ -398,18 +399,20 @@ int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
 int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
               ndl_id *id);
 
-/* ---- Printing, as the seed's print() and print_content() ----------------- */
+/* ---- Printing, as the chapter's print() and print_content() -----------------
+ */
 void ndl_print(ndl_loop *loop, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
 
-/* ---- The seed's modules ----------------------------------------------------
- * Pool tasks from the seed, built on ndl_queue_work(). Each call copies what
- * it needs, so its arguments may be freed as soon as it returns. As with any
- * work, a callback that has not run when the loop is freed is cancelled. */
+/* ---- The chapter's modules
+ * ---------------------------------------------------- Pool tasks from the
+ * chapter, built on ndl_queue_work(). Each call copies what it needs, so its
+ * arguments may be freed as soon as it returns. As with any work, a callback
+ * that has not run when the loop is freed is cancelled. */
 
 /* Reads the whole file at path on a pool thread (task kind "File read"),
- * after spending delay_ms there first (the seed's simulated slow disk), and
+ * after spending delay_ms there first (the chapter's simulated slow disk), and
  * passes cb an NDL_STRING holding its bytes. A failure reaches cb as an
  * NDL_ERROR whose code is -errno and whose message is Node's,
  * "ENOENT: no such file or directory, open 'path'": NDL_ENOENT, NDL_EISDIR,
@@ -419,7 +422,7 @@ void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
 int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms, ndl_cb cb,
                 void *arg);
 
-/* Computes Fibonacci number n with the seed's naive recursion on a pool
+/* Computes Fibonacci number n with the chapter's naive recursion on a pool
  * thread (task kind "Encrypt") and passes cb an NDL_INT. n must be 0 to 45:
  * fib(50) would fit in int64_t, but the recursion makes about 2 * fib(n)
  * calls, so n = 45 takes seconds and n = 50 over a minute. Errors:

@@ -69,7 +69,7 @@
  *   STOP_WAKE_FIRST    ndl_stop wakes before storing the flag (-DSTOPPER)
  *   TIMEOUT_OVERFLOW   ndl__lx_wait passes a timer's timeout to epoll_wait as
  *                      -1 (e.g. ns -> int ms overflowing for a timer more
- *                      than 24.8 days away): the seed's hang, in our design
+ *                      than 24.8 days away): the chapter's hang, in our design
  *   POLL_IGNORES_ALIVE ndl__core_poll_timeout returns -1 when the last timer
  *                      fired in this tick's timer phase (nothing is alive,
  *                      nothing can wake epoll_wait: a hang; libuv's

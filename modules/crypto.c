@@ -1,5 +1,5 @@
 /*
- * ndl_crypto_encrypt(): the seed's Crypto::encrypt, a deliberately slow
+ * ndl_crypto_encrypt(): the chapter's Crypto::encrypt, a deliberately slow
  * CPU-bound task (naive recursive Fibonacci) that shows the pool keeping
  * the loop responsive.
  */
@@ -18,7 +18,7 @@ struct crypto_req {
   int64_t n;
 };
 
-/* The seed's recursion, kept naive on purpose: the point is the cost. */
+/* The chapter's recursion, kept naive on purpose: the point is the cost. */
 static int64_t fib(int64_t n) {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }

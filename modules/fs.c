@@ -1,7 +1,7 @@
 /*
- * ndl_fs_read(): the seed's Fs::read, a whole-file read on the pool.
+ * ndl_fs_read(): the chapter's Fs::read, a whole-file read on the pool.
  *
- * The seed unwrapped every I/O result and panicked on a missing file; here
+ * The chapter unwrapped every I/O result and panicked on a missing file; here
  * each failure reaches the callback as an NDL_ERROR in Node's format,
  * "ENOENT: no such file or directory, open 'test.txt'".
  *

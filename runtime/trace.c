@@ -9,7 +9,7 @@
 
 #include "nodeloop.h"
 
-/* Upper-cases a label into buf, as the seed's descr.to_uppercase(). */
+/* Upper-cases a label into buf, as the chapter's descr.to_uppercase(). */
 static const char *upper(const char *s, char *buf, size_t cap) {
   size_t i;
   for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
@@ -20,7 +20,7 @@ static const char *upper(const char *s, char *buf, size_t cap) {
 
 /* Each event is one fprintf call, so lines from pool threads never
  * interleave mid-line (stdio locks the FILE per call). */
-void ndl_trace_print_seed_style(void *file, const ndl_trace_event *ev) {
+void ndl_trace_print_chapter_style(void *file, const ndl_trace_event *ev) {
   FILE *f = file != NULL ? file : stdout;
   char label[64];
 

@@ -3,7 +3,7 @@
  * seccomp filter that kills the process on any socket, connect, accept,
  * bind, listen, send, receive, shutdown or open system call, and then runs,
  * on the sim backend:
- *   - the seed's demo (file reads, encryption, the slow web call, timers),
+ *   - the chapter's demo (file reads, encryption, the slow web call, timers),
  *     for many seeds;
  *   - seeded network-and-disk programs: an echo server and clients that
  *     send seeded amounts in seeded writes, half-close and check that every

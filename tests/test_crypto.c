@@ -1,5 +1,5 @@
 /*
- * The seed's crypto module, ndl_crypto_encrypt() (Fibonacci on the pool), on
+ * The chapter's crypto module, ndl_crypto_encrypt() (Fibonacci on the pool), on
  * the Linux backend.
  */
 #include <criterion/criterion.h>

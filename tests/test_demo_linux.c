@@ -1,5 +1,5 @@
 /*
- * nodeloop-demo on the real platform: it runs the seed's program end to end
+ * nodeloop-demo on the real platform: it runs the chapter's program end to end
  * (pool, timers, the embedded slow server) and prints the orderings that
  * cannot vary, whatever the scheduler does. Timing is not asserted here;
  * ci/bench and the demo's own summary line report it.

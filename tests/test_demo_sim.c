@@ -1,5 +1,5 @@
 /*
- * The seed's javascript() on the sim backend: it ends at virtual 3500 ms,
+ * The chapter's javascript() on the sim backend: it ends at virtual 3500 ms,
  * every callback runs exactly once, its fixed orderings hold for every seed,
  * and a seed replays to the same trace.
  */
@@ -11,14 +11,14 @@
 #include "examples/demo.h"
 #include "tools/sim/scenario.h"
 
-/* Runs the demo with the seed-style trace captured in memory. */
+/* Runs the demo with the chapter-style trace captured in memory. */
 static char *trace_of(uint64_t seed, struct ndl_scenario_result *r) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   cr_assert_not_null(f);
   cr_assert_eq(ndl_scenario_run(ndl_scenario_find("demo"), seed,
-                                ndl_trace_print_seed_style, f, r),
+                                ndl_trace_print_chapter_style, f, r),
                0);
   fclose(f);
   return buf;

@@ -1,5 +1,5 @@
 /*
- * The seed's fs module, ndl_fs_read(), on the Linux backend: small, empty,
+ * The chapter's fs module, ndl_fs_read(), on the Linux backend: small, empty,
  * /proc and large files, and each error a callback receives.
  */
 #include <criterion/criterion.h>

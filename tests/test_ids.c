@@ -27,7 +27,7 @@ Test(ids, width_is_validated) {
   cr_assert_eq(g.max, UINT32_MAX);
 }
 
-/* The seed's bug: after the counter wraps onto a live id, its retry loop
+/* The chapter's bug: after the counter wraps onto a live id, its retry loop
  * kept a colliding id. Ours skips every live id. */
 Test(ids, wrap_skips_live_ids) {
   struct ndl__ids g;

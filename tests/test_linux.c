@@ -1,7 +1,7 @@
 /*
  * The Linux backend against the real kernel: timers on its clock and epoll,
  * the pool and its thread names, fds, readiness, cross-thread stop and the
- * pool size. (Its fault points: test_linux_faults.c; the seed's modules on
+ * pool size. (Its fault points: test_linux_faults.c; the chapter's modules on
  * it: test_fs.c, test_crypto.c.)
  *
  * Machines running these are shared and noisy, so time is only ever
@@ -50,7 +50,7 @@ Test(linux, timers_never_fire_early) {
   }
 }
 
-/* The seed's hang: its epoll thread slept with the timeout computed before
+/* The chapter's hang: its epoll thread slept with the timeout computed before
  * main() added the timer, so a lone timer never woke it. */
 struct busy_main {
   uint64_t start_ns;

@@ -8,7 +8,7 @@
  *   io.c     sockets and files;
  *   sys.c    every system call, each behind its fault point.
  *
- * The loop thread itself blocks in epoll_wait(). The seed ran a separate
+ * The loop thread itself blocks in epoll_wait(). The chapter ran a separate
  * epoll thread that slept with the timeout of the previous iteration, so it
  * slept through timers added meanwhile; here the core computes the timeout
  * right before each wait and nothing else ever blocks on the loop's behalf.

@@ -134,7 +134,7 @@ static void complete_task(struct lx *s, struct ndl__work *w) {
   }
 }
 
-/* Runs one task: its delay (the seed's simulated slow read), its body, and
+/* Runs one task: its delay (the chapter's simulated slow read), its body, and
  * the hand-back. A task whose delay is cut short by destroy() never runs and
  * is freed here, as destroy() frees every task that never ran. */
 static void run_task(struct lx *s, struct worker *me, struct ndl__work *w) {

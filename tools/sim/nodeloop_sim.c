@@ -7,7 +7,7 @@
  *   nodeloop-sim --random --seed 1 --runs 10000      random programs
  *   nodeloop-sim --list
  *
- * A single scenario run prints its trace in the seed's style and ends with
+ * A single scenario run prints its trace in the chapter's style and ends with
  * "callbacks=N lost=0 duplicated=0". Several runs print one line per failure
  * with the command that replays it, then "runs=K failures=F seeds_per_s=R".
  *
@@ -252,7 +252,7 @@ static void summary(uint64_t runs, uint64_t failures, double started) {
 static int run_scenarios(const struct cli *c, FILE *trace_file) {
   const struct ndl_scenario *s;
   ndl_trace_fn trace =
-      c->verbose ? ndl_trace_print_verbose : ndl_trace_print_seed_style;
+      c->verbose ? ndl_trace_print_verbose : ndl_trace_print_chapter_style;
   uint64_t i, failures = 0;
   double started;
 

@@ -1,5 +1,5 @@
 /*
- * The scenarios: the seed's demo, and one for each of the seed's defects.
+ * The scenarios: the chapter's demo, and one for each of the chapter's defects.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ struct order_log {
   int n;
 };
 
-/* ---- demo: the seed's javascript(), ending at virtual 3500 ms. */
+/* ---- demo: the chapter's javascript(), ending at virtual 3500 ms. */
 
 static void demo_configure(ndl_options *opts, uint64_t seed) {
   /* Each seed draws its own worker jitter, 0 to 50 ms, so seeds differ in
@@ -55,10 +55,10 @@ static void demo_run(ndl_loop *loop, uint64_t seed,
 }
 
 static const struct ndl_scenario demo = {
-    "demo", "the seed's javascript() program", demo_configure, demo_run};
+    "demo", "the chapter's javascript() program", demo_configure, demo_run};
 
 /* ---- same_instant: two timers due at the same instant both fire, in the
- * order they were set. The seed's BTreeMap<Instant, _> kept only one. */
+ * order they were set. The chapter's BTreeMap<Instant, _> kept only one. */
 
 struct tagged {
   struct order_log *log;
@@ -108,7 +108,7 @@ static const struct ndl_scenario same_instant = {
     same_instant_run};
 
 /* ---- lone_timer: a program with only one 1000 ms timer ends at t=1000;
- * after 50 ms of work in main, at t=1050. The seed's epoll thread had read
+ * after 50 ms of work in main, at t=1050. The chapter's epoll thread had read
  * "infinite" before the loop set the timeout, and hung. */
 
 static void nop_cb(ndl_loop *loop, const ndl_value *v, void *arg) {
@@ -140,8 +140,8 @@ static const struct ndl_scenario lone_timer = {
     lone_timer_run};
 
 /* ---- many_tasks: 500 concurrent tasks on a pool of 4 all queue and
- * complete (the seed panicked with "Out of threads" at the 5th), and their
- * callbacks run in completion order (the seed's Vec::pop ran them LIFO). */
+ * complete (the chapter panicked with "Out of threads" at the 5th), and their
+ * callbacks run in completion order (the chapter's Vec::pop ran them LIFO). */
 
 struct task_log {
   struct order_log log;

@@ -1,10 +1,10 @@
 /*
- * The seed's id generator, kept only to show that the tests catch it: a full
- * alternative to ids.c, compiled in its place by `ci/prove --seed-bug` and by
- * the fuzz build that plants the bug (fuzz/seeded_bug.cmake); the library
+ * The chapter's id generator, kept only to show that the tests catch it: a full
+ * alternative to ids.c, compiled in its place by `ci/prove --chapter-bug` and
+ * by the fuzz build that plants the bug (fuzz/planted_bug.cmake); the library
  * never compiles it. Everything but the retry loop in ndl__ids_next() is as
  * in ids.c, with the same contracts (ids.h) and ghost lemma (ids_proof.h),
- * so that the prover and the fuzzer fail on the seed's defect alone: on a
+ * so that the prover and the fuzzer fail on the chapter's defect alone: on a
  * collision, the loop stops at the next id that is taken, where it meant
  * the next one that is free, and hands out an id that is live.
  */
@@ -49,7 +49,7 @@ int ndl__ids_next(struct ndl__ids *g, const struct ndl__idmap *live,
   }
   candidate = after(g, candidate);
   if (ndl__idmap_find(live, candidate) != NDL__NIL) {
-    /* The seed's defect: the loop goes on while the id is free
+    /* The chapter's defect: the loop goes on while the id is free
      * (== NDL__NIL), where it meant while the id is taken (!=). */
     /*@ loop invariant 1 <= candidate <= g->max;
         loop assigns candidate;

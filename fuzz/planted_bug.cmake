@@ -1,11 +1,11 @@
-# Shows that fuzz_ids catches the seed's id bug: builds fuzz_ids with the
-# seed's generator (core/ids_seed_bug.c in place of core/ids.c) and runs it
+# Shows that fuzz_ids catches the chapter's id bug: builds fuzz_ids with the
+# chapter's generator (core/ids_chapter_bug.c in place of core/ids.c) and runs it
 # from an empty corpus with a fixed seed and the smoke budget of ci/fuzz; it
 # must crash, naming a live id handed out twice. Then the fixed code, run as
 # long, must find nothing (within CONTROL_RUNS), so the crash is the bug's
 # and not the harness's.
 #
-#   cmake -DCLANG=clang -DSRC=repo -DWORK=scratch [-DSECONDS=30] -P seeded_bug.cmake
+#   cmake -DCLANG=clang -DSRC=repo -DWORK=scratch [-DSECONDS=30] -P planted_bug.cmake
 if(NOT CLANG OR NOT SRC OR NOT WORK)
   message(FATAL_ERROR "usage: cmake -DCLANG=clang -DSRC=repo -DWORK=dir -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
@@ -23,7 +23,7 @@ file(MAKE_DIRECTORY ${WORK}/with_bug ${WORK}/fixed)
 foreach(variant with_bug fixed)
   set(ids ${SRC}/core/ids.c)
   if(variant STREQUAL "with_bug")
-    set(ids ${SRC}/core/ids_seed_bug.c)
+    set(ids ${SRC}/core/ids_chapter_bug.c)
   endif()
   execute_process(
     COMMAND ${CLANG} -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined

@@ -1,5 +1,5 @@
 /*
- * seed_epoll.pml -- the seed's runtime design (Rust, the "Node event loop"
+ * chapter_epoll.pml -- the chapter's runtime design (Rust, the "Node event loop"
  * chapter: Runtime::new, Runtime::run, get_next_timer, minimio::Poll), run
  * on the smallest program that shows its defect: one timer and nothing
  * else ("50ms of work, then set_timeout(1000)").
@@ -20,7 +20,7 @@
  * eventfd after storing a new timeout, so it copies it again): then every
  * check passes, which shows the properties are not failing by accident.
  *
- * Steps name the seed's Rust function as "@seed NAME" (not "@c": this is
+ * Steps name the chapter's Rust function as "@chapter NAME" (not "@c": this is
  * not nodeloop's code, and ci/model-names skips it).
  *
  * Abstractions:
@@ -70,15 +70,15 @@ inline unlock(m) { assert(m == 1); m = 0 }
 proctype Main() {
   byte next;
 
-  /* @seed javascript : 50ms of work, then set_timeout(1000, ..) */
+  /* @chapter javascript : 50ms of work, then set_timeout(1000, ..) */
   timer_set = 1;
   pending_events = 1;
 
-  /* @seed Runtime::run : while self.pending_events > 0 */
+  /* @chapter Runtime::run : while self.pending_events > 0 */
   do
   :: pending_events > 0 ->
-     /* @seed Runtime::process_expired_timers */
-     /* @seed Runtime::run_callbacks */
+     /* @chapter Runtime::process_expired_timers */
+     /* @chapter Runtime::run_callbacks */
      if
      :: timer_set && timer_due && !timer_fired ->
         timer_fired = 1;              /* "SETTIMEOUT" */
@@ -90,7 +90,7 @@ proctype Main() {
      :: else -> skip
      fi;
 
-     /* @seed Runtime::get_next_timer */
+     /* @chapter Runtime::get_next_timer */
      if
      :: timer_set && !timer_fired && timer_due -> next = ZERO
      :: timer_set && !timer_fired && !timer_due -> next = FIN
@@ -107,15 +107,15 @@ proctype Main() {
      wake_fd = 1;
 #endif
 
-     /* @seed Runtime::run : self.event_reciever.recv() */
+     /* @chapter Runtime::run : self.event_reciever.recv() */
      events ? TIMEOUT                 /* PollEvent::Timeout => () */
   :: else -> break
   od;
 
-  /* @seed Runtime::run : shutdown */
+  /* @chapter Runtime::run : shutdown */
   pool_ch ! CLOSE;                    /* thread.sender.send(Event::close()) */
   pool_exited == 1;                   /* thread.handle.join() */
-  /* @seed Registrator::close_loop */
+  /* @chapter Registrator::close_loop */
   poll_dead = 1;
   close_fd = 1;
   epoll_exited == 1;                  /* self.epoll_thread.join() */
@@ -129,12 +129,12 @@ proctype EpollThread() {
 
   do
   :: true ->
-     /* @seed Runtime::new : epoll thread, copy the shared timeout */
+     /* @chapter Runtime::new : epoll thread, copy the shared timeout */
      lock(tlock);
      t = epoll_timeout;
      unlock(tlock);
 
-     /* @seed Poll::poll : Selector::select -> epoll_wait(fd, .., t) */
+     /* @chapter Poll::poll : Selector::select -> epoll_wait(fd, .., t) */
      atomic { (close_fd || wake_fd || t != NONE) -> /* epoll_wait(t) */
        if
        :: close_fd -> ready = 1
@@ -187,7 +187,7 @@ end:
 
 init {
   atomic {
-    /* @seed Runtime::new : the pool and the epoll thread start here,
+    /* @chapter Runtime::new : the pool and the epoll thread start here,
      * before javascript() has run and before the loop's first tick. */
     run EpollThread();
     run PoolThread();

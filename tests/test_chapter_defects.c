@@ -1,5 +1,5 @@
 /*
- * One regression test for each defect of the seed runtime, on the core and
+ * One regression test for each defect of the chapter's runtime, on the core and
  * the sim backend. Each scenario also runs as
  * `nodeloop-sim --scenario NAME --seed N`.
  */
@@ -19,13 +19,13 @@ static void run_ok(const char *name, uint64_t seed) {
                       (unsigned long long)seed, r.failure);
 }
 
-/* Seed: timers in a BTreeMap<Instant, id>; equal instants overwrote. */
-Test(seed_defects, same_instant_timers_both_fire_in_order) {
+/* The chapter: timers in a BTreeMap<Instant, id>; equal instants overwrote. */
+Test(chapter_defects, same_instant_timers_both_fire_in_order) {
   run_ok("same_instant", 1);
 }
 
-/* Seed: generate_cb_identity's retry loop broke on a *taken* id. */
-Test(seed_defects, no_id_collision_after_wrap) {
+/* The chapter: generate_cb_identity's retry loop broke on a *taken* id. */
+Test(chapter_defects, no_id_collision_after_wrap) {
   struct ndl__ids g;
   struct ndl__idmap live;
   uint32_t id, round, i;
@@ -46,13 +46,13 @@ Test(seed_defects, no_id_collision_after_wrap) {
   ndl__idmap_free(&live);
 }
 
-/* Seed: a 5th concurrent task panicked with "Out of threads". */
-Test(seed_defects, fifth_and_500th_tasks_queue) {
+/* The chapter: a 5th concurrent task panicked with "Out of threads". */
+Test(chapter_defects, fifth_and_500th_tasks_queue) {
   run_ok("many_tasks", 1);
 }
 
-/* Seed: run_callbacks used Vec::pop, so completions ran LIFO. With jitter
- * the completion order differs from the submission order, and the
+/* The chapter: run_callbacks used Vec::pop, so completions ran LIFO. With
+ * jitter the completion order differs from the submission order, and the
  * callbacks must follow the completion order that the pool reported. */
 struct task {
   int tag;
@@ -82,7 +82,7 @@ static void capture_done(void *ctx, const ndl_trace_event *ev) {
     d->ids[d->n++] = ev->id;
 }
 
-Test(seed_defects, completions_run_in_completion_order) {
+Test(chapter_defects, completions_run_in_completion_order) {
   ndl_options opts;
   ndl_loop *loop;
   struct task tasks[64];
@@ -121,9 +121,10 @@ Test(seed_defects, completions_run_in_completion_order) {
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
 
-/* Seed: the epoll thread read "infinite" before the loop set the timeout.
- * Even seeds: the timer alone; odd seeds: after 50 ms of work in main. */
-Test(seed_defects, lone_timer_ends_at_its_deadline) {
+/* The chapter: the epoll thread read "infinite" before the loop set the
+ * timeout. Even seeds: the timer alone; odd seeds: after 50 ms of work in main.
+ */
+Test(chapter_defects, lone_timer_ends_at_its_deadline) {
   run_ok("lone_timer", 0);
   run_ok("lone_timer", 1);
 }
