@@ -421,3 +421,75 @@ Test(linux, threadpool_size_from_environment) {
   cr_assert_eq(ndl_threadpool_size(loop), 4);
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
+
+/* ---- The task's kind is copied (B7): a caller may pass a string that is
+ * gone before a pool thread names the task in the trace. */
+
+struct kind_seen {
+  char text[64];
+};
+
+static void kind_trace(void *ctx, const ndl_trace_event *ev) {
+  struct kind_seen *k = ctx;
+  if (ev->kind == NDL_TRACE_WORK_START && ev->text != NULL)
+    snprintf(k->text, sizeof(k->text), "%s", ev->text);
+}
+
+static void slow_work(void *arg, ndl_value *result) {
+  (void)arg;
+  (void)result;
+}
+
+static void kind_after(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+}
+
+Test(linux, task_kind_is_copied) {
+  struct kind_seen seen = {{0}};
+  ndl_options opts;
+  ndl_loop *loop;
+  char kind[32];
+
+  ndl_options_init(&opts);
+  opts.threadpool_size = 1;
+  opts.trace = kind_trace;
+  opts.trace_ctx = &seen;
+  cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+  snprintf(kind, sizeof(kind), "Caller's kind");
+  /* A delay, so that the task starts after the buffer is overwritten. */
+  cr_assert_eq(
+      ndl_queue_work(loop, kind, 20, slow_work, kind_after, NULL, NULL), 0);
+  memset(kind, 'x', sizeof(kind) - 1);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(seen.text, "Caller's kind");
+  cr_assert_eq(ndl_loop_free(loop), 0);
+}
+
+/* ---- ndl_io_start's errors are in NDL_ERRNO_MAP (B9): epoll refuses a
+ * regular file (EPERM) and a closed fd (EBADF). */
+
+static void never(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+}
+
+Test(linux, io_start_errors_have_names) {
+  ndl_loop *loop = new_loop(1);
+  int file = open("/proc/self/status", O_RDONLY | O_CLOEXEC), closed;
+  cr_assert_geq(file, 0);
+  cr_assert_eq(ndl_io_start(loop, file, NDL_READABLE, never, NULL, NULL),
+               NDL_EPERM);
+  cr_assert_str_eq(ndl_err_name(NDL_EPERM), "EPERM");
+  close(file);
+  closed = dup(0);
+  cr_assert_geq(closed, 0);
+  close(closed);
+  cr_assert_eq(ndl_io_start(loop, closed, NDL_READABLE, never, NULL, NULL),
+               NDL_EBADF);
+  cr_assert_str_eq(ndl_err_name(NDL_EBADF), "EBADF");
+  cr_assert_str_neq(ndl_strerror(NDL_EBADF), ndl_strerror(-99999));
+  cr_assert_eq(ndl_loop_free(loop), 0);
+}
