@@ -139,8 +139,8 @@ static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   ndl_tcp_shutdown(tcp);
 }
 
-int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
-               void *arg) {
+static int connect_to(ndl_loop *loop, int port, size_t len, uint64_t seed,
+                      echo_done_fn done, void *arg) {
   struct echo *e = calloc(1, sizeof(*e));
   int err;
   if (e == NULL)
@@ -151,8 +151,17 @@ int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
   e->bad_at = SIZE_MAX;
   e->done = done;
   e->arg = arg;
-  if ((err = ndl_tcp_connect(loop, "127.0.0.1", ECHO_PORT, client_connected, e,
+  if ((err = ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, e,
                              &e->tcp)) != 0)
     free(e);
   return err;
+}
+
+int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
+               void *arg) {
+  return connect_to(loop, ECHO_PORT, len, seed, done, arg);
+}
+
+int echo_refused(ndl_loop *loop, echo_done_fn done, void *arg) {
+  return connect_to(loop, REFUSING_PORT, 0, 0, done, arg);
 }

@@ -12,6 +12,7 @@
 #include "nodeloop_net.h"
 
 #define ECHO_PORT 7
+#define REFUSING_PORT 9 /* nobody listens there */
 
 struct echo_outcome {
   size_t sent, got;
@@ -30,5 +31,8 @@ int echo_server(ndl_loop *loop, ndl_tcp **listener);
  * to its end and closes; then done runs once, in the close phase. */
 int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
                void *arg);
+/* Connects to REFUSING_PORT; done runs once, with the error the connect
+ * got (NDL_ECONNREFUSED), after the handle has closed. */
+int echo_refused(ndl_loop *loop, echo_done_fn done, void *arg);
 
 #endif

@@ -13,8 +13,9 @@
 #include "program.h"
 
 static const char *const kind_names[PK_COUNT] = {
-    "timeout", "interval", "immediate", "next_tick", "microtask", "work", "io",
-    "defer",   "close",    "clear",     "advance",   "fs_read",   "echo"};
+    "timeout", "interval", "immediate", "next_tick", "microtask",
+    "work",    "io",       "defer",     "close",     "clear",
+    "advance", "fs_read",  "echo",      "refused"};
 
 const char *prog_kind_name(int kind) {
   return kind >= 0 && kind < PK_COUNT ? kind_names[kind] : "?";
@@ -27,6 +28,14 @@ int prog_kind_clearable(int kind) {
 
 int prog_kind_is_work(int kind) {
   return kind == PK_WORK || kind == PK_FS_READ;
+}
+
+int prog_kind_is_net(int kind) {
+  return kind == PK_ECHO || kind == PK_REFUSED;
+}
+
+int prog_count_net(const struct prog *p) {
+  return prog_count_kind(p, PK_ECHO) + prog_count_kind(p, PK_REFUSED);
 }
 
 /* Lengths 0, 1 and more than one read of the sim's disk returns. */
@@ -84,8 +93,8 @@ static void draw_swarm(struct ndl__prng *r, struct swarm *s) {
   for (k = 0; k < PK_COUNT; k++) {
     /* An echo turns the reference's order checks off for its program
      * (program.h), so it is on in one seed in eight. */
-    int on = k == PK_ECHO ? ndl__prng_chance(r, 1, 8)
-                          : k == PK_TIMEOUT || ndl__prng_chance(r, 3, 4);
+    int on = prog_kind_is_net(k) ? ndl__prng_chance(r, 1, 8)
+                                 : k == PK_TIMEOUT || ndl__prng_chance(r, 3, 4);
     if (on)
       s->weight[k] = 1 + (unsigned)ndl__prng_below(r, 8);
     s->total_weight += s->weight[k];
@@ -220,7 +229,7 @@ void prog_generate(uint64_t seed, struct prog *p) {
   }
   /* The echo's own callbacks take ids too: a narrow id space would make it
    * fail with NDL_NOIDS, which the runner cannot tell from a bug. */
-  if (prog_count_kind(p, PK_ECHO) > 0)
+  if (prog_count_net(p) > 0)
     p->cfg.id_bits = 32;
 }
 

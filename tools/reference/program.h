@@ -25,8 +25,9 @@
  *    exist (NDL_ENOENT);
  *  - an echo connects to an echo server in the same loop, sends count bytes,
  *    half-closes and reads them back; its callback runs once the
- *    connection has closed. The reference does not model the network:
- *    a program with an echo is checked for what holds whatever the timing
+ *    connection has closed; a refused connect's callback runs once the
+ *    ECONNREFUSED has arrived. The reference does not model the network:
+ *    a program with either is checked for what holds whatever the timing
  *    (every callback once, timers never early, every byte back in order:
  *    PROP_NET), not for the reference's order, ticks and counts.
  */
@@ -54,6 +55,7 @@ enum prog_kind {
   PK_ADVANCE, /* the callback computes for delay_ms (ndl_sim_advance) */
   PK_FS_READ, /* ndl_fs_read of file `count` after delay_ms: pool work */
   PK_ECHO,    /* a TCP echo of `count` bytes over the sim's network */
+  PK_REFUSED, /* a TCP connect to a port nobody listens on */
   PK_COUNT
 };
 
@@ -98,6 +100,10 @@ uint64_t prog_id_max(const struct prog_config *cfg);
 const char *prog_file_text(unsigned i, size_t *len);
 /* Whether the op's kind runs on the pool (work, file reads). */
 int prog_kind_is_work(int kind);
+/* Whether the op's kind uses the sim's network (echo, refused). */
+int prog_kind_is_net(int kind);
+/* The number of ops that use the network. */
+int prog_count_net(const struct prog *p);
 
 /* Draws a configuration and a program from a seed. Same seed, same bytes. */
 void prog_generate(uint64_t seed, struct prog *p);

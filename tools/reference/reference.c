@@ -314,6 +314,7 @@ static void exec_op(struct reference *m, int j) {
     advance_to(m, m->clock + (uint64_t)op->delay_ms * NS_PER_MS);
     break;
   case PK_ECHO:
+  case PK_REFUSED:
     break; /* not modelled: the runner checks such programs otherwise */
   default: /* immediate, next_tick, microtask, defer, close */
     r = &m->recs[new_rec(m, j, inst)];

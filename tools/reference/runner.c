@@ -326,13 +326,19 @@ static void echo_done(ndl_loop *loop, const struct echo_outcome *o, void *arg) {
   static const ndl_value undefined = {NDL_UNDEFINED, {{NULL, 0}}};
   struct inst *in = arg;
   struct runner *R = in->run;
-  if (o->error != 0 || !o->ended || o->got != o->sent || o->bad_at != SIZE_MAX)
+  if (in->kind == PK_REFUSED) {
+    if (o->error != NDL_ECONNREFUSED)
+      fail(R, PROP_NET, "#%d (refused, op %d) got %s, not ECONNREFUSED",
+           in->index, in->op, o->error ? ndl_err_name(o->error) : "connected");
+  } else if (o->error != 0 || !o->ended || o->got != o->sent ||
+             o->bad_at != SIZE_MAX) {
     fail(R, PROP_NET,
          "#%d (echo, op %d) sent %zu bytes, got %zu back%s%s, %s%s", in->index,
          in->op, o->sent, o->got, o->bad_at != SIZE_MAX ? ", wrong from " : "",
          o->bad_at != SIZE_MAX ? "a byte" : "",
          o->ended ? "ended" : "no end of stream",
          o->error != 0 ? ndl_err_name(o->error) : "");
+  }
   on_cb(loop, &undefined, in);
 }
 
@@ -421,6 +427,9 @@ static void exec_op(struct runner *R, int j) {
     err = echo_start(R->loop, op->count,
                      R->p->cfg.sim_seed * PROG_MAX_INSTANCES + in->index,
                      echo_done, in);
+    break;
+  case PK_REFUSED:
+    err = echo_refused(R->loop, echo_done, in);
     break;
   case PK_ADVANCE:
     if ((err = ndl_sim_advance(R->loop, op->delay_ms)) != 0)
@@ -655,7 +664,7 @@ int prop_check(const struct prog *p, const struct prop_options *o,
     free(R);
     return out->prop;
   }
-  R->networked = prog_count_kind(p, PK_ECHO) > 0;
+  R->networked = prog_count_net(p) > 0;
   if (R->networked)
     err = echo_server(R->loop, &R->echo_listener);
   for (i = 0; i < PROG_FILES_DECLARED && err == 0; i++) {
