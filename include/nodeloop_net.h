@@ -61,11 +61,15 @@ ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);
 int ndl_tcp_unref(ndl_tcp *tcp);
 int ndl_tcp_ref(ndl_tcp *tcp);
 
-/* GETs an http:// URL. cb receives the body as a string for a 2xx answer,
- * or an error: NDL_BADURL, NDL_EAI (name lookup), a connection error,
- * NDL_BADRESPONSE (malformed, or a status other than 2xx, with the status
- * line in the message). Bodies sized by Content-Length, chunked, or
- * delimited by close are accepted. */
+/* GETs an http:// URL (its #fragment is not sent). cb receives the body as
+ * a string for a 2xx answer, or an error: NDL_BADURL, NDL_EAI (name
+ * lookup), a connection error, NDL_BADRESPONSE (malformed as Node's llhttp
+ * judges it, a head over 16 KiB, a response over 64 MiB, or a status other
+ * than 2xx, with the status in the message). Bodies sized by
+ * Content-Length, chunked, or delimited by close are accepted; 1xx interim
+ * responses are skipped (docs/semantics.md, "HTTP responses"). Returns
+ * NDL_EINVAL for a NULL argument, or the error of starting the connection;
+ * freeing the loop during the request frees it without a callback. */
 int ndl_http_get(ndl_loop *loop, const char *url, ndl_cb cb, void *arg);
 
 #ifdef __cplusplus
