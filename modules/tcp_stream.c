@@ -172,7 +172,8 @@ int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len, ndl_tcp_cb cb,
     return NDL_ENOMEM;
   if ((req = ndl__malloc(sizeof(*req) + len)) == NULL)
     return NDL_ENOMEM;
-  memcpy(req->data, data, len);
+  if (len > 0) /* data may be NULL for an empty write */
+    memcpy(req->data, data, len);
   req->len = len;
   req->off = 0;
   req->cb = cb;

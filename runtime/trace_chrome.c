@@ -145,15 +145,21 @@ static const char *json_text(char *out, size_t cap, const char *s, size_t max) {
   return out;
 }
 
+/* The loop's events are stamped with a fresh reading of the loop's clock
+ * (the core stamps its own with the time cached for the iteration, which
+ * would make every slice empty); a pool thread's event keeps the time its
+ * thread read, as only the loop thread may read the loop's clock. */
 static uint64_t now_of(ndl_chrome_trace *t, const ndl_trace_event *ev) {
-  uint64_t ns = t->loop != NULL ? ndl_now_ns(t->loop) : ev->now_ns;
+  int loop_thread = tid_of(ev->thread) == LOOP_TID;
+  uint64_t ns =
+      t->loop != NULL && loop_thread ? ndl_now_ns(t->loop) : ev->now_ns;
   if (!t->have_base) {
     t->base_ns = ns;
     t->have_base = 1;
   }
   ns = ns > t->base_ns ? ns - t->base_ns : 0;
   /* One clock for every track, but the loop track must never go back. */
-  if (tid_of(ev->thread) == LOOP_TID) {
+  if (loop_thread) {
     if (ns < t->last_loop_ns)
       ns = t->last_loop_ns;
     t->last_loop_ns = ns;

@@ -24,13 +24,15 @@
  * (146 years): the step, the sum and the reading cannot overflow. */
 #define MAX_OFFSET_NS ((int64_t)1 << 62)
 
-/* a + b, held to +-MAX_OFFSET_NS; a and b are within that range already,
- * so the sum itself cannot overflow. */
+/* a + b, held to +-MAX_OFFSET_NS. Each is within that range, so comparing
+ * with the limit minus the other cannot overflow; the sum itself could
+ * (2^62 + 2^62, which UBSan caught). */
 static int64_t offset_add(int64_t a, int64_t b) {
-  int64_t sum = a + b;
-  return sum > MAX_OFFSET_NS    ? MAX_OFFSET_NS
-         : sum < -MAX_OFFSET_NS ? -MAX_OFFSET_NS
-                                : sum;
+  if (b > 0 && a > MAX_OFFSET_NS - b)
+    return MAX_OFFSET_NS;
+  if (b < 0 && a < -MAX_OFFSET_NS - b)
+    return -MAX_OFFSET_NS;
+  return a + b;
 }
 
 /* What a linux/clock_step fault adds to the offset: 0 unless it fires. */
