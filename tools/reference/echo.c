@@ -14,6 +14,7 @@
 #include "nodeloop_net.h"
 
 struct echo {
+  struct echo *prev, *next; /* the connections not yet done */
   ndl_loop *loop;
   ndl_tcp *tcp;
   size_t len, got, bad_at;
@@ -78,6 +79,25 @@ int echo_server(ndl_loop *loop, ndl_tcp **listener) {
 
 /* ---- The client. */
 
+/* Connections whose done callback has not run: a run that ends without it
+ * (a planted lost FIN, a stopped loop) leaves them to echo_forget_all(). */
+static struct echo *open_echoes;
+
+static void forget(struct echo *e) {
+  if (e->prev != NULL)
+    e->prev->next = e->next;
+  else
+    open_echoes = e->next;
+  if (e->next != NULL)
+    e->next->prev = e->prev;
+  free(e);
+}
+
+void echo_forget_all(void) {
+  while (open_echoes != NULL)
+    forget(open_echoes);
+}
+
 static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct echo *e = arg;
   struct echo_outcome o;
@@ -89,7 +109,7 @@ static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   o.ended = e->ended;
   o.error = e->error;
   e->done(e->loop, &o, e->arg);
-  free(e);
+  forget(e);
 }
 
 static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -152,9 +172,15 @@ static int connect_to(ndl_loop *loop, int port, size_t len, uint64_t seed,
   e->done = done;
   e->arg = arg;
   if ((err = ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, e,
-                             &e->tcp)) != 0)
+                             &e->tcp)) != 0) {
     free(e);
-  return err;
+    return err;
+  }
+  e->next = open_echoes;
+  if (open_echoes != NULL)
+    open_echoes->prev = e;
+  open_echoes = e;
+  return 0;
 }
 
 int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,

@@ -34,5 +34,8 @@ int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
 /* Connects to REFUSING_PORT; done runs once, with the error the connect
  * got (NDL_ECONNREFUSED), after the handle has closed. */
 int echo_refused(ndl_loop *loop, echo_done_fn done, void *arg);
+/* Frees the connections whose done callback never ran, after the loop that
+ * held them is freed (a run that deadlocked or was stopped). */
+void echo_forget_all(void);
 
 #endif

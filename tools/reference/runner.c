@@ -692,6 +692,7 @@ int prop_check(const struct prog *p, const struct prop_options *o,
   compare_order(R);
   check_end(R, err, &st, end_ns);
   ndl_loop_free(R->loop);
+  echo_forget_all();
   if (out->prop == PROP_OK && o != NULL && o->planted_max_timers > 0) {
     int timers =
         prog_count_kind(p, PK_TIMEOUT) + prog_count_kind(p, PK_INTERVAL);
