@@ -24,6 +24,30 @@
 extern "C" {
 #endif
 
+/* ---- Version and linkage ------------------------------------------------
+ * The version of these headers; ndl_version() gives the library's, which
+ * differs when a program runs against another build of the shared library.
+ * CMakeLists.txt reads the project's version from these three lines. */
+#define NDL_VERSION_MAJOR 0
+#define NDL_VERSION_MINOR 1
+#define NDL_VERSION_PATCH 0
+/* (major << 16) | (minor << 8) | patch, comparable with <, as libuv's. */
+#define NDL_VERSION_HEX                                                        \
+  ((NDL_VERSION_MAJOR << 16) | (NDL_VERSION_MINOR << 8) | NDL_VERSION_PATCH)
+
+/* Marks the public functions: the shared library is built with hidden
+ * visibility, so these are the only symbols it exports. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NDL_EXTERN __attribute__((visibility("default")))
+#else
+#define NDL_EXTERN
+#endif
+
+/* The library's version as NDL_VERSION_HEX computes it, and as text
+ * ("0.1.0"). */
+NDL_EXTERN unsigned ndl_version(void);
+NDL_EXTERN const char *ndl_version_string(void);
+
 /* ---- Errors -------------------------------------------------------------
  * System errors keep their negated errno value, as libuv does, so an error
  * from the kernel needs no translation. nodeloop's own errors sit above the
@@ -71,9 +95,9 @@ enum ndl_errno {
 };
 
 /* The message for an error code, or "unknown error" for any other value. */
-const char *ndl_strerror(int err);
+NDL_EXTERN const char *ndl_strerror(int err);
 /* The symbolic name ("ENOENT", "NOIDS") of an error code. */
-const char *ndl_err_name(int err);
+NDL_EXTERN const char *ndl_err_name(int err);
 
 /* ---- Values ----------------------------------------------------------------
  * What a callback receives: the chapter's Js enum plus errors. The library owns
@@ -106,13 +130,13 @@ typedef struct ndl_value {
  * was; a NULL s is refused even when len is 0), and makes the void ones
  * (set_undefined, set_int, clear) do nothing. Errors: NDL_EINVAL,
  * NDL_ENOMEM. */
-void ndl_value_set_undefined(ndl_value *v);
-void ndl_value_set_int(ndl_value *v, int64_t i);
-int ndl_value_set_string(ndl_value *v, const char *s, size_t len);
-int ndl_value_set_error(ndl_value *v, int code, const char *fmt, ...)
+NDL_EXTERN void ndl_value_set_undefined(ndl_value *v);
+NDL_EXTERN void ndl_value_set_int(ndl_value *v, int64_t i);
+NDL_EXTERN int ndl_value_set_string(ndl_value *v, const char *s, size_t len);
+NDL_EXTERN int ndl_value_set_error(ndl_value *v, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Frees what the value owns and makes it undefined. */
-void ndl_value_clear(ndl_value *v);
+NDL_EXTERN void ndl_value_clear(ndl_value *v);
 
 /* ---- The loop ------------------------------------------------------------ */
 typedef struct ndl_loop ndl_loop;
@@ -204,10 +228,10 @@ typedef enum ndl_phase {
 } ndl_phase;
 
 /* The phase's name ("idle/prepare"), or "?" for a value outside the enum. */
-const char *ndl_phase_name(ndl_phase phase);
+NDL_EXTERN const char *ndl_phase_name(ndl_phase phase);
 /* The callback kind's name ("nextTick"); "-" for NDL_CB_KIND_COUNT (an
  * event about no callback), "?" for a value outside the enum. */
-const char *ndl_cb_kind_name(ndl_cb_kind kind);
+NDL_EXTERN const char *ndl_cb_kind_name(ndl_cb_kind kind);
 
 typedef struct ndl_trace_event {
   ndl_trace_kind kind;
@@ -226,9 +250,10 @@ typedef void (*ndl_trace_fn)(void *ctx, const ndl_trace_event *ev);
 /* The chapter's output style ("Thread: main\t msg", "===== TICK n =====",
  * content blocks, "FINISHED") written to the FILE* given as ctx. It prints
  * PRINT, CONTENT, TICK, WORK_START, WORK_DONE, NOTE and FINISHED events. */
-void ndl_trace_print_chapter_style(void *file, const ndl_trace_event *ev);
+NDL_EXTERN void ndl_trace_print_chapter_style(void *file,
+                                              const ndl_trace_event *ev);
 /* Every event, one line each, with virtual or real time: for debugging. */
-void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
+NDL_EXTERN void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
 
 /* The trace as Chrome Trace Event Format (JSON), for Perfetto's UI and
  * chrome://tracing: ticks, phases and callbacks as slices on the loop
@@ -249,13 +274,15 @@ void ndl_trace_print_verbose(void *file, const ndl_trace_event *ev);
  * Errors: NDL_EINVAL, NDL_ENOMEM, a system error from fopen; close returns
  * NDL_EIO if anything could not be written. */
 typedef struct ndl_chrome_trace ndl_chrome_trace;
-int ndl_chrome_trace_open(const char *path, ndl_chrome_trace **out);
-void ndl_chrome_trace_event(void *chrome_trace, const ndl_trace_event *ev);
-void ndl_chrome_trace_attach(ndl_chrome_trace *t, const struct ndl_loop *loop);
+NDL_EXTERN int ndl_chrome_trace_open(const char *path, ndl_chrome_trace **out);
+NDL_EXTERN void ndl_chrome_trace_event(void *chrome_trace,
+                                       const ndl_trace_event *ev);
+NDL_EXTERN void ndl_chrome_trace_attach(ndl_chrome_trace *t,
+                                        const struct ndl_loop *loop);
 /* Also hands every event to next (e.g. ndl_trace_print_chapter_style). */
-void ndl_chrome_trace_chain(ndl_chrome_trace *t, ndl_trace_fn next,
-                            void *next_ctx);
-int ndl_chrome_trace_close(ndl_chrome_trace *t);
+NDL_EXTERN void ndl_chrome_trace_chain(ndl_chrome_trace *t, ndl_trace_fn next,
+                                       void *next_ctx);
+NDL_EXTERN int ndl_chrome_trace_close(ndl_chrome_trace *t);
 
 typedef struct ndl_options {
   ndl_backend backend;
@@ -282,21 +309,21 @@ typedef struct ndl_options {
 } ndl_options;
 
 /* Fills *opts with the defaults: linux backend, 4 threads, no trace. */
-void ndl_options_init(ndl_options *opts);
+NDL_EXTERN void ndl_options_init(ndl_options *opts);
 
 /* Creates a loop. Errors: NDL_EINVAL (bad option, bad
  * NODELOOP_THREADPOOL_SIZE), NDL_ENOMEM, NDL_NOTHREADS, or a system error
  * from the platform. *out is NULL on failure. */
-int ndl_loop_new(const ndl_options *opts, ndl_loop **out);
+NDL_EXTERN int ndl_loop_new(const ndl_options *opts, ndl_loop **out);
 
 /* Runs main(loop, arg) (NULL is allowed), then ticks until nothing keeps the
  * loop alive or ndl_stop() is called. Errors: NDL_EINVAL, NDL_EBUSY (already
  * running), or a fatal platform error. */
-int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg);
+NDL_EXTERN int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg);
 
 /* Makes ndl_run() return after the current phase. Any thread may call it.
  * Callbacks that were not run stay registered. Errors: NDL_EINVAL. */
-int ndl_stop(ndl_loop *loop);
+NDL_EXTERN int ndl_stop(ndl_loop *loop);
 
 /* Frees the loop, its threads and its fds, and every TCP handle and HTTP
  * request still open on it (their sockets closed, no callback run).
@@ -306,15 +333,15 @@ int ndl_stop(ndl_loop *loop);
  * (a read of a FIFO that no one opens, say): nothing is freed then, the
  * loop can no longer run, and ndl_loop_free() may be called again. A NULL
  * loop is a no-op. */
-int ndl_loop_free(ndl_loop *loop);
+NDL_EXTERN int ndl_loop_free(ndl_loop *loop);
 
 /* The loop's clock in ms, and in ns. On sim, virtual time since creation. */
-uint64_t ndl_now(const ndl_loop *loop);
-uint64_t ndl_now_ns(const ndl_loop *loop);
+NDL_EXTERN uint64_t ndl_now(const ndl_loop *loop);
+NDL_EXTERN uint64_t ndl_now_ns(const ndl_loop *loop);
 /* The backend's name: "linux" or "sim". */
-const char *ndl_backend_name(const ndl_loop *loop);
+NDL_EXTERN const char *ndl_backend_name(const ndl_loop *loop);
 /* The number of pool threads that are running. */
-unsigned ndl_threadpool_size(const ndl_loop *loop);
+NDL_EXTERN unsigned ndl_threadpool_size(const ndl_loop *loop);
 
 /* Counted by the loop. "lost" is what was registered and neither ran nor was
  * cancelled when ndl_run() returned with nothing left alive; "duplicated"
@@ -328,7 +355,7 @@ typedef struct ndl_stats {
   uint64_t ticks;
   uint64_t live; /* registered callbacks that are still live */
 } ndl_stats;
-void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
+NDL_EXTERN void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
 
 /* ---- Timers -----------------------------------------------------------------
  * A timer starts at the loop's clock read at the moment it is set, not at the
@@ -339,27 +366,28 @@ void ndl_get_stats(const ndl_loop *loop, ndl_stats *out);
 
 /* Errors: NDL_EINVAL (NULL cb or loop, delay < 0), NDL_ENOMEM, NDL_NOIDS.
  * *id may be NULL. */
-int ndl_set_timeout(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
-                    ndl_id *id);
-int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
-                     ndl_id *id);
+NDL_EXTERN int ndl_set_timeout(ndl_loop *loop, int64_t delay_ms, ndl_cb cb,
+                               void *arg, ndl_id *id);
+NDL_EXTERN int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb,
+                                void *arg, ndl_id *id);
 /* Clear a timeout or an interval. Errors: NDL_EINVAL, NDL_NOTFOUND (not
  * live: it ran, was cleared, or never existed), NDL_BADKIND. */
-int ndl_clear_timeout(ndl_loop *loop, ndl_id id);
-int ndl_clear_interval(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_clear_timeout(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_clear_interval(ndl_loop *loop, ndl_id id);
 /* An unref'd timer does not keep the loop alive. Errors as
  * ndl_clear_timeout. */
-int ndl_timer_unref(ndl_loop *loop, ndl_id id);
-int ndl_timer_ref(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_timer_unref(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_timer_ref(ndl_loop *loop, ndl_id id);
 
 /* ---- Immediates, nextTick, microtasks ---------------------------------------
  * After every single callback, the nextTick queue drains, then the microtask
  * queue, repeatedly until both are empty. Errors: NDL_EINVAL, NDL_ENOMEM,
  * NDL_NOIDS. */
-int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
-int ndl_clear_immediate(ndl_loop *loop, ndl_id id);
-int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg);
-int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
+NDL_EXTERN int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg,
+                                 ndl_id *id);
+NDL_EXTERN int ndl_clear_immediate(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg);
+NDL_EXTERN int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
 
 /* ---- Thread-pool work -------------------------------------------------------
  * work(arg, result) runs on a pool thread; after(loop, result, arg) then runs
@@ -368,8 +396,9 @@ int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg);
  * chapter's simulated slow read); on sim it is virtual time. kind names the
  * task in the trace ("File read"). Errors: NDL_EINVAL, NDL_ENOMEM, NDL_NOIDS.
  */
-int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
-                   ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id);
+NDL_EXTERN int ndl_queue_work(ndl_loop *loop, const char *kind,
+                              int64_t delay_ms, ndl_work_fn work, ndl_cb after,
+                              void *arg, ndl_id *id);
 
 /* ---- File-descriptor readiness ----------------------------------------------
  * cb runs in the poll phase with an NDL_INT value holding the NDL_READABLE /
@@ -379,31 +408,32 @@ int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
 #define NDL_READABLE 1u
 #define NDL_WRITABLE 2u
 #define NDL_HANGUP 4u
-int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb, void *arg,
-                 ndl_id *id);
+NDL_EXTERN int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb,
+                            void *arg, ndl_id *id);
 /* Changes the events an fd is watched for. */
-int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events);
+NDL_EXTERN int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events);
 /* Stops watching; the callback is cancelled. */
-int ndl_io_stop(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_io_stop(ndl_loop *loop, ndl_id id);
 /* An unref'd watcher does not keep the loop alive, as Node's
  * server.unref(). Errors: NDL_EINVAL, NDL_NOTFOUND, NDL_BADKIND. */
-int ndl_io_unref(ndl_loop *loop, ndl_id id);
-int ndl_io_ref(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_io_unref(ndl_loop *loop, ndl_id id);
+NDL_EXTERN int ndl_io_ref(ndl_loop *loop, ndl_id id);
 
 /* Queues cb to run in the close phase of this iteration. */
-int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
+NDL_EXTERN int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
 /* Queues cb, with a copy of *value (NULL: undefined), for the next pending
  * callbacks phase, where libuv runs I/O callbacks deferred by one iteration.
  * Errors: NDL_EINVAL (NULL loop or cb, a string value whose ptr is NULL),
  * NDL_ENOMEM, NDL_NOIDS. */
-int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
-              ndl_id *id);
+NDL_EXTERN int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb,
+                         void *arg, ndl_id *id);
 
 /* ---- Printing, as the chapter's print() and print_content() -----------------
  */
-void ndl_print(ndl_loop *loop, const char *fmt, ...)
+NDL_EXTERN void ndl_print(ndl_loop *loop, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
+NDL_EXTERN void ndl_print_content(ndl_loop *loop, const char *label,
+                                  const char *text);
 
 /* ---- The chapter's modules
  * ---------------------------------------------------- Pool tasks from the
@@ -419,37 +449,38 @@ void ndl_print_content(ndl_loop *loop, const char *label, const char *text);
  * NDL_EACCES, NDL_EFBIG (above 1 GiB), NDL_ENOMEM, or another system error.
  * Errors returned: NDL_EINVAL (NULL loop, path or cb; delay_ms < 0 or above
  * INT32_MAX), NDL_ENOMEM, NDL_NOIDS. */
-int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms, ndl_cb cb,
-                void *arg);
+NDL_EXTERN int ndl_fs_read(ndl_loop *loop, const char *path, int64_t delay_ms,
+                           ndl_cb cb, void *arg);
 
 /* Computes Fibonacci number n with the chapter's naive recursion on a pool
  * thread (task kind "Encrypt") and passes cb an NDL_INT. n must be 0 to 45:
  * fib(50) would fit in int64_t, but the recursion makes about 2 * fib(n)
  * calls, so n = 45 takes seconds and n = 50 over a minute. Errors:
  * NDL_EINVAL (NULL loop or cb, n out of range), NDL_ENOMEM, NDL_NOIDS. */
-int ndl_crypto_encrypt(ndl_loop *loop, int64_t n, ndl_cb cb, void *arg);
+NDL_EXTERN int ndl_crypto_encrypt(ndl_loop *loop, int64_t n, ndl_cb cb,
+                                  void *arg);
 
 /* ---- Sim backend controls ---------------------------------------------------
  * Errors: NDL_EINVAL, NDL_ENOTSUP on another backend, NDL_ENOMEM. */
 /* fd becomes ready for events at virtual time at_ms. */
-int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,
-                         uint64_t at_ms);
+NDL_EXTERN int ndl_sim_script_ready(ndl_loop *loop, int fd, unsigned events,
+                                    uint64_t at_ms);
 /* Moves the virtual clock forward, as if the caller computed for ms. */
-int ndl_sim_advance(ndl_loop *loop, uint64_t ms);
+NDL_EXTERN int ndl_sim_advance(ndl_loop *loop, uint64_t ms);
 
 /* The simulated disk: what ndl_fs_read() finds at path. A path declared
  * twice keeps the latest declaration; a path never declared is NDL_ENOENT.
  * Nothing touches the real disk. */
-int ndl_sim_file(ndl_loop *loop, const char *path, const void *data,
-                 size_t len);
+NDL_EXTERN int ndl_sim_file(ndl_loop *loop, const char *path, const void *data,
+                            size_t len);
 /* path is a directory: reading it fails with NDL_EISDIR. */
-int ndl_sim_dir(ndl_loop *loop, const char *path);
+NDL_EXTERN int ndl_sim_dir(ndl_loop *loop, const char *path);
 /* Opening path fails with err (negative: NDL_EACCES, NDL_EIO, ...). */
-int ndl_sim_file_error(ndl_loop *loop, const char *path, int err);
+NDL_EXTERN int ndl_sim_file_error(ndl_loop *loop, const char *path, int err);
 /* The simulated network resolves name to the numeric address ip;
  * "localhost" is 127.0.0.1 without being declared. Connections go to
  * listeners on the same loop; a port nobody listens on refuses. */
-int ndl_sim_host(ndl_loop *loop, const char *name, const char *ip);
+NDL_EXTERN int ndl_sim_host(ndl_loop *loop, const char *name, const char *ip);
 
 #ifdef __cplusplus
 }

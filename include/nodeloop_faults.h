@@ -37,27 +37,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nodeloop.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Replaces the current plan. On NDL_BADFAULTS, why (if not NULL) says what
  * is wrong. Errors: NDL_BADFAULTS, NDL_EINVAL, NDL_ENOTSUP. */
-int ndl_faults_plan(const char *spec, uint64_t seed, char *why, size_t cap);
+NDL_EXTERN int ndl_faults_plan(const char *spec, uint64_t seed, char *why,
+                               size_t cap);
 /* Applies NODELOOP_FAULTS with NODELOOP_FAULTS_SEED (default 1, decimal
  * digits only), if set. Returns 0 when unset or empty. Errors: as
  * ndl_faults_plan, and NDL_BADFAULTS for a bad seed. */
-int ndl_faults_from_env(char *why, size_t cap);
+NDL_EXTERN int ndl_faults_from_env(char *why, size_t cap);
 /* Disables every point of the plan. */
-void ndl_faults_clear(void);
+NDL_EXTERN void ndl_faults_clear(void);
 /* Faults injected since the plan was set. */
-uint64_t ndl_faults_injected(void);
+NDL_EXTERN uint64_t ndl_faults_injected(void);
 /* Times the plan's points were reached (injected or not). */
-uint64_t ndl_faults_reached(void);
+NDL_EXTERN uint64_t ndl_faults_reached(void);
 
 /* The fault points: index from 0 until NULL. */
-const char *ndl_fault_point_name(unsigned i);
-const char *ndl_fault_point_about(unsigned i);
+NDL_EXTERN const char *ndl_fault_point_name(unsigned i);
+NDL_EXTERN const char *ndl_fault_point_about(unsigned i);
 
 #ifdef __cplusplus
 }

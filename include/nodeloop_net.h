@@ -30,36 +30,37 @@ typedef void (*ndl_tcp_cb)(ndl_tcp *tcp, const ndl_value *value, void *arg);
  * which is resolved on the pool. The handle exists from the call on, so it
  * can be closed while connecting. Errors: NDL_EINVAL, NDL_ENOMEM,
  * NDL_NOIDS, or a system error. */
-int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
-                    ndl_tcp_cb on_connect, void *arg, ndl_tcp **out);
+NDL_EXTERN int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
+                               ndl_tcp_cb on_connect, void *arg, ndl_tcp **out);
 
 /* Listens on a numeric address; port 0 picks a free port (ndl_tcp_port).
  * on_connection runs once per waiting connection. */
-int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
-                   ndl_tcp_cb on_connection, void *arg, ndl_tcp **out);
+NDL_EXTERN int ndl_tcp_listen(ndl_loop *loop, const char *host, int port,
+                              int backlog, ndl_tcp_cb on_connection, void *arg,
+                              ndl_tcp **out);
 /* Takes a waiting connection. Errors: NDL_EAGAIN when none waits, or a
  * system error (NDL_EMFILE, NDL_ECONNABORTED). */
-int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client);
+NDL_EXTERN int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client);
 /* The local port of a listening or connected handle. */
-int ndl_tcp_port(const ndl_tcp *tcp, int *port);
+NDL_EXTERN int ndl_tcp_port(const ndl_tcp *tcp, int *port);
 
 /* Delivers data as it arrives, until end of stream, an error, read_stop or
  * close. */
-int ndl_tcp_read_start(ndl_tcp *tcp, ndl_tcp_cb on_read, void *arg);
-int ndl_tcp_read_stop(ndl_tcp *tcp);
+NDL_EXTERN int ndl_tcp_read_start(ndl_tcp *tcp, ndl_tcp_cb on_read, void *arg);
+NDL_EXTERN int ndl_tcp_read_stop(ndl_tcp *tcp);
 /* Queues a copy of data; writes go out in order. cb may be NULL. */
-int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len, ndl_tcp_cb cb,
-                  void *arg);
+NDL_EXTERN int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len,
+                             ndl_tcp_cb cb, void *arg);
 /* Half-close: sends FIN once every queued write is out. Reading goes on. */
-int ndl_tcp_shutdown(ndl_tcp *tcp);
+NDL_EXTERN int ndl_tcp_shutdown(ndl_tcp *tcp);
 /* Closes the socket. Queued writes fail with NDL_ECANCELED. on_close (may
  * be NULL) runs in the close phase, after which the handle is freed. */
-int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
-ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);
+NDL_EXTERN int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
+NDL_EXTERN ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);
 /* An unref'd handle does not keep the loop alive, as Node's
  * server.unref() and socket.unref(); ndl_tcp_ref undoes it. */
-int ndl_tcp_unref(ndl_tcp *tcp);
-int ndl_tcp_ref(ndl_tcp *tcp);
+NDL_EXTERN int ndl_tcp_unref(ndl_tcp *tcp);
+NDL_EXTERN int ndl_tcp_ref(ndl_tcp *tcp);
 
 /* GETs an http:// URL (its #fragment is not sent). cb receives the body as
  * a string for a 2xx answer, or an error: NDL_BADURL, NDL_EAI (name
@@ -70,7 +71,8 @@ int ndl_tcp_ref(ndl_tcp *tcp);
  * responses are skipped (docs/semantics.md, "HTTP responses"). Returns
  * NDL_EINVAL for a NULL argument, or the error of starting the connection;
  * freeing the loop during the request frees it without a callback. */
-int ndl_http_get(ndl_loop *loop, const char *url, ndl_cb cb, void *arg);
+NDL_EXTERN int ndl_http_get(ndl_loop *loop, const char *url, ndl_cb cb,
+                            void *arg);
 
 #ifdef __cplusplus
 }
