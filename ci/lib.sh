@@ -5,9 +5,27 @@ ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT_DIR"
 
 ndl_apt_updated=0
+# Full output of package installs and builds goes to a log; the terminal
+# gets one status line each, and on failure the log's tail and its name.
+NDL_LOG_DIR=${NDL_LOG_DIR:-$ROOT_DIR/build-logs}
+
+# ndl_logged LOG CMD...: runs CMD with its output in LOG; on failure shows
+# the last lines of LOG and names it.
+ndl_logged() {
+  local log=$1
+  shift
+  mkdir -p "$(dirname "$log")"
+  echo "== $* ($(date +%T))" >>"$log"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "ci: failed: $* (last lines below; whole log: $log)" >&2
+    tail -n 30 "$log" >&2
+    return 1
+  fi
+}
+
 # ndl_need PKG...: installs the packages that dpkg does not list as installed.
 ndl_need() {
-  local missing=() p
+  local missing=() p log="$NDL_LOG_DIR/apt.log"
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
       missing+=("$p")
@@ -17,11 +35,13 @@ ndl_need() {
     echo "ci: missing Debian packages: ${missing[*]} (run as root to install)" >&2
     return 1
   fi
+  echo "ci: installing ${missing[*]} (log: $log)" >&2
   if [ $ndl_apt_updated = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    ndl_logged "$log" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     ndl_apt_updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  ndl_logged "$log" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 # The packages every build needs.
@@ -29,11 +49,20 @@ ndl_need_build() {
   ndl_need build-essential cmake pkg-config libcriterion-dev libfiu-dev fiu-utils valgrind
 }
 
-# ndl_configure [extra cmake args...]: configures and builds $BUILD_DIR.
+# ndl_build [extra cmake args...]: configures and builds $BUILD_DIR, with
+# one status line and the output in a log (NDL_VERBOSE=1 shows it all).
 ndl_build() {
-  local werror=OFF
+  local werror=OFF log="$NDL_LOG_DIR/build-$(basename "$BUILD_DIR").log"
   [ "${CI:-}" = true ] && werror=ON
-  cmake -S "$ROOT_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DNDL_WERROR=$werror "$@" >/dev/null
-  cmake --build "$BUILD_DIR" -j"$(nproc)"
+  if [ "${NDL_VERBOSE:-0}" = 1 ]; then
+    cmake -S "$ROOT_DIR" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DNDL_WERROR=$werror "$@"
+    cmake --build "$BUILD_DIR" -j"$(nproc)"
+    return
+  fi
+  echo "ci: building $BUILD_DIR (log: $log)" >&2
+  mkdir -p "$NDL_LOG_DIR" && : >"$log"
+  ndl_logged "$log" cmake -S "$ROOT_DIR" -B "$BUILD_DIR" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNDL_WERROR=$werror "$@"
+  ndl_logged "$log" cmake --build "$BUILD_DIR" -j"$(nproc)"
 }
