@@ -17,6 +17,16 @@
 #                   still print the first, nodeloop the second.
 # Lines starting with "#" in a sidecar are comments.
 #
+# A scenario whose node runs disagree with each other (and that has no
+# sidecar allowing it) has no oracle on this run: node's own timing decided
+# its order, as on a heavily loaded machine where node's loop starts after
+# every timer of a 20/40/60 ms scenario is due and node fires them per
+# duration list (docs/semantics.md). It is reported as "unstable", with
+# node's two outputs, and nodeloop is not compared on it; more than a
+# quarter of the scenarios unstable fails the run, since node is then no
+# oracle at all. (The same rule as generated programs: unstable in node,
+# discarded and counted.)
+#
 # Environment: NDL_CONFORMANCE_RUNS (node runs per scenario, default 5).
 # Exit status: 0 when every scenario conforms, 1 otherwise, 77 (skip) when
 # node is missing and cannot be installed.
@@ -82,6 +92,7 @@ one_of() {
 }
 
 failed=()
+unstable=()
 # fail NAME WHY [EXPECTED ACTUAL]: reports, with a diff when given files.
 fail() {
   echo "FAIL $1: $2"
@@ -163,8 +174,10 @@ while read -r name backends; do
     cp "$tmp/node.1" "$tmp/want.c"
     for ((i = 2; i <= runs; i++)); do
       if ! cmp -s "$tmp/node.1" "$tmp/node.$i"; then
-        fail "$name" "node itself is not stable (run 1 against run $i)" \
-          "$tmp/node.1" "$tmp/node.$i"
+        echo "UNSTABLE $name: node printed two orders (run 1 against run $i); not compared this run"
+        diff -u --label "node run 1" --label "node run $i" "$tmp/node.1" \
+          "$tmp/node.$i" | sed 's/^/    /'
+        unstable+=("$name")
         ok=0
         break
       fi
@@ -217,9 +230,16 @@ for name in "$@"; do
 done
 
 ms=$((($(date +%s%N) - start) / 1000000))
+if [ $((4 * ${#unstable[@]})) -gt "$checked" ]; then
+  echo "node was unstable on ${#unstable[@]} of $checked scenarios: too loaded a machine to use node as the oracle"
+  failed+=("${unstable[@]}")
+fi
+if [ ${#unstable[@]} -ne 0 ]; then
+  echo "${#unstable[@]} scenarios not compared, node unstable: ${unstable[*]}"
+fi
 if [ ${#failed[@]} -ne 0 ]; then
   mapfile -t failed < <(printf '%s\n' "${failed[@]}" | sort -u)
   echo "${#failed[@]} scenarios failed (${ms} ms): ${failed[*]}"
   exit 1
 fi
-echo "all $checked scenarios conform (${ms} ms, $runs node runs each)"
+echo "all $((checked - ${#unstable[@]})) compared scenarios of $checked conform (${ms} ms, $runs node runs each)"
