@@ -32,7 +32,24 @@ void ndl_options_init(ndl_options *opts) {
   opts->backend = NDL_BACKEND_LINUX;
 }
 
-/* The pool size: the option, else NODELOOP_THREADPOOL_SIZE, else 4. */
+/* UV_THREADPOOL_SIZE read as libuv (and so Node) reads it: the leading
+ * number, if any (atoi); 0 or no number means 1; above 1024 means 1024; a
+ * negative number means 1024 too, since libuv keeps it unsigned. It never
+ * fails, as in Node. */
+static unsigned libuv_pool_size(const char *env) {
+  long long n = strtoll(env, NULL, 10);
+  if (n == 0)
+    return 1;
+  if (n < 0 || n > 1024)
+    return 1024;
+  return (unsigned)n;
+}
+
+/* The pool size: the option, else NODELOOP_THREADPOOL_SIZE (strict: a
+ * number from 1 to 1024), else UV_THREADPOOL_SIZE (as libuv reads it), else
+ * 4. NODELOOP_THREADPOOL_SIZE wins over UV_THREADPOOL_SIZE when both are
+ * set, so that a nodeloop program can differ from the Node processes it
+ * runs beside. */
 static int pool_size(const ndl_options *opts, unsigned *out) {
   const char *env;
   char *end;
@@ -46,7 +63,8 @@ static int pool_size(const ndl_options *opts, unsigned *out) {
   }
   env = getenv("NODELOOP_THREADPOOL_SIZE");
   if (env == NULL || *env == '\0') {
-    *out = 4;
+    env = getenv("UV_THREADPOOL_SIZE");
+    *out = env != NULL && *env != '\0' ? libuv_pool_size(env) : 4;
     return 0;
   }
   n = strtol(env, &end, 10);

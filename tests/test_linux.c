@@ -422,6 +422,45 @@ Test(linux, threadpool_size_from_environment) {
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
 
+/* Node's variable, read as libuv reads it; NODELOOP_THREADPOOL_SIZE wins
+ * when both are set. On the sim backend, which reads the same variables
+ * and starts no thread, so that 1024 costs nothing (valgrind allows 500
+ * threads). */
+static unsigned sim_pool_size_with_env(const char *nodeloop, const char *uv) {
+  ndl_options opts;
+  ndl_loop *loop = NULL;
+  unsigned size;
+
+  cr_assert_eq(nodeloop != NULL
+                   ? setenv("NODELOOP_THREADPOOL_SIZE", nodeloop, 1)
+                   : unsetenv("NODELOOP_THREADPOOL_SIZE"),
+               0);
+  cr_assert_eq(setenv("UV_THREADPOOL_SIZE", uv, 1), 0);
+  ndl_options_init(&opts);
+  opts.backend = NDL_BACKEND_SIM;
+  cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+  size = ndl_threadpool_size(loop);
+  cr_assert_eq(ndl_loop_free(loop), 0);
+  cr_assert_eq(unsetenv("NODELOOP_THREADPOOL_SIZE"), 0);
+  cr_assert_eq(unsetenv("UV_THREADPOOL_SIZE"), 0);
+  return size;
+}
+
+Test(linux, threadpool_size_from_uv_threadpool_size) {
+  static const struct {
+    const char *value;
+    unsigned size;
+  } cases[] = {{"8", 8},       {"1", 1},     {"0", 1},
+               {"abc", 1},     {"2x", 2},    {" 3", 3},
+               {"2000", 1024}, {"-1", 1024}, {"1024", 1024}};
+  size_t i;
+
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    cr_assert_eq(sim_pool_size_with_env(NULL, cases[i].value), cases[i].size,
+                 "UV_THREADPOOL_SIZE='%s'", cases[i].value);
+  cr_assert_eq(sim_pool_size_with_env("3", "8"), 3);
+}
+
 /* ---- The task's kind is copied (B7): a caller may pass a string that is
  * gone before a pool thread names the task in the trace. */
 
