@@ -14,6 +14,8 @@
  *   nodeloop-bench --child WORKLOAD nodeloop|libuv N
  */
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,10 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "cli.h"
 #include "driver.h"
+
+#define TOOL "nodeloop-bench"
 
 #ifndef NDL_BENCH_JSON
 #define NDL_BENCH_JSON "results.json"
@@ -128,19 +133,6 @@ static const struct bench_workload *find_workload(const char *name) {
   return NULL;
 }
 
-static int parse_count(const char *s, uint64_t *out) {
-  char *end;
-  unsigned long long v;
-  if (s == NULL || *s < '0' || *s > '9')
-    return -1;
-  errno = 0;
-  v = strtoull(s, &end, 10);
-  if (errno != 0 || *end != '\0' || v == 0)
-    return -1;
-  *out = v;
-  return 0;
-}
-
 /* ---- The child: one workload, one side, then exit. */
 
 static int child_main(int argc, char **argv) {
@@ -148,9 +140,9 @@ static int child_main(int argc, char **argv) {
   uint64_t n, limit = 0;
   int impl;
 
-  if (argc < 5 || (w = find_workload(argv[2])) == NULL ||
-      parse_count(argv[4], &n) != 0 ||
-      (argc > 5 && parse_count(argv[5], &limit) != 0)) {
+  if (argc < 5 || argc > 6 || (w = find_workload(argv[2])) == NULL ||
+      cli_parse_u64(argv[4], 1, UINT64_MAX, &n) != 0 ||
+      (argc > 5 && cli_parse_u64(argv[5], 1, UINT_MAX, &limit) != 0)) {
     fprintf(stderr, "usage: nodeloop-bench --child WORKLOAD nodeloop|libuv N "
                     "[LIMIT_S]\n");
     return 2;
@@ -301,15 +293,57 @@ static int selected(const char *only, const char *name) {
   return 0;
 }
 
-static void usage(FILE *f) {
+static void usage(void) {
   int i;
-  fprintf(f, "usage: nodeloop-bench [--quick] [--reps N] [--only a,b] "
-             "[--n name=N] [--json FILE] [--text FILE]\nworkloads:\n");
+  printf("usage: nodeloop-bench [--quick] [--reps N] [--only a,b] "
+         "[--n name=N]\n"
+         "                      [--json FILE] [--text FILE]\n"
+         "       nodeloop-bench --help | --version\n"
+         "\n"
+         "nodeloop against libuv, workload by workload, each run in a fresh\n"
+         "child process; prints the table and writes it as JSON and text.\n"
+         "\n"
+         "      --quick       small counts, 1 repetition (unless --reps)\n"
+         "      --reps N      repetitions per side, 1 to %d (default 5)\n"
+         "      --only a,b    only these workloads\n"
+         "      --n name=N    run workload name with count N (N >= 1)\n"
+         "      --json FILE   the JSON report (default %s)\n"
+         "      --text FILE   the text report (default: FILE.json's name,\n"
+         "                    ending in .txt)\n"
+         "  -h, --help        print this help\n"
+         "      --version     print the version and the build\n"
+         "\n"
+         "For profiling, one side of one workload in this process:\n"
+         "  nodeloop-bench --child WORKLOAD nodeloop|libuv N [LIMIT_S]\n"
+         "\n"
+         "workloads:\n",
+         BENCH_MAX_REPS, NDL_BENCH_JSON);
   for (i = 0; i < WORKLOADS; i++)
-    fprintf(f, "  %-13s %s (full %llu, quick %llu)\n", workloads[i].name,
-            workloads[i].about, (unsigned long long)workloads[i].n_full,
-            (unsigned long long)workloads[i].n_quick);
+    printf("  %-13s %s (full %llu, quick %llu)\n", workloads[i].name,
+           workloads[i].about, (unsigned long long)workloads[i].n_full,
+           (unsigned long long)workloads[i].n_quick);
 }
+
+enum {
+  OPT_QUICK = CLI_OPT_FIRST_OWN,
+  OPT_REPS,
+  OPT_ONLY,
+  OPT_N,
+  OPT_JSON,
+  OPT_TEXT,
+};
+
+static const struct option long_options[] = {
+    {"quick", no_argument, NULL, OPT_QUICK},
+    {"reps", required_argument, NULL, OPT_REPS},
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"n", required_argument, NULL, OPT_N},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"text", required_argument, NULL, OPT_TEXT},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, CLI_OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
 
 /* Writes the report to path, creating nothing but the file. */
 static int write_report(const char *path, const struct bench_info *info,
@@ -333,47 +367,51 @@ int main(int argc, char **argv) {
   const char *only = NULL, *json = NDL_BENCH_JSON, *text = NULL;
   char text_default[4096];
   struct bench_info info;
-  int quick = 0, reps = 0, count = 0, failed = 0, i, a, rep, k;
+  int quick = 0, reps = 0, count = 0, failed = 0, i, opt, rep, k;
   double started;
 
   if (argc > 1 && strcmp(argv[1], "--child") == 0)
     return child_main(argc, argv);
-  for (a = 1; a < argc; a++) {
-    if (strcmp(argv[a], "--quick") == 0) {
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    switch (opt) {
+    case OPT_QUICK:
       quick = 1;
-    } else if (strcmp(argv[a], "--reps") == 0 && a + 1 < argc) {
+      break;
+    case OPT_REPS: {
       uint64_t v;
-      if (parse_count(argv[++a], &v) != 0 || v > BENCH_MAX_REPS) {
-        fprintf(stderr, "nodeloop-bench: --reps wants 1 to %d\n",
-                BENCH_MAX_REPS);
-        return 2;
-      }
+      if (cli_option_u64(TOOL, "--reps", optarg, 1, BENCH_MAX_REPS, &v))
+        return CLI_USAGE;
       reps = (int)v;
-    } else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc) {
-      only = argv[++a];
-    } else if (strcmp(argv[a], "--n") == 0 && a + 1 < argc) {
-      char *eq = strchr(argv[++a], '=');
+      break;
+    }
+    case OPT_ONLY:
+      only = optarg;
+      break;
+    case OPT_N: {
+      char *eq = strchr(optarg, '=');
       const struct bench_workload *w = NULL;
       if (eq != NULL) {
         *eq = '\0';
-        w = find_workload(argv[a]);
+        w = find_workload(optarg);
       }
-      if (w == NULL || parse_count(eq + 1, &override[w - workloads]) != 0) {
-        fprintf(stderr, "nodeloop-bench: --n wants WORKLOAD=COUNT\n");
-        return 2;
-      }
-    } else if (strcmp(argv[a], "--json") == 0 && a + 1 < argc) {
-      json = argv[++a];
-    } else if (strcmp(argv[a], "--text") == 0 && a + 1 < argc) {
-      text = argv[++a];
-    } else if (strcmp(argv[a], "--help") == 0) {
-      usage(stdout);
-      return 0;
-    } else {
-      usage(stderr);
-      return 2;
+      if (w == NULL ||
+          cli_parse_u64(eq + 1, 1, UINT64_MAX, &override[w - workloads]) != 0)
+        return cli_usage_error(TOOL, "--n wants WORKLOAD=COUNT");
+      break;
+    }
+    case OPT_JSON:
+      json = optarg;
+      break;
+    case OPT_TEXT:
+      text = optarg;
+      break;
+    default:
+      return cli_common_option(TOOL, opt, argv, usage);
     }
   }
+  if (cli_no_operands(TOOL, argc, argv) != 0)
+    return CLI_USAGE;
   if (reps == 0)
     reps = quick ? 1 : 5;
   if (text == NULL) {

@@ -1,5 +1,25 @@
-# Shared by the ci/ scripts: the build directory, and installing Debian
-# packages that are missing (only as root; otherwise say what is missing).
+# Shared by the ci/ scripts: --help, the build directory, and installing
+# Debian packages that are missing (only as root; otherwise say what is
+# missing).
+
+# ndl_help_if_asked ARG...: with -h or --help among the arguments (before a
+# "--"), prints the calling script's leading comment block on stdout and
+# exits 0. It runs as this file is sourced, with the script's arguments, so
+# that --help returns before a script installs or builds anything.
+ndl_help_if_asked() {
+  local arg
+  for arg in "$@"; do
+    case $arg in
+    --) return 0 ;;
+    -h | --help)
+      awk 'NR == 1 { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0"
+      exit 0
+      ;;
+    esac
+  done
+}
+ndl_help_if_asked "$@"
+
 BUILD_DIR=${BUILD_DIR:-build}
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT_DIR"

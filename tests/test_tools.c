@@ -1,7 +1,9 @@
 /*
  * The tools' command lines and exit statuses (tools/sim/nodeloop_sim.c,
- * examples/nodeloop_demo.c): strict numbers, and an error is a non-zero
- * exit with a message, never a silent success.
+ * tools/faults/nodeloop_faults.c, examples/nodeloop_demo.c, bench/main.c):
+ * strict numbers, and an error is a non-zero exit with a message, never a
+ * silent success; --help, --version and --list-faults answer on stdout and
+ * exit 0; a usage error is at most two lines on stderr and exit 2.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -10,27 +12,43 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nodeloop.h"
+#include "nodeloop_faults.h"
+
 /* Runs a shell command under timeout(1), so that a regression that makes
  * it run forever (as --runs " -5" did) fails the test with status 124
  * instead of leaving an orphan behind Criterion's own timeout; returns its
- * exit status, its stderr in err. */
-static int run(const char *cmd, char *err, size_t cap) {
-  char full[1024], path[] = "/tmp/ndl_hostile_errXXXXXX";
-  int fd = mkstemp(path), status;
-  FILE *f;
-  size_t n;
-  cr_assert_geq(fd, 0);
-  close(fd);
-  snprintf(full, sizeof(full), "timeout 30 %s >/dev/null 2>%s", cmd, path);
+ * exit status, its stdout in out (if not NULL) and its stderr in err. */
+static int run_both(const char *cmd, char *out, char *err, size_t cap) {
+  char full[1024], out_path[] = "/tmp/ndl_hostile_outXXXXXX",
+                   err_path[] = "/tmp/ndl_hostile_errXXXXXX";
+  char *const paths[2] = {out_path, err_path}, *bufs[2] = {out, err};
+  int status, i;
+  for (i = 0; i < 2; i++) {
+    int fd = mkstemp(paths[i]);
+    cr_assert_geq(fd, 0);
+    close(fd);
+  }
+  snprintf(full, sizeof(full), "timeout 30 %s >%s 2>%s", cmd, out_path,
+           err_path);
   status = system(full);
-  f = fopen(path, "r");
-  cr_assert_not_null(f);
-  n = fread(err, 1, cap - 1, f);
-  err[n] = '\0';
-  fclose(f);
-  unlink(path);
+  for (i = 0; i < 2; i++) {
+    FILE *f = fopen(paths[i], "r");
+    size_t n;
+    cr_assert_not_null(f);
+    if (bufs[i] != NULL) {
+      n = fread(bufs[i], 1, cap - 1, f);
+      bufs[i][n] = '\0';
+    }
+    fclose(f);
+    unlink(paths[i]);
+  }
   cr_assert(WIFEXITED(status), "%s: killed", cmd);
   return WEXITSTATUS(status);
+}
+
+static int run(const char *cmd, char *err, size_t cap) {
+  return run_both(cmd, NULL, err, cap);
 }
 
 static void expect_exit(const char *cmd, int want, const char *why) {
@@ -60,7 +78,7 @@ Test(tools, sim_numbers_are_strict) {
   expect_exit(NDL_SIM_BIN " --random --seed 18446744073709551615 --runs 2", 2,
               "passes 2^64-1");
   expect_exit(NDL_SIM_BIN " --random --plant-max-timers 1000", 2,
-              "--plant-max-timers wants 1 to 999");
+              "--plant-max-timers wants a number from 1 to 999");
   expect_exit(NDL_SIM_BIN " --scenario demo --seed 3 --runs 2", 0, "");
 }
 
@@ -95,7 +113,7 @@ Test(tools, demo_finishes_its_trace_on_error_paths) {
   cr_assert_geq(fd, 0);
   close(fd);
   snprintf(cmd, sizeof(cmd), NDL_DEMO_BIN " --trace %s --bogus", path);
-  expect_exit(cmd, 2, "usage");
+  expect_exit(cmd, 2, "unknown option '--bogus'");
   f = fopen(path, "r");
   cr_assert_not_null(f);
   n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -104,6 +122,126 @@ Test(tools, demo_finishes_its_trace_on_error_paths) {
   unlink(path);
   cr_assert(strstr(buf, "]}") != NULL, "trace left unfinished: '%s'", buf);
   snprintf(cmd, sizeof(cmd), NDL_DEMO_BIN " --trace %s --trace %s", path, path);
-  expect_exit(cmd, 2, "usage");
+  expect_exit(cmd, 2, "--trace given twice");
   unlink(path);
+}
+
+/* ---- The conventions every tool shares (tools/cli/cli.h). */
+
+static const struct tool {
+  const char *bin;
+  int lists_faults;
+} tools[] = {
+    {NDL_SIM_BIN, 1},
+    {NDL_FAULTS_BIN, 1},
+    {NDL_DEMO_BIN, 1},
+    /* Empty when libuv is missing and the benchmark is not built. */
+    {NDL_BENCH_BIN, 0},
+};
+#define TOOLS (sizeof(tools) / sizeof(tools[0]))
+
+static int built(const struct tool *t) {
+  return t->bin[0] != '\0' && access(t->bin, X_OK) == 0;
+}
+
+static int count_lines(const char *s) {
+  int n = 0;
+  for (; *s != '\0'; s++)
+    n += *s == '\n';
+  return n;
+}
+
+Test(tools, help_is_usage_on_stdout) {
+  static char out[16384], err[1024];
+  char cmd[512];
+  size_t i;
+  for (i = 0; i < TOOLS; i++) {
+    if (!built(&tools[i]))
+      continue;
+    snprintf(cmd, sizeof(cmd), "%s --help", tools[i].bin);
+    cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 0, "%s", cmd);
+    cr_assert(strncmp(out, "usage: ", 7) == 0, "%s: stdout '%s'", cmd, out);
+    cr_assert_str_empty(err, "%s: stderr '%s'", cmd, err);
+    snprintf(cmd, sizeof(cmd), "%s -h", tools[i].bin);
+    cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 0, "%s", cmd);
+    cr_assert(strncmp(out, "usage: ", 7) == 0, "%s: stdout '%s'", cmd, out);
+  }
+}
+
+Test(tools, version_names_the_library_and_the_build) {
+  char out[1024], err[1024], cmd[512], want[128];
+  const char *build;
+  size_t i;
+  for (i = 0; i < TOOLS; i++) {
+    if (!built(&tools[i]))
+      continue;
+    snprintf(cmd, sizeof(cmd), "%s --version", tools[i].bin);
+    cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 0, "%s", cmd);
+    snprintf(want, sizeof(want), "(nodeloop) %s\n", ndl_version_string());
+    cr_assert(strstr(out, want) != NULL, "%s: '%s' lacks '%s'", cmd, out, want);
+    build = strstr(out, "\nbuild ");
+    cr_assert(build != NULL && build[7] != '\n' && build[7] != '\0',
+              "%s: no build id in '%s'", cmd, out);
+    cr_assert_str_empty(err, "%s: stderr '%s'", cmd, err);
+  }
+}
+
+Test(tools, list_faults_lists_every_point) {
+  /* out starts with a newline, so that every line of the listing, the
+   * first too, is found as "\nNAME ". */
+  static char out[16384], err[1024];
+  char cmd[512], line[128];
+  unsigned points, p;
+  size_t i;
+  for (points = 0; ndl_fault_point_name(points) != NULL; points++)
+    ;
+  cr_assert_gt(points, 0);
+  out[0] = '\n';
+  for (i = 0; i < TOOLS; i++) {
+    if (!tools[i].lists_faults)
+      continue;
+    snprintf(cmd, sizeof(cmd), "%s --list-faults", tools[i].bin);
+    cr_assert_eq(run_both(cmd, out + 1, err, sizeof(out) - 1), 0, "%s", cmd);
+    cr_assert_eq(count_lines(out + 1), (int)points, "%s: %d lines, %u points",
+                 cmd, count_lines(out + 1), points);
+    for (p = 0; p < points; p++) {
+      snprintf(line, sizeof(line), "\n%s ", ndl_fault_point_name(p));
+      cr_assert(strstr(out, line) != NULL, "%s: no line for %s", cmd,
+                ndl_fault_point_name(p));
+    }
+    cr_assert_str_empty(err, "%s: stderr '%s'", cmd, err);
+  }
+}
+
+Test(tools, usage_errors_are_at_most_two_lines) {
+  static const char *const bad[] = {"--no-such-option", "-Z", "--help=1",
+                                    "--trace", "extra1 extra2"};
+  char out[1024], err[1024], cmd[512];
+  size_t i, k;
+  for (i = 0; i < TOOLS; i++) {
+    if (!built(&tools[i]))
+      continue;
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+      int lines;
+      snprintf(cmd, sizeof(cmd), "%s %s", tools[i].bin, bad[k]);
+      cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 2, "%s", cmd);
+      cr_assert_str_empty(out, "%s: stdout '%s'", cmd, out);
+      lines = count_lines(err);
+      cr_assert(lines >= 1 && lines <= 2, "%s: %d lines on stderr: '%s'", cmd,
+                lines, err);
+    }
+  }
+}
+
+Test(tools, faults_and_bench_numbers_are_strict) {
+  expect_exit(NDL_FAULTS_BIN " --runs ' 5'", 2, "--runs wants a number");
+  expect_exit(NDL_FAULTS_BIN " --seed 18446744073709551616", 2,
+              "--seed wants a number");
+  expect_exit(NDL_FAULTS_BIN " --timeout 4294967296", 2,
+              "--timeout wants a number from 0 to 4294967295");
+  expect_exit(NDL_FAULTS_BIN " --runs 0", 0, "");
+  if (!built(&tools[3]))
+    return;
+  expect_exit(NDL_BENCH_BIN " --reps 0", 2, "--reps wants a number from 1");
+  expect_exit(NDL_BENCH_BIN " --n timers=-1", 2, "--n wants WORKLOAD=COUNT");
 }

@@ -4,6 +4,7 @@
  * child process, so that a crash or a hang is counted rather than fatal:
  *
  *   nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]
+ *   nodeloop-faults --list-faults
  *
  * The child reports what the loop itself counted: the callbacks it
  * registered (what the run expects), those that ran, and those lost or run
@@ -13,7 +14,9 @@
  * replays each bad run.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +26,11 @@
 #include <unistd.h>
 
 #include "campaign.h"
+#include "cli.h"
 #include "core/prng.h"
 #include "nodeloop_faults.h"
+
+#define TOOL "nodeloop-faults"
 
 /* What a child writes back through its pipe. */
 struct report {
@@ -112,36 +118,71 @@ static void run_child(uint64_t seed, int fd, int verbose) {
   _exit(0);
 }
 
-static int parse_u64(const char *s, uint64_t *out) {
-  char *end;
-  if (s == NULL || *s < '0' || *s > '9')
-    return -1;
-  *out = strtoull(s, &end, 10);
-  return *end == '\0' ? 0 : -1;
+static void usage(void) {
+  printf(
+      "usage: nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]\n"
+      "       nodeloop-faults --list-faults | --help | --version\n"
+      "\n"
+      "The fault campaign: each run draws a world (a scenario, a backend, a\n"
+      "fault plan) from its seed and runs it in a child process, so that a\n"
+      "crash or a hang is counted rather than fatal. Prints\n"
+      "  runs=N lost=0 duplicated=0 crashes=0 hangs=0\n"
+      "and, for each bad run, the command that replays it.\n"
+      "\n"
+      "      --runs N          how many runs, 0 to 2^64-1 (default 1000)\n"
+      "      --seed S          the first run's seed, 0 to 2^64-1 (default 1);\n"
+      "                        run i has seed S+i\n"
+      "      --timeout SECONDS a run that takes longer hangs, 0 (no limit) to\n"
+      "                        %u (default 20)\n"
+      "      --list-faults     list the fault points plans may name\n"
+      "  -h, --help            print this help\n"
+      "      --version         print the version and the build\n"
+      "\n"
+      "Exit status: 0 when every count is 0, 1 when one is not, 2 on a usage\n"
+      "error or when a run could not be started.\n",
+      UINT_MAX);
 }
+
+enum { OPT_RUNS = CLI_OPT_FIRST_OWN, OPT_SEED, OPT_TIMEOUT };
+
+static const struct option long_options[] = {
+    {"runs", required_argument, NULL, OPT_RUNS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, CLI_OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
 
 int main(int argc, char **argv) {
   uint64_t runs = 1000, seed = 1, timeout_s = 20, i;
   uint64_t lost = 0, duplicated = 0, crashes = 0, hangs = 0, injected = 0;
   uint64_t expected = 0, ran = 0, run_errors = 0;
-  int a;
+  int opt;
 
-  for (a = 1; a < argc; a++) {
-    if (strcmp(argv[a], "--runs") == 0 && a + 1 < argc &&
-        parse_u64(argv[a + 1], &runs) == 0) {
-      a++;
-    } else if (strcmp(argv[a], "--seed") == 0 && a + 1 < argc &&
-               parse_u64(argv[a + 1], &seed) == 0) {
-      a++;
-    } else if (strcmp(argv[a], "--timeout") == 0 && a + 1 < argc &&
-               parse_u64(argv[a + 1], &timeout_s) == 0) {
-      a++;
-    } else {
-      fprintf(stderr, "usage: nodeloop-faults [--runs N] [--seed S] "
-                      "[--timeout SECONDS]\n");
-      return 2;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    switch (opt) {
+    case OPT_RUNS:
+      if (cli_option_u64(TOOL, "--runs", optarg, 0, UINT64_MAX, &runs))
+        return CLI_USAGE;
+      break;
+    case OPT_SEED:
+      if (cli_option_u64(TOOL, "--seed", optarg, 0, UINT64_MAX, &seed))
+        return CLI_USAGE;
+      break;
+    case OPT_TIMEOUT:
+      /* alarm() takes an unsigned: more would wrap to a short limit. */
+      if (cli_option_u64(TOOL, "--timeout", optarg, 0, UINT_MAX, &timeout_s))
+        return CLI_USAGE;
+      break;
+    default:
+      return cli_common_option(TOOL, opt, argv, usage);
     }
   }
+  if (cli_no_operands(TOOL, argc, argv) != 0)
+    return CLI_USAGE;
 
   for (i = 0; i < runs; i++) {
     uint64_t s = seed + i;

@@ -20,7 +20,7 @@
  *
  * The same seed prints the same bytes (but for the seeds_per_s figure).
  */
-#include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,11 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "nodeloop_faults.h"
 #include "scenario.h"
 #include "tools/reference/program.h"
 #include "tools/reference/runner.h"
 
+#define TOOL "nodeloop-sim"
 /* Failures after this many print only their FAIL and replay lines. */
 #define SHRUNK_FAILURES 3
 #define SHRINK_RUNS 3000
@@ -51,66 +53,9 @@ struct cli {
   int planted_max_timers;
 };
 
-/* Decimal digits only, from min to max: strtoull alone would take " -5"
- * (skipping the blank, then negating) as 2^64 - 5, and saturate past
- * 2^64 - 1 without a word. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out) {
-  const char *p;
-  unsigned long long v;
-  if (s == NULL || *s == '\0')
-    return -1;
-  for (p = s; *p != '\0'; p++)
-    if (*p < '0' || *p > '9')
-      return -1;
-  errno = 0;
-  v = strtoull(s, NULL, 10);
-  if (errno == ERANGE || v < min || v > max)
-    return -1;
-  *out = v;
-  return 0;
-}
-
 /* More runs than this is a typo: at ~10^5 seeds/s it would take hours. */
 #define MAX_RUNS 1000000000u
 
-/* ---- Options: one row each, so a new one (--faults SPEC) is one more row
- * and one setter. A setter returns 0, or prints why and returns -1. */
-
-static int set_scenario(struct cli *c, const char *v) {
-  c->scenario = v;
-  return 0;
-}
-static int set_random(struct cli *c, const char *v) {
-  (void)v;
-  c->random = 1;
-  return 0;
-}
-static int set_list(struct cli *c, const char *v) {
-  (void)v;
-  c->list = 1;
-  return 0;
-}
-static int set_seed(struct cli *c, const char *v) {
-  if (parse_u64(v, 0, UINT64_MAX, &c->seed) == 0)
-    return 0;
-  fprintf(stderr,
-          "nodeloop-sim: --seed wants a number from 0 to 2^64-1, not '%s'\n",
-          v);
-  return -1;
-}
-static int set_runs(struct cli *c, const char *v) {
-  if (parse_u64(v, 1, MAX_RUNS, &c->runs) == 0)
-    return 0;
-  fprintf(stderr,
-          "nodeloop-sim: --runs wants a number from 1 to %u, not "
-          "'%s'\n",
-          MAX_RUNS, v);
-  return -1;
-}
-static int set_trace(struct cli *c, const char *v) {
-  c->trace_path = v;
-  return 0;
-}
 static int set_faults(struct cli *c, const char *v) {
   char why[256];
   if (ndl_faults_plan(v, 1, why, sizeof(why)) == 0) {
@@ -118,7 +63,7 @@ static int set_faults(struct cli *c, const char *v) {
     c->faults = v;
     return 0;
   }
-  fprintf(stderr, "nodeloop-sim: --faults: %s\n", why);
+  cli_usage_error(TOOL, "--faults: %s", why);
   return -1;
 }
 /* Each run gets the plan afresh, seeded with its own seed. */
@@ -152,78 +97,130 @@ static void replan(void *ctx) {
   const struct replan *r = ctx;
   plan_faults(r->c, r->seed);
 }
-static int set_verbose(struct cli *c, const char *v) {
-  (void)v;
-  c->verbose = 1;
-  return 0;
-}
-static int set_plant(struct cli *c, const char *v) {
-  uint64_t n;
-  if (parse_u64(v, 1, 999, &n) == 0) {
-    c->planted_max_timers = (int)n;
-    return 0;
-  }
-  fprintf(stderr, "nodeloop-sim: --plant-max-timers wants 1 to 999\n");
-  return -1;
+static void usage(void) {
+  printf(
+      "usage: nodeloop-sim --scenario NAME [--seed N] [--runs K] [--trace "
+      "FILE]\n"
+      "                    [--faults PLAN] [--verbose]\n"
+      "       nodeloop-sim --random [--seed N] [--runs K] [--trace FILE]\n"
+      "                    [--faults PLAN] [--verbose] [--plant-max-timers N]\n"
+      "       nodeloop-sim --list | --list-faults | --help | --version\n"
+      "\n"
+      "Runs named scenarios, or random programs checked against the reference\n"
+      "model, on the simulated platform. The same seed prints the same bytes.\n"
+      "\n"
+      "      --scenario NAME   run the scenario NAME (see --list)\n"
+      "      --random          run random programs against the reference "
+      "model\n"
+      "      --seed N          the first seed, 0 to 2^64-1 (default 1)\n"
+      "      --runs K          seeds N to N+K-1, K from 1 to %u (default 1);\n"
+      "                        one run prints its trace, several print a\n"
+      "                        summary and each failure's replay command\n"
+      "      --trace FILE      write the traces to FILE, for every run\n"
+      "      --faults PLAN     a fault plan (include/nodeloop_faults.h), set\n"
+      "                        afresh for each run with its seed; with\n"
+      "                        --random, a run then fails only if it loses a\n"
+      "                        callback, runs one twice, or hangs\n"
+      "      --verbose         the verbose trace; with --random and one run,\n"
+      "                        the program's trace too\n"
+      "      --plant-max-timers N\n"
+      "                        a property that fails on purpose (no program\n"
+      "                        has more than N timers, 1 to 999), to show the\n"
+      "                        shrinker at work\n"
+      "      --list            list the scenarios\n"
+      "      --list-faults     list the fault points a plan may name\n"
+      "  -h, --help            print this help\n"
+      "      --version         print the version and the build\n"
+      "\n"
+      "Exit status: 0 when every run passed, 1 when one failed, 2 on a usage\n"
+      "error or a trace that could not be written.\n",
+      MAX_RUNS);
 }
 
-static const struct option {
-  const char *name;
-  int has_value;
-  int (*set)(struct cli *c, const char *value);
-} options[] = {
-    {"--scenario", 1, set_scenario},
-    {"--random", 0, set_random},
-    {"--list", 0, set_list},
-    {"--seed", 1, set_seed},
-    {"--runs", 1, set_runs},
-    {"--trace", 1, set_trace},
-    /* A fault plan (include/nodeloop_faults.h). With --random, faults make
-     * the reference's checks moot: a run then fails only if it loses a
-     * callback, runs one twice, or hangs. */
-    {"--faults", 1, set_faults},
-    {"--verbose", 0, set_verbose},
-    /* A fake property ("no program has more than N timers") that fails on
-     * purpose: shows the shrinker at work. */
-    {"--plant-max-timers", 1, set_plant},
+enum {
+  OPT_SCENARIO = CLI_OPT_FIRST_OWN,
+  OPT_RANDOM,
+  OPT_VERBOSE,
+  OPT_SEED,
+  OPT_RUNS,
+  OPT_TRACE,
+  OPT_FAULTS,
+  OPT_PLANT,
+  OPT_LIST,
 };
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: nodeloop-sim --scenario NAME [--seed N] [--runs K] "
-          "[--trace FILE] [--faults PLAN] [--verbose]\n"
-          "       nodeloop-sim --random [--seed N] [--runs K] [--trace FILE] "
-          "[--faults PLAN] [--verbose] [--plant-max-timers N]\n"
-          "       nodeloop-sim --list\n");
-}
+static const struct option long_options[] = {
+    {"scenario", required_argument, NULL, OPT_SCENARIO},
+    {"random", no_argument, NULL, OPT_RANDOM},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"runs", required_argument, NULL, OPT_RUNS},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"faults", required_argument, NULL, OPT_FAULTS},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"plant-max-timers", required_argument, NULL, OPT_PLANT},
+    {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, CLI_OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
 
+/* Returns -1 to go on and run, or the exit status: 0 after --help and the
+ * like, CLI_USAGE after a usage error (said on stderr). */
 static int parse_args(int argc, char **argv, struct cli *c) {
-  int a;
-  size_t k;
+  uint64_t plant;
+  int opt;
   memset(c, 0, sizeof(*c));
   c->seed = 1;
   c->runs = 1;
-  for (a = 1; a < argc; a++) {
-    const struct option *o = NULL;
-    for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
-      if (strcmp(argv[a], options[k].name) == 0)
-        o = &options[k];
-    if (o == NULL || (o->has_value && a + 1 >= argc)) {
-      usage(stderr);
-      return -1;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+    switch (opt) {
+    case OPT_SCENARIO:
+      c->scenario = optarg;
+      break;
+    case OPT_RANDOM:
+      c->random = 1;
+      break;
+    case OPT_LIST:
+      c->list = 1;
+      break;
+    case OPT_SEED:
+      if (cli_option_u64(TOOL, "--seed", optarg, 0, UINT64_MAX, &c->seed))
+        return CLI_USAGE;
+      break;
+    case OPT_RUNS:
+      if (cli_option_u64(TOOL, "--runs", optarg, 1, MAX_RUNS, &c->runs))
+        return CLI_USAGE;
+      break;
+    case OPT_TRACE:
+      c->trace_path = optarg;
+      break;
+    case OPT_FAULTS:
+      if (set_faults(c, optarg) != 0)
+        return CLI_USAGE;
+      break;
+    case OPT_VERBOSE:
+      c->verbose = 1;
+      break;
+    case OPT_PLANT:
+      if (cli_option_u64(TOOL, "--plant-max-timers", optarg, 1, 999, &plant))
+        return CLI_USAGE;
+      c->planted_max_timers = (int)plant;
+      break;
+    default:
+      return cli_common_option(TOOL, opt, argv, usage);
     }
-    if (o->set(c, o->has_value ? argv[++a] : NULL) != 0)
-      return -1;
   }
-  if (!c->list && (c->scenario == NULL) == !c->random) {
-    usage(stderr);
-    return -1;
-  }
-  if (c->seed > UINT64_MAX - (c->runs - 1)) {
-    fprintf(stderr, "nodeloop-sim: --seed plus --runs passes 2^64-1\n");
-    return -1;
-  }
-  return 0;
+  if (cli_no_operands(TOOL, argc, argv) != 0)
+    return CLI_USAGE;
+  if (!c->list && c->scenario != NULL && c->random)
+    return cli_usage_error(TOOL, "--scenario and --random exclude each other");
+  if (!c->list && c->scenario == NULL && !c->random)
+    return cli_usage_error(TOOL, "wants --scenario NAME, --random or --list");
+  if (c->seed > UINT64_MAX - (c->runs - 1))
+    return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
+  return -1;
 }
 
 /* The flags, besides --seed, that a replay of a random run needs. */
@@ -424,8 +421,8 @@ int main(int argc, char **argv) {
   size_t i;
   int rc;
 
-  if (parse_args(argc, argv, &c) != 0)
-    return 2;
+  if ((rc = parse_args(argc, argv, &c)) >= 0)
+    return rc;
   if (c.list) {
     for (i = 0; ndl_scenarios[i] != NULL; i++)
       printf("%-14s %s\n", ndl_scenarios[i]->name, ndl_scenarios[i]->about);
