@@ -81,7 +81,8 @@ void ndl__core_free(struct ndl__core *c) {
 
 /* ---- Registration ------------------------------------------------------- */
 
-/* Takes an id and a slot, and counts the callback as registered and alive.
+/* Takes an id and a slot, and counts the callback as registered and alive;
+ * while the exit listeners run, only a microtask may register (NDL_EXITING).
  * The id counter is restored by unregister() so that a failed call leaves
  * the state exactly as it was. */
 static int reg(struct ndl__core *c, ndl_cb_kind kind, ndl_cb fn, void *arg,
@@ -89,6 +90,8 @@ static int reg(struct ndl__core *c, ndl_cb_kind kind, ndl_cb fn, void *arg,
   int err;
   if (fn == NULL)
     return NDL_EINVAL;
+  if (c->exiting && kind != NDL_CB_MICROTASK)
+    return NDL_EXITING;
   if ((err = ndl__reg_add(&c->reg, kind, fn, arg, slot)) != 0)
     return err;
   c->registered++;

@@ -73,6 +73,7 @@ struct ndl__core {
   uint64_t tick;
   ndl_phase phase;
   uint64_t alive; /* live, ref'd callbacks: the loop runs while nonzero */
+  int exiting;    /* the exit listeners run: only microtasks may be queued */
 
   ndl_loop *loop;     /* what callbacks receive */
   const char *thread; /* the loop thread's name in the trace */
@@ -129,6 +130,11 @@ int ndl__core_remove_io(struct ndl__core *c, ndl_id id);
 
 /* ---- The phases, in Node's order. */
 void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg);
+/* The listeners of Node's process events, which run outside the loop's
+ * iterations once it has run out of work: beforeExit, then exit. */
+void ndl__core_run_before_exit(struct ndl__core *c, ndl_main_fn listeners,
+                               void *arg);
+void ndl__core_run_exit(struct ndl__core *c, ndl_main_fn listeners, void *arg);
 void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns);
 void ndl__core_run_timers(struct ndl__core *c);
 void ndl__core_run_pending(struct ndl__core *c);

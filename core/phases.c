@@ -111,11 +111,33 @@ static void run_batch(struct ndl__core *c, struct ndl__phase_queue *q) {
 /* ---- The phases ------------------------------------------------------------
  */
 
-void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg) {
-  enter(c, NDL_PHASE_MAIN);
-  if (main != NULL)
-    main(c->loop, arg);
+/* Runs fn outside the loop's iterations, then what it queued on the
+ * nextTick and microtask queues, as Node runs its main module and the
+ * listeners of a process event. */
+static void run_outside(struct ndl__core *c, ndl_phase phase, ndl_main_fn fn,
+                        void *arg) {
+  enter(c, phase);
+  if (fn != NULL)
+    fn(c->loop, arg);
   drain_ticks(c);
+}
+
+void ndl__core_run_main(struct ndl__core *c, ndl_main_fn main, void *arg) {
+  run_outside(c, NDL_PHASE_MAIN, main, arg);
+}
+
+void ndl__core_run_before_exit(struct ndl__core *c, ndl_main_fn listeners,
+                               void *arg) {
+  run_outside(c, NDL_PHASE_BEFORE_EXIT, listeners, arg);
+}
+
+/* Only microtasks may be queued while the exit listeners run (reg()), so
+ * the drain runs only those, as Node runs its microtask queue after 'exit'
+ * but never its nextTicks. */
+void ndl__core_run_exit(struct ndl__core *c, ndl_main_fn listeners, void *arg) {
+  c->exiting = 1;
+  run_outside(c, NDL_PHASE_EXIT, listeners, arg);
+  c->exiting = 0;
 }
 
 void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns) {

@@ -86,7 +86,8 @@ NDL_EXTERN const char *ndl_version_string(void);
   X(BADURL, -4005, "malformed URL")                                            \
   X(BADRESPONSE, -4006, "malformed HTTP response")                             \
   X(EAI, -4007, "name lookup failed")                                          \
-  X(BADFAULTS, -4008, "malformed fault plan")
+  X(BADFAULTS, -4008, "malformed fault plan")                                  \
+  X(EXITING, -4009, "the loop is exiting: only microtasks may be queued")
 
 enum ndl_errno {
 #define NDL_ERRNO_ENUM(name, value, msg) NDL_##name = (value),
@@ -215,7 +216,9 @@ typedef enum ndl_cb_kind {
   X(IDLE_PREPARE, "idle/prepare")                                              \
   X(POLL, "poll")                                                              \
   X(CHECK, "check")                                                            \
-  X(CLOSE, "close")
+  X(CLOSE, "close")                                                            \
+  X(BEFORE_EXIT, "beforeExit")                                                 \
+  X(EXIT, "exit")
 
 typedef enum ndl_phase {
 #define NDL_PHASE_ENUM(name, text) NDL_PHASE_##name,
@@ -421,6 +424,22 @@ NDL_EXTERN int ndl_io_ref(ndl_loop *loop, ndl_id id);
 
 /* Queues cb to run in the close phase of this iteration. */
 NDL_EXTERN int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
+/* Node's process.on('beforeExit') and process.on('exit'). Listeners stay
+ * for the loop's life, run in the order they were added, and never keep the
+ * loop alive; each gets an undefined value.
+ *
+ * When ndl_run() has run out of work (not when ndl_stop() ended it), every
+ * beforeExit listener runs, then the nextTicks and microtasks they queued.
+ * If they left work that keeps the loop alive, the loop goes on, and the
+ * listeners run again when it next runs out. Then every exit listener runs,
+ * then the microtasks they queued; while they run, registering anything but
+ * a microtask fails with NDL_EXITING (in Node such work is silently never
+ * run). ndl_run() returns after that; running it again is allowed, and the
+ * listeners run again at its end.
+ * Errors: NDL_EINVAL (NULL loop or cb), NDL_ENOMEM. */
+NDL_EXTERN int ndl_on_before_exit(ndl_loop *loop, ndl_cb cb, void *arg);
+NDL_EXTERN int ndl_on_exit(ndl_loop *loop, ndl_cb cb, void *arg);
+
 /* Queues cb, with a copy of *value (NULL: undefined), for the next pending
  * callbacks phase, where libuv runs I/O callbacks deferred by one iteration.
  * Errors: NDL_EINVAL (NULL loop or cb, a string value whose ptr is NULL),

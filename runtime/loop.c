@@ -18,10 +18,20 @@
 #include "platform/platform.h"
 #include "runtime.h"
 
+/* The listeners of one of Node's process events (beforeExit, exit). */
+struct listeners {
+  struct listener {
+    ndl_cb fn;
+    void *arg;
+  } * at;
+  size_t n, cap;
+};
+
 struct ndl_loop {
   struct ndl__core core;
   struct ndl__platform *platform;
   struct ndl__resource resources; /* the list's head: tracked by modules */
+  struct listeners before_exit, exit;
   atomic_int stop_requested;
   int running;
   int finished_naturally;
@@ -178,6 +188,36 @@ static int poll_phase(ndl_loop *loop) {
   return 0;
 }
 
+/* One loop iteration after another, each with Node's phases in order,
+ * while anything keeps the loop alive and no stop was asked for. */
+static int run_iterations(ndl_loop *loop) {
+  struct ndl__core *core = &loop->core;
+  int err;
+
+  while (ndl__core_alive(core) && !stopping(loop)) {
+    ndl__core_tick_begin(core, clock_now(loop));
+    ndl__core_run_timers(core);
+    ndl__core_run_pending(core);
+    ndl__core_run_idle_prepare(core);
+    if ((err = poll_phase(loop)) != 0)
+      return err;
+    ndl__core_run_check(core);
+    ndl__core_run_close(core);
+  }
+  return 0;
+}
+
+/* Calls the listeners that were there when the event came, in the order
+ * they were added; one added meanwhile waits for the next event, as in
+ * Node's emit. The array may move when a listener adds one. */
+static void emit(ndl_loop *loop, void *listeners) {
+  static const ndl_value undefined = {NDL_UNDEFINED, {{NULL, 0}}};
+  struct listeners *l = listeners;
+  size_t i, n = l->n;
+  for (i = 0; i < n; i++)
+    l->at[i].fn(loop, &undefined, l->at[i].arg);
+}
+
 int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg) {
   struct ndl__core *core;
   int err = 0;
@@ -193,25 +233,49 @@ int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg) {
   core->now_ns = clock_now(loop);
 
   ndl__core_run_main(core, main, arg);
-
-  while (ndl__core_alive(core) && !stopping(loop)) {
-    ndl__core_tick_begin(core, clock_now(loop));
-    ndl__core_run_timers(core);
-    ndl__core_run_pending(core);
-    ndl__core_run_idle_prepare(core);
-    if ((err = poll_phase(loop)) != 0)
+  /* Node's SpinEventLoop: run out of work, emit beforeExit, and go on if
+   * its listeners left work that keeps the loop alive. */
+  while ((err = run_iterations(loop)) == 0 && !stopping(loop) &&
+         loop->before_exit.n != 0) {
+    ndl__core_run_before_exit(core, emit, &loop->before_exit);
+    if (!ndl__core_alive(core))
       break;
-    ndl__core_run_check(core);
-    ndl__core_run_close(core);
   }
-
   loop->finished_naturally = err == 0 && !ndl__core_alive(core);
+  if (loop->finished_naturally && loop->exit.n != 0)
+    ndl__core_run_exit(core, emit, &loop->exit);
+
   ndl__core_emit(core, NDL_TRACE_FINISHED, NDL_CB_KIND_COUNT, 0, NULL, NULL);
   /* A stop is consumed by the run it ends, as uv_stop's flag is. One that
    * came before this run started ended it right after main. */
   atomic_store(&loop->stop_requested, 0);
   loop->running = 0;
   return err;
+}
+
+static int listen(struct listeners *l, ndl_cb fn, void *arg) {
+  if (fn == NULL)
+    return NDL_EINVAL;
+  if (l->n == l->cap) {
+    size_t cap = l->cap != 0 ? 2 * l->cap : 4;
+    struct listener *at = ndl__reallocarray(l->at, cap, sizeof(*at));
+    if (at == NULL)
+      return NDL_ENOMEM;
+    l->at = at;
+    l->cap = cap;
+  }
+  l->at[l->n].fn = fn;
+  l->at[l->n].arg = arg;
+  l->n++;
+  return 0;
+}
+
+int ndl_on_before_exit(ndl_loop *loop, ndl_cb cb, void *arg) {
+  return loop != NULL ? listen(&loop->before_exit, cb, arg) : NDL_EINVAL;
+}
+
+int ndl_on_exit(ndl_loop *loop, ndl_cb cb, void *arg) {
+  return loop != NULL ? listen(&loop->exit, cb, arg) : NDL_EINVAL;
 }
 
 int ndl_stop(ndl_loop *loop) {
@@ -239,6 +303,8 @@ int ndl_loop_free(ndl_loop *loop) {
     r->destroy(r);
   }
   loop->platform->ops->destroy(loop->platform);
+  ndl__free(loop->before_exit.at);
+  ndl__free(loop->exit.at);
   ndl__free(loop);
   return 0;
 }
