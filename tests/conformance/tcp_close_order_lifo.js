@@ -1,4 +1,5 @@
-// OPEN DIVERGENCE (see tcp_close_order_lifo.differs).
+// Close callbacks of one iteration run newest first, as in Node: no sidecar
+// file (docs/semantics.md, "Immediates and close callbacks"; fixed in 16156c3).
 // Two sockets closed in one callback: libuv runs close callbacks in the
 // reverse order of the uv_close calls (its closing list is a stack), so
 // Node prints "b close" before "a close".
