@@ -323,7 +323,11 @@ void ndl_chrome_trace_event(void *ctx, const ndl_trace_event *ev) {
     t->tick = ev->tick;
     break;
   case NDL_TRACE_PHASE:
-    close_phase(t, ns);
+    /* The process events come after the last iteration, outside it. */
+    if (ev->phase == NDL_PHASE_BEFORE_EXIT || ev->phase == NDL_PHASE_EXIT)
+      close_tick(t, ns);
+    else
+      close_phase(t, ns);
     slice(t, 'B', ndl_phase_name(ev->phase), LOOP_TID, ns);
     t->open_phase = 1;
     t->phase = (int)ev->phase;

@@ -325,3 +325,100 @@ Test(inline_mode, work_runs_at_submit_and_completes_in_order) {
   cr_assert_eq(st.ticks, 1);
   cr_assert_eq(ndl_loop_free(l), 0);
 }
+
+/* ---- beforeExit and exit listeners (Node's process events). */
+
+static void before_exit_once(ndl_loop *l, const ndl_value *v, void *arg) {
+  int *calls = arg;
+  cr_assert_eq(v->kind, NDL_UNDEFINED);
+  note((*calls)++ == 0 ? "beforeExit" : "beforeExit again");
+  if (*calls == 1) {
+    cr_assert_eq(ndl_set_immediate(l, say, "immediate", NULL), 0);
+    cr_assert_eq(ndl_next_tick(l, say, "tick"), 0);
+  }
+}
+
+static void no_work(void *arg, ndl_value *result) {
+  (void)arg;
+  (void)result;
+}
+
+static void exit_refuses(ndl_loop *l, const ndl_value *v, void *arg) {
+  ndl_value value;
+  (void)v;
+  (void)arg;
+  note("exit");
+  ndl_value_set_undefined(&value);
+  cr_assert_eq(ndl_set_timeout(l, 0, say, "never", NULL), NDL_EXITING);
+  cr_assert_eq(ndl_set_interval(l, 1, say, "never", NULL), NDL_EXITING);
+  cr_assert_eq(ndl_set_immediate(l, say, "never", NULL), NDL_EXITING);
+  cr_assert_eq(ndl_next_tick(l, say, "never"), NDL_EXITING);
+  cr_assert_eq(ndl_on_close(l, say, "never", NULL), NDL_EXITING);
+  cr_assert_eq(ndl_defer(l, &value, say, "never", NULL), NDL_EXITING);
+  cr_assert_eq(ndl_queue_work(l, "work", 0, no_work, say, "never", NULL),
+               NDL_EXITING);
+  cr_assert_eq(ndl_queue_microtask(l, say, "exit microtask"), 0);
+}
+
+Test(phases, before_exit_reruns_the_loop_then_exit_ends_it) {
+  int calls = 0;
+  ndl_stats st;
+  cr_assert_eq(ndl_on_before_exit(loop, before_exit_once, &calls), 0);
+  cr_assert_eq(ndl_on_exit(loop, exit_refuses, NULL), 0);
+  cr_assert_eq(ndl_on_exit(loop, say, "second exit"), 0);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "beforeExit tick immediate beforeExit again exit "
+                            "second exit exit microtask");
+  ndl_get_stats(loop, &st);
+  cr_assert_eq(st.lost, 0);
+  cr_assert_eq(st.live, 0);
+
+  /* Running again is allowed, and the listeners run again. */
+  log_buf[0] = '\0';
+  calls = 1;
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "beforeExit again exit second exit exit microtask");
+}
+
+static void stop_now(ndl_loop *l, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  cr_assert_eq(ndl_stop(l), 0);
+}
+
+/* A run that ndl_stop() ends has not run out of work: no listener runs. */
+Test(phases, a_stopped_run_emits_neither_event) {
+  ndl_id id;
+  cr_assert_eq(ndl_on_before_exit(loop, say, "beforeExit"), 0);
+  cr_assert_eq(ndl_on_exit(loop, say, "exit"), 0);
+  cr_assert_eq(ndl_set_timeout(loop, 1, stop_now, NULL, NULL), 0);
+  cr_assert_eq(ndl_set_timeout(loop, 50, say, "late", &id), 0);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "");
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "late beforeExit exit");
+}
+
+static void adds_listener(ndl_loop *l, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  note("first");
+  /* Waits for the next emit, as a listener added in Node's emit does. */
+  cr_assert_eq(ndl_on_before_exit(l, say, "added"), 0);
+}
+
+Test(phases, a_listener_added_while_emitting_waits_for_the_next_event) {
+  cr_assert_eq(ndl_on_before_exit(loop, adds_listener, NULL), 0);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "first");
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "first first added");
+}
+
+Test(phases, process_event_listeners_need_a_loop_and_a_callback) {
+  cr_assert_eq(ndl_on_before_exit(NULL, say, NULL), NDL_EINVAL);
+  cr_assert_eq(ndl_on_before_exit(loop, NULL, NULL), NDL_EINVAL);
+  cr_assert_eq(ndl_on_exit(NULL, say, NULL), NDL_EINVAL);
+  cr_assert_eq(ndl_on_exit(loop, NULL, NULL), NDL_EINVAL);
+  cr_assert_str_eq(ndl_err_name(NDL_EXITING), "EXITING");
+}

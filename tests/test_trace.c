@@ -17,8 +17,9 @@
  * process.nextTick(). The Chrome trace, tests/trace_check.js and the docs
  * use the same ones. */
 Test(trace_names, phases_and_callback_kinds_have_one_name_each) {
-  static const char *const phases[] = {
-      "main", "timers", "pending", "idle/prepare", "poll", "check", "close"};
+  static const char *const phases[] = {"main",         "timers",     "pending",
+                                       "idle/prepare", "poll",       "check",
+                                       "close",        "beforeExit", "exit"};
   static const char *const kinds[] = {"timeout",  "interval",  "immediate",
                                       "nextTick", "microtask", "work",
                                       "io",       "pending",   "close"};

@@ -18,7 +18,7 @@ struct conf_scenario {
   const char *name; /* also the .js file's name, without ".js" */
   unsigned flags;
   ndl_main_fn main; /* the main module */
-  /* process.on('exit'): runs after ndl_run() returns. May be NULL. */
+  /* process.on('exit'): an ndl_on_exit() listener. May be NULL. */
   void (*at_exit)(ndl_loop *loop);
 };
 

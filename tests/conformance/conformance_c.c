@@ -106,6 +106,13 @@ static int usage(void) {
   return 2;
 }
 
+/* process.on('exit'), as an exit listener of the loop. */
+static void run_at_exit(ndl_loop *loop, const ndl_value *v, void *arg) {
+  const struct conf_scenario *s = arg;
+  (void)v;
+  s->at_exit(loop);
+}
+
 int main(int argc, char **argv) {
   const struct conf_scenario *s;
   const char *dir = getenv("NDL_CONFORMANCE_DIR");
@@ -142,10 +149,10 @@ int main(int argc, char **argv) {
   CONF_OK(ndl_loop_new(&opts, &loop));
   if (opts.backend == NDL_BACKEND_SIM)
     mirror_folder(loop);
+  if (s->at_exit != NULL)
+    CONF_OK(ndl_on_exit(loop, run_at_exit, (void *)s));
   if ((err = ndl_run(loop, s->main, NULL)) != 0)
     conf_fail("ndl_run", err);
-  if (s->at_exit != NULL)
-    s->at_exit(loop);
   fflush(stdout);
   ndl_get_stats(loop, &st);
   if (st.lost != 0 || st.duplicated != 0) {

@@ -126,6 +126,52 @@ static void recursion_before_phases(ndl_loop *loop, void *arg) {
   CONF_OK(ndl_next_tick(loop, recursive_tick, (void *)(intptr_t)1));
 }
 
+/* ---- beforeExit and exit. */
+
+static void from_before_exit(ndl_loop *loop, const ndl_value *v, void *arg) {
+  static const char *const texts[][4] = {
+      {"", "", "", ""},
+      {"timer from beforeExit 1", "immediate from beforeExit 1",
+       "tick from beforeExit 1", "microtask from beforeExit 1"},
+      {"timer from beforeExit 2", "immediate from beforeExit 2",
+       "tick from beforeExit 2", "microtask from beforeExit 2"}};
+  int *n = arg;
+  (void)v;
+  conf_log("beforeExit %d", *n);
+  if ((*n)++ < 2) {
+    CONF_OK(ndl_set_timeout(loop, 50, conf_say, (void *)texts[*n][0], NULL));
+    CONF_OK(ndl_set_immediate(loop, conf_say, (void *)texts[*n][1], NULL));
+    CONF_OK(ndl_next_tick(loop, conf_say, (void *)texts[*n][2]));
+    CONF_OK(ndl_queue_microtask(loop, conf_say, (void *)texts[*n][3]));
+  }
+}
+
+/* What Node silently never runs is refused here, so nothing is lost. */
+static void exit_listener(ndl_loop *loop, const ndl_value *v, void *arg) {
+  int err;
+  (void)v;
+  (void)arg;
+  conf_log("exit");
+  err = ndl_set_timeout(loop, 0, conf_say, "timer from exit", NULL);
+  if (err != NDL_EXITING)
+    conf_fail("an exit listener's timer was not refused (NDL_EXITING)", err);
+  err = ndl_next_tick(loop, conf_say, "tick from exit");
+  if (err != NDL_EXITING)
+    conf_fail("an exit listener's nextTick was not refused (NDL_EXITING)", err);
+  CONF_OK(ndl_queue_microtask(loop, conf_say, "microtask from exit"));
+}
+
+static void process_exit_events(ndl_loop *loop, void *arg) {
+  static int n;
+  (void)arg;
+  CONF_OK(ndl_on_before_exit(loop, from_before_exit, &n));
+  CONF_OK(ndl_on_before_exit(loop, conf_say, "second beforeExit listener"));
+  CONF_OK(ndl_on_exit(loop, exit_listener, NULL));
+  CONF_OK(ndl_on_exit(loop, conf_say, "second exit listener"));
+  CONF_OK(ndl_set_timeout(loop, 5, conf_say, "main timer", NULL));
+  conf_log("main");
+}
+
 const struct conf_scenario conf_tick_scenarios[] = {
     {"nexttick_before_microtasks", 0, ticks_before_microtasks, NULL},
     {"ticks_drain_between_timers", 0, drain_between_timers, NULL},
@@ -134,4 +180,5 @@ const struct conf_scenario conf_tick_scenarios[] = {
     {"microtask_from_tick", 0, microtask_from_tick, NULL},
     {"microtask_chain", 0, microtask_chain, NULL},
     {"nexttick_recursion_before_phases", 0, recursion_before_phases, NULL},
+    {"process_exit_events", 0, process_exit_events, NULL},
     {NULL, 0, NULL, NULL}};
