@@ -228,6 +228,12 @@ static int set_ref(struct ndl__core *c, ndl_id id, ndl_cb_kind lo,
   return 0;
 }
 
+int ndl__core_timer_has_ref(const struct ndl__core *c, ndl_id id) {
+  uint32_t slot;
+  int err = ndl__core_lookup(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, &slot);
+  return err != 0 ? err : ndl__reg_at(&c->reg, slot)->refed;
+}
+
 int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed) {
   return set_ref(c, id, NDL_CB_TIMEOUT, NDL_CB_INTERVAL, refed);
 }

@@ -98,6 +98,8 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns, int64_t delay_ms,
                         int repeat, ndl_cb fn, void *arg, ndl_id *id);
 int ndl__core_clear_timer(struct ndl__core *c, ndl_id id);
 int ndl__core_ref_timer(struct ndl__core *c, ndl_id id, int refed);
+/* 1 if the timer is ref'd, 0 if not, or NDL_NOTFOUND or NDL_BADKIND. */
+int ndl__core_timer_has_ref(const struct ndl__core *c, ndl_id id);
 int ndl__core_ref_io(struct ndl__core *c, ndl_id id, int refed);
 int ndl__core_add_immediate(struct ndl__core *c, ndl_cb fn, void *arg,
                             ndl_id *id);

@@ -525,6 +525,11 @@ NDL_EXTERN int ndl_clear_interval(ndl_loop *loop, ndl_id id);
 NDL_EXTERN int ndl_timer_unref(ndl_loop *loop, ndl_id id);
 /** Undoes ndl_timer_unref(). Errors as ndl_clear_timeout(). */
 NDL_EXTERN int ndl_timer_ref(ndl_loop *loop, ndl_id id);
+/** Node's timeout.hasRef(): 1 if the live timer or interval keeps the loop
+ * alive, 0 if it was unref'd. A timeout that has fired or been cleared is no
+ * longer live (Node's object still answers; here its id is gone).
+ * @return 1, 0, NDL_EINVAL (NULL loop), NDL_NOTFOUND, NDL_BADKIND. */
+NDL_EXTERN int ndl_timer_has_ref(const ndl_loop *loop, ndl_id id);
 /** @} */
 
 /**

@@ -387,6 +387,10 @@ int ndl_timer_ref(ndl_loop *loop, ndl_id id) {
   return loop == NULL ? NDL_EINVAL : ndl__core_ref_timer(&loop->core, id, 1);
 }
 
+int ndl_timer_has_ref(const ndl_loop *loop, ndl_id id) {
+  return loop == NULL ? NDL_EINVAL : ndl__core_timer_has_ref(&loop->core, id);
+}
+
 int ndl_io_unref(ndl_loop *loop, ndl_id id) {
   return loop == NULL ? NDL_EINVAL : ndl__core_ref_io(&loop->core, id, 0);
 }

@@ -422,3 +422,28 @@ Test(phases, process_event_listeners_need_a_loop_and_a_callback) {
   cr_assert_eq(ndl_on_exit(loop, NULL, NULL), NDL_EINVAL);
   cr_assert_str_eq(ndl_err_name(NDL_EXITING), "EXITING");
 }
+
+/* ---- hasRef. */
+
+static void check_gone(ndl_loop *l, const ndl_value *v, void *arg) {
+  (void)v;
+  /* A fired timeout's id is gone, even inside its own callback. */
+  cr_assert_eq(ndl_timer_has_ref(l, *(ndl_id *)arg), NDL_NOTFOUND);
+  note("fired");
+}
+
+Test(phases, timer_has_ref_follows_ref_and_unref) {
+  ndl_id t, imm;
+  cr_assert_eq(ndl_set_timeout(loop, 5, check_gone, &t, &t), 0);
+  cr_assert_eq(ndl_timer_has_ref(loop, t), 1);
+  cr_assert_eq(ndl_timer_unref(loop, t), 0);
+  cr_assert_eq(ndl_timer_has_ref(loop, t), 0);
+  cr_assert_eq(ndl_timer_ref(loop, t), 0);
+  cr_assert_eq(ndl_timer_has_ref(loop, t), 1);
+  cr_assert_eq(ndl_set_immediate(loop, say, "immediate", &imm), 0);
+  cr_assert_eq(ndl_timer_has_ref(loop, imm), NDL_BADKIND);
+  cr_assert_eq(ndl_timer_has_ref(NULL, t), NDL_EINVAL);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_str_eq(log_buf, "immediate fired");
+  cr_assert_eq(ndl_timer_has_ref(loop, t), NDL_NOTFOUND);
+}

@@ -267,6 +267,29 @@ static void timeout_vs_immediate(ndl_loop *loop, void *arg) {
   CONF_OK(ndl_set_immediate(loop, conf_say, "immediate", NULL));
 }
 
+/* ---- hasRef. */
+
+static const char *yes_no(int has_ref) {
+  if (has_ref < 0)
+    conf_fail("ndl_timer_has_ref", has_ref);
+  return has_ref ? "true" : "false";
+}
+
+static void timer_has_ref(ndl_loop *loop, void *arg) {
+  ndl_id t, i;
+  (void)arg;
+  CONF_OK(ndl_set_timeout(loop, 10, conf_say, "timer fired", &t));
+  conf_log("hasRef %s", yes_no(ndl_timer_has_ref(loop, t)));
+  CONF_OK(ndl_timer_unref(loop, t));
+  conf_log("after unref %s", yes_no(ndl_timer_has_ref(loop, t)));
+  CONF_OK(ndl_timer_ref(loop, t));
+  conf_log("after ref %s", yes_no(ndl_timer_has_ref(loop, t)));
+  CONF_OK(
+      ndl_set_interval(loop, 1000, conf_say, "interval: never, unref'd", &i));
+  CONF_OK(ndl_timer_unref(loop, i));
+  conf_log("interval after unref %s", yes_no(ndl_timer_has_ref(loop, i)));
+}
+
 const struct conf_scenario conf_timer_scenarios[] = {
     {"timers_deadline_order", 0, deadline_order, NULL},
     {"timers_same_delay_insertion", 0, same_delay_insertion, NULL},
@@ -282,6 +305,7 @@ const struct conf_scenario conf_timer_scenarios[] = {
     {"interval_and_timeout_same_delay", 0, interval_and_timeout, NULL},
     {"unref_timer_not_alive", 0, unref_not_alive, exit_line},
     {"unref_timer_fires_while_alive", 0, unref_fires_while_alive, exit_line},
+    {"timer_has_ref", 0, timer_has_ref, NULL},
     {"timers_late_lists", 0, late_lists, NULL},
     {"interval_rearm_after_slow_callback", 0, rearm_after_slow, NULL},
     {"timeout_vs_immediate_main", 0, timeout_vs_immediate, NULL},
