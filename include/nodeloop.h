@@ -395,8 +395,11 @@ NDL_EXTERN int ndl_chrome_trace_close(ndl_chrome_trace *t);
 /** What ndl_loop_new() takes; ndl_options_init() fills in the defaults. */
 typedef struct ndl_options {
   ndl_backend backend; /**< NDL_BACKEND_LINUX (default) or NDL_BACKEND_SIM */
-  /** Pool threads. 0 means NODELOOP_THREADPOOL_SIZE from the environment, or
-   * 4. Valid: 1 to 1024. */
+  /** Pool threads, 1 to 1024. 0 means NODELOOP_THREADPOOL_SIZE from the
+   * environment (strict: a number from 1 to 1024), else Node's
+   * UV_THREADPOOL_SIZE read as libuv reads it (the leading number; none or
+   * 0 is 1, negative or above 1024 is 1024), else 4. NODELOOP_ wins when
+   * both are set. */
   unsigned threadpool_size;
   ndl_trace_fn trace; /**< called for every event (NULL: no trace) */
   void *trace_ctx;    /**< trace's first argument */
