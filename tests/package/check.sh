@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs the built tree into a scratch prefix, then builds a tiny outside
-# project against it twice: with find_package(nodeloop), and with
-# pkg-config. Both must build and run.
+# Installs the built tree into a scratch prefix, then builds consumer.c, a
+# tiny outside program, against it every way a user can, runs each build and
+# checks which libraries it loads:
+#   cmake-shared  find_package(nodeloop): nodeloop::nodeloop
+#   cmake-static  nodeloop::nodeloop_static
+#   pc-shared     cc $(pkg-config --cflags --libs nodeloop)
+#   pc-static     cc -static $(pkg-config --static --cflags --libs nodeloop)
+# and when the tree has fault points (NDL_FAULTS), with them:
+#   cmake-faults  find_package(nodeloop COMPONENTS faults): nodeloop::faults
+#   pc-faults     cc $(pkg-config --cflags --libs nodeloop-faults)
+# Also checks that libnodeloop.so exports only the public ndl_* functions.
 #   check.sh BUILD_DIR SCRATCH_DIR
 set -euo pipefail
 build=$1
@@ -9,13 +17,72 @@ scratch=$2
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$scratch"
 mkdir -p "$scratch"
-cmake --install "$build" --prefix "$scratch/prefix" > "$scratch/install.log"
 
-cmake -S "$here" -B "$scratch/cmake" -DCMAKE_PREFIX_PATH="$scratch/prefix" > /dev/null
-cmake --build "$scratch/cmake" > /dev/null
-"$scratch/cmake/consumer"
+fail() {
+  echo "package: $way: $*" >&2
+  exit 1
+}
 
-pc_dir=$(dirname "$(find "$scratch/prefix" -name nodeloop.pc | head -n 1)")
-flags=$(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags --libs --static nodeloop)
-cc -std=c11 -o "$scratch/consumer-pc" "$here/consumer.c" $flags
-"$scratch/consumer-pc"
+way=install
+cmake --install "$build" --prefix "$scratch/prefix" > "$scratch/install.log" 2>&1 ||
+  fail "cmake --install failed: $(cat "$scratch/install.log")"
+lib=$(dirname "$(find "$scratch/prefix" -name libnodeloop.so.0 | head -n 1)")
+[ -e "$lib/libnodeloop.a" ] || fail "libnodeloop.so.0 or libnodeloop.a not installed"
+export PKG_CONFIG_PATH=$lib/pkgconfig
+faults=OFF
+[ -e "$lib/libnodeloop-faults.a" ] && faults=ON
+
+# check WAY PROGRAM NEEDED...: the program runs and passes, and of
+# libnodeloop.so.0 and libfiu it loads exactly the NEEDED ones.
+check() {
+  way=$1
+  local out needed lib want has
+  out=$("$2" 2>&1) || fail "the consumer failed: $out"
+  needed=$(readelf -d "$2" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  for lib in libnodeloop.so.0 libfiu; do
+    want=no has=no
+    [[ " ${*:3} " == *" $lib "* ]] && want=yes
+    grep -q "^$lib" <<<"$needed" && has=yes
+    [ $want = $has ] || fail "loads $lib: $has, should: $want ($needed)"
+  done
+  echo "package: $way: ok (loads: $(paste -sd ' ' <<<"${needed:-nothing}"))"
+}
+
+# The shared library exports the public functions only: no ndl__ internals,
+# no other names. (No linker symbols such as _init or _end show up there
+# with this toolchain, so none are let through.)
+way=exports
+exports=$(nm -D --defined-only "$lib/libnodeloop.so" | awk '{print $3}')
+bad=$(grep -v '^ndl_[^_]' <<<"$exports" | tr '\n' ' ' || true)
+[ -z "$bad" ] || fail "libnodeloop.so exports $bad"
+echo "package: exports: ok ($(wc -l <<<"$exports") ndl_ functions)"
+
+way=cmake
+if ! { cmake -S "$here" -B "$scratch/cmake" -DCMAKE_PREFIX_PATH="$scratch/prefix" \
+  -DFAULTS=$faults && cmake --build "$scratch/cmake"; } > "$scratch/cmake.log" 2>&1; then
+  fail "the build failed: $(tail -n 20 "$scratch/cmake.log")"
+fi
+check cmake-shared "$scratch/cmake/consumer-shared" libnodeloop.so.0
+check cmake-static "$scratch/cmake/consumer-static"
+[ $faults = OFF ] || check cmake-faults "$scratch/cmake/consumer-faults" libfiu
+
+# pc WAY PKG-CONFIG-ARGS CC-ARGS...: builds consumer.c as $scratch/WAY.
+# shellcheck disable=SC2086 # PKG-CONFIG-ARGS and the flags are words
+pc() {
+  way=$1
+  local flags
+  flags=$(pkg-config --cflags --libs $2) || fail "pkg-config $2 failed"
+  cc -std=c11 -o "$scratch/$way" "${@:3}" "$here/consumer.c" $flags \
+    > "$scratch/$way.log" 2>&1 ||
+    fail "cc ${*:3} \$(pkg-config --cflags --libs $2) failed: $(cat "$scratch/$way.log")"
+}
+pc pc-shared nodeloop -Wl,-rpath,"$lib"
+check pc-shared "$scratch/pc-shared" libnodeloop.so.0
+# pkg-config --static is for a wholly static program (ld warns that
+# getaddrinfo in it still needs glibc's shared libraries: see pc-static.log).
+pc pc-static "--static nodeloop" -static
+check pc-static "$scratch/pc-static"
+if [ $faults = ON ]; then
+  pc pc-faults nodeloop-faults -DNDL_CONSUMER_FAULTS
+  check pc-faults "$scratch/pc-faults" libfiu
+fi
