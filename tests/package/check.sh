@@ -55,6 +55,11 @@ way=exports
 exports=$(nm -D --defined-only "$lib/libnodeloop.so" | awk '{print $3}')
 bad=$(grep -v '^ndl_[^_]' <<<"$exports" | tr '\n' ' ' || true)
 [ -z "$bad" ] || fail "libnodeloop.so exports $bad"
+# ... and every one the headers declare with NDL_EXTERN.
+declared=$(cat "$here"/../../include/*.h | tr '\n' ' ' |
+  grep -o 'NDL_EXTERN [^(]*(' | grep -o 'ndl_[a-z0-9_]*($' | tr -d '(' | sort)
+missing=$(comm -23 <(echo "$declared") <(sort <<<"$exports") | tr '\n' ' ')
+[ -z "$missing" ] || fail "libnodeloop.so does not export $missing"
 echo "package: exports: ok ($(wc -l <<<"$exports") ndl_ functions)"
 
 way=cmake
