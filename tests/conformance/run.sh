@@ -220,10 +220,14 @@ while read -r name backends; do
 done < <("$bin" --list)
 
 # Every .js needs a C twin, and a name on the command line must exist.
+# A sidecar a .js file names must exist.
 for js in "$dir"/*.js; do
   name=$(basename "$js" .js)
   [[ " ${listed[*]} " == *" $name "* ]] ||
     fail "$name" "$name.js has no C scenario in conformance-c"
+  for sidecar in $(grep -o '[a-z0-9_]*\.\(differs\|allowed\)' "$js" || true); do
+    [ -f "$dir/$sidecar" ] || fail "$name" "$name.js names $sidecar, which does not exist"
+  done
 done
 for name in "$@"; do
   [[ " ${listed[*]} " == *" $name "* ]] || fail "$name" "no such scenario"

@@ -1,7 +1,7 @@
-// OPEN DIVERGENCE (see tcp_write_cb.differs).
 // A write that goes out at once: Node calls socket.write's callback from a
-// nextTick queued inside write(); nodeloop's ndl_tcp_write() callback waits
-// for the next iteration's pending phase.
+// nextTick queued inside write(), and so does nodeloop's ndl_tcp_write()
+// (this was an open divergence while the callback waited for the next
+// pending phase; docs/semantics.md).
 const net = require('net');
 const log = (s) => console.log(s);
 const server = net.createServer((s) => {
