@@ -279,6 +279,7 @@ int ndl__core_add_microtask(struct ndl__core *c, ndl_cb fn, void *arg) {
 }
 
 static int value_copy(ndl_value *dst, const ndl_value *src) {
+  int err;
   memset(dst, 0, sizeof(*dst));
   if (src == NULL || src->kind == NDL_UNDEFINED)
     return 0;
@@ -291,9 +292,12 @@ static int value_copy(ndl_value *dst, const ndl_value *src) {
   if (src->as.err.msg == NULL) {
     dst->kind = NDL_ERROR;
     dst->as.err.code = src->as.err.code;
-    return 0;
+  } else if ((err = ndl_value_set_error(dst, src->as.err.code, "%s",
+                                        src->as.err.msg)) != 0) {
+    return err;
   }
-  return ndl_value_set_error(dst, src->as.err.code, "%s", src->as.err.msg);
+  dst->as.err.syscall = src->as.err.syscall;
+  return 0;
 }
 
 int ndl__core_add_pending(struct ndl__core *c, const ndl_value *value,

@@ -36,6 +36,7 @@ static void set_enomem(ndl_value *v) {
   v->kind = NDL_ERROR;
   v->as.err.code = NDL_ENOMEM;
   v->as.err.msg = NULL;
+  v->as.err.syscall = NULL;
 }
 
 int ndl_value_set_string(ndl_value *v, const char *s, size_t len) {
@@ -76,5 +77,6 @@ int ndl_value_set_error(ndl_value *v, int code, const char *fmt, ...) {
   v->kind = NDL_ERROR;
   v->as.err.code = code < 0 ? code : NDL_EINVAL;
   v->as.err.msg = msg;
+  v->as.err.syscall = NULL;
   return 0;
 }

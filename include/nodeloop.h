@@ -84,7 +84,7 @@ NDL_EXTERN const char *ndl_version_string(void);
   X(ENOMEM, -ENOMEM, "out of memory")                                          \
   X(EBUSY, -EBUSY, "loop is already running")                                  \
   X(ENOENT, -ENOENT, "no such file or directory")                              \
-  X(EISDIR, -EISDIR, "is a directory")                                         \
+  X(EISDIR, -EISDIR, "illegal operation on a directory")                       \
   X(EACCES, -EACCES, "permission denied")                                      \
   X(EFBIG, -EFBIG, "file too large")                                           \
   X(EMFILE, -EMFILE, "too many open files")                                    \
@@ -162,10 +162,15 @@ typedef struct ndl_value {
       size_t len; /**< the length in bytes */
     } str;
     int64_t i; /**< NDL_INT */
-    /** NDL_ERROR: a code and a message. */
+    /** NDL_ERROR: a code, a message, and the system call that failed. */
     struct {
       int code;  /**< a negative ndl_errno */
-      char *msg; /**< Node-style text ("ENOENT: ..."), or NULL */
+      char *msg; /**< Node's text ("ENOENT: ...", "connect ECONNREFUSED
+                    127.0.0.1:80"), or NULL */
+      /** Node's err.syscall: the system call that failed ("open", "read",
+       * "connect", "write", "getaddrinfo"), a static string, or NULL
+       * (ndl_value_set_error() sets NULL; set it after). */
+      const char *syscall;
     } err;
   } as;
 } ndl_value;

@@ -21,8 +21,11 @@
  * otherwise: an error known inside the call is reported in the next pending
  * phase, a write that goes out at once reports from a nextTick, and close
  * callbacks run in the close phase. A TCP error value's code is the
- * negated errno and its message names it ("ECONNREFUSED: connection
- * refused, connect 127.0.0.1:9").
+ * negated errno, its message is Node's ("connect ECONNREFUSED 127.0.0.1:9",
+ * "read ECONNRESET", "getaddrinfo EAI no.such.host"; the address is the
+ * host as given, where Node names the address it resolved to), and its
+ * err.syscall names the call ("connect", "read", "write", "accept",
+ * "getaddrinfo").
  */
 #ifndef NODELOOP_NET_H
 #define NODELOOP_NET_H

@@ -126,9 +126,15 @@ fail:
   if (fd >= 0)
     p->files->close(p, fd);
   describe(err, &name, &msg);
-  /* On ENOMEM the value becomes a bare NDL_ENOMEM error, which is right. */
-  (void)ndl_value_set_error(result, err, "%s: %s, %s '%s'", name, msg, call,
-                            req->path);
+  /* Node's text: the path only where the call took one. On ENOMEM the value
+   * becomes a bare NDL_ENOMEM error, which is right. */
+  if (strcmp(call, "open") == 0)
+    err = ndl_value_set_error(result, err, "%s: %s, %s '%s'", name, msg, call,
+                              req->path);
+  else
+    err = ndl_value_set_error(result, err, "%s: %s, %s", name, msg, call);
+  if (err == 0)
+    result->as.err.syscall = call;
 }
 
 /* Runs on the loop thread. The request is freed before the user's callback

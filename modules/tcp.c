@@ -9,10 +9,13 @@
 #include "core/alloc.h"
 #include "tcp.h"
 
-void ndl__tcp_set_error(ndl_value *v, int err, const char *what) {
+void ndl__tcp_set_error(ndl_value *v, int err, const char *syscall,
+                        const char *where) {
   memset(v, 0, sizeof(*v));
-  ndl_value_set_error(v, err, "%s: %s, %s", ndl_err_name(err),
-                      ndl_strerror(err), what);
+  if (ndl_value_set_error(v, err, "%s %s%s%s", syscall, ndl_err_name(err),
+                          where != NULL ? " " : "",
+                          where != NULL ? where : "") == 0)
+    v->as.err.syscall = syscall;
 }
 
 void ndl__tcp_release(ndl_tcp *tcp) {

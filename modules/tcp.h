@@ -69,8 +69,11 @@ struct ndl_tcp {
   int port;
 };
 
-/* An error value "<NAME>: <message>, <what>". */
-void ndl__tcp_set_error(ndl_value *v, int err, const char *what);
+/* An error value as Node's net module makes it: the message is
+ * "<syscall> <NAME>" or "<syscall> <NAME> <where>" ("connect ECONNREFUSED
+ * 127.0.0.1:80"), and err.syscall is syscall, a static string. */
+void ndl__tcp_set_error(ndl_value *v, int err, const char *syscall,
+                        const char *where);
 ndl_tcp *ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state);
 /* Drops a reference; the last one frees the handle. */
 void ndl__tcp_release(ndl_tcp *tcp);

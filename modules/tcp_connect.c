@@ -28,10 +28,10 @@ static int start_connect(ndl_tcp *tcp, const struct ndl__addr *to) {
  * the error of deferring it is returned. */
 static int fail_connect(ndl_tcp *tcp, int err, int now) {
   ndl_value v;
-  char what[300];
+  char where[300];
   int deferred = 0;
-  snprintf(what, sizeof(what), "connect %s:%d", tcp->host, tcp->port);
-  ndl__tcp_set_error(&v, err, what);
+  snprintf(where, sizeof(where), "%s:%d", tcp->host, tcp->port);
+  ndl__tcp_set_error(&v, err, "connect", where);
   tcp->state = OPEN;
   if (now)
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
@@ -64,9 +64,7 @@ static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
   if (tcp->state == RESOLVING) {
     if (r->err != 0) {
       ndl_value e;
-      memset(&e, 0, sizeof(e));
-      ndl_value_set_error(&e, NDL_EAI, "EAI: %s, getaddrinfo %s",
-                          ndl_strerror(NDL_EAI), tcp->host);
+      ndl__tcp_set_error(&e, NDL_EAI, "getaddrinfo", tcp->host);
       tcp->state = OPEN;
       tcp->connect_cb(tcp, &e, tcp->connect_arg);
       ndl_value_clear(&e);
@@ -145,9 +143,9 @@ void ndl__tcp_finish_connect(ndl_tcp *tcp) {
   tcp->state = OPEN;
   ndl__tcp_update_interest(tcp);
   if (err != 0) {
-    char what[300];
-    snprintf(what, sizeof(what), "connect %s:%d", tcp->host, tcp->port);
-    ndl__tcp_set_error(&v, err, what);
+    char where[300];
+    snprintf(where, sizeof(where), "%s:%d", tcp->host, tcp->port);
+    ndl__tcp_set_error(&v, err, "connect", where);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
     ndl_value_clear(&v);
   } else {
@@ -199,7 +197,7 @@ void ndl__tcp_on_connectable(ndl_tcp *tcp) {
   if (err != 0) {
     if (err == NDL_EAGAIN || err == NDL_EINTR || err == NDL_ECONNABORTED)
       return; /* nothing to take now; the peer gave up; try again later */
-    ndl__tcp_set_error(&v, err, "accept");
+    ndl__tcp_set_error(&v, err, "accept", NULL);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
     ndl_value_clear(&v);
     return;

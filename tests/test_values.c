@@ -42,3 +42,34 @@ Test(values, null_arguments_are_einval) {
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
+
+/* err.syscall: NULL from ndl_value_set_error(), and kept when the loop
+ * copies the value (ndl_defer). */
+static void got_copy(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  *(int *)arg = 1;
+  cr_assert_eq(v->kind, NDL_ERROR);
+  cr_assert_eq(v->as.err.code, NDL_ECONNRESET);
+  cr_assert_str_eq(v->as.err.msg, "read ECONNRESET");
+  cr_assert_str_eq(v->as.err.syscall, "read");
+}
+
+Test(values, an_error_keeps_its_syscall_when_copied) {
+  ndl_options opts;
+  ndl_loop *loop;
+  ndl_value v;
+  int ran = 0;
+
+  memset(&v, 0, sizeof(v));
+  cr_assert_eq(ndl_value_set_error(&v, NDL_ECONNRESET, "read ECONNRESET"), 0);
+  cr_assert_null(v.as.err.syscall);
+  v.as.err.syscall = "read";
+  ndl_options_init(&opts);
+  opts.backend = NDL_BACKEND_SIM;
+  cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+  cr_assert_eq(ndl_defer(loop, &v, got_copy, &ran, NULL), 0);
+  ndl_value_clear(&v);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+  cr_assert_eq(ran, 1);
+  cr_assert_eq(ndl_loop_free(loop), 0);
+}

@@ -128,10 +128,20 @@ static void got_file(ndl_loop *loop, const ndl_value *v, void *arg) {
     conf_log("file: %s", ndl_err_name(v->as.err.code));
 }
 
+/* Node's err.message and err.syscall. */
+static void log_error_text(const ndl_value *v) {
+  conf_log("message: %s", v->as.err.msg != NULL ? v->as.err.msg : "");
+  conf_log("syscall: %s", v->as.err.syscall != NULL ? v->as.err.syscall : "");
+}
+
 static void got_directory(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)arg;
-  conf_log("directory: %s",
-           v->kind == NDL_ERROR ? ndl_err_name(v->as.err.code) : "no error");
+  if (v->kind != NDL_ERROR) {
+    conf_log("directory: no error");
+  } else {
+    conf_log("directory: %s", ndl_err_name(v->as.err.code));
+    log_error_text(v);
+  }
   read_file(loop, "fs_errors.js", got_file);
 }
 
@@ -141,7 +151,7 @@ static void got_missing(ndl_loop *loop, const ndl_value *v, void *arg) {
     conf_log("missing: no error");
   } else {
     conf_log("missing: %s", ndl_err_name(v->as.err.code));
-    conf_log("message: %s", v->as.err.msg != NULL ? v->as.err.msg : "");
+    log_error_text(v);
   }
   read_file(loop, ".", got_directory);
 }

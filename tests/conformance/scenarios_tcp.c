@@ -276,7 +276,11 @@ static void refused(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   if (v->kind != NDL_ERROR) {
     conf_log("connected: no error");
   } else {
+    const char *msg = v->as.err.msg != NULL ? v->as.err.msg : "";
+    const char *colon = strrchr(msg, ':');
     conf_log("error %s", ndl_err_name(v->as.err.code));
+    conf_log("syscall %s", v->as.err.syscall != NULL ? v->as.err.syscall : "");
+    conf_log("message %.*s:PORT", (int)(colon != NULL ? colon - msg : 0), msg);
     CONF_OK(ndl_set_immediate(ndl_tcp_loop(tcp), conf_say, "immediate", NULL));
   }
   CONF_OK(ndl_tcp_close(tcp, refused_closed, NULL));
