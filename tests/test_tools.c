@@ -245,3 +245,205 @@ Test(tools, faults_and_bench_numbers_are_strict) {
   expect_exit(NDL_BENCH_BIN " --reps 0", 2, "--reps wants a number from 1");
   expect_exit(NDL_BENCH_BIN " --n timers=-1", 2, "--n wants WORKLOAD=COUNT");
 }
+
+/* ---- Campaigns (tools/campaign/): --jobs, --shard, --json, --merge, a
+ * clean stop, and replay lines. Each runs in its own scratch directory. */
+
+static char scratch[64];
+
+static void make_scratch(void) {
+  snprintf(scratch, sizeof(scratch), "/tmp/ndl_campaignXXXXXX");
+  cr_assert_not_null(mkdtemp(scratch));
+}
+
+static void remove_scratch(void) {
+  char cmd[128];
+  snprintf(cmd, sizeof(cmd), "rm -rf %s", scratch);
+  cr_assert_eq(system(cmd), 0);
+}
+
+/* Cuts the summary line's seeds_per_s, the one figure that is timing. */
+static void mask_rate(char *out) {
+  char *rate = strstr(out, " seeds_per_s=");
+  if (rate != NULL)
+    *rate = '\0';
+}
+
+/* Runs cmd, which must exit want, and returns its stdout in out. */
+static void run_ok(const char *cmd, int want, char *out, size_t cap) {
+  static char err[16384];
+  int rc = run_both(cmd, out, err, cap);
+  cr_assert_eq(rc, want, "%s: exit %d, not %d\n%s", cmd, rc, want, err);
+}
+
+/* What --merge prints for the JSON of one uninterrupted run, unsharded,
+ * of nodeloop-sim --random with args: what merged parts must equal. */
+static void merged_whole_run(const char *args, char *out, size_t cap) {
+  char cmd[1024];
+  snprintf(cmd, sizeof(cmd),
+           NDL_SIM_BIN
+           " --random %s --json %s/whole.json >/dev/null; " NDL_SIM_BIN
+           " --merge %s/whole.json",
+           args, scratch, scratch);
+  run_ok(cmd, 0, out, cap);
+}
+
+Test(tools, jobs_do_not_change_what_a_campaign_prints) {
+  static char one[65536], two[65536], m1[65536], m2[65536];
+  char cmd[512];
+  int jobs;
+  make_scratch();
+  for (jobs = 1; jobs <= 2; jobs++) {
+    snprintf(cmd, sizeof(cmd),
+             NDL_SIM_BIN " --random --seed 1 --runs 40 --plant-max-timers 3 "
+                         "--jobs %d --json %s/%d.json",
+             jobs, scratch, jobs);
+    run_ok(cmd, 1, jobs == 1 ? one : two, sizeof(one));
+    snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --merge %s/%d.json", scratch,
+             jobs);
+    run_ok(cmd, 0, jobs == 1 ? m1 : m2, sizeof(m1));
+  }
+  mask_rate(one);
+  mask_rate(two);
+  cr_assert(strstr(one, "FAIL seed=") != NULL, "no failure to compare: %s",
+            one);
+  cr_assert_str_eq(one, two);
+  cr_assert_str_eq(m1, m2);
+  /* A failure's record holds its shrunk program. */
+  cr_assert(strstr(m1, "\"program\":\"config: ") != NULL, "%s", m1);
+  /* The fault campaign: the same bad runs and counts (the linux worlds'
+   * faults_injected depends on the threads' interleaving). */
+  for (jobs = 1; jobs <= 2; jobs++) {
+    snprintf(cmd, sizeof(cmd), NDL_FAULTS_BIN " --seed 1 --runs 60 --jobs %d",
+             jobs);
+    run_ok(cmd, 0, jobs == 1 ? one : two, sizeof(one));
+  }
+  cr_assert_str_eq(strstr(one, "\nruns="), strstr(two, "\nruns="));
+  remove_scratch();
+}
+
+Test(tools, shards_merge_into_one_run) {
+  static char whole[65536], merged[65536], err[4096];
+  char cmd[1024];
+  int i;
+  make_scratch();
+  merged_whole_run("--seed 5 --runs 50 --plant-max-timers 3", whole,
+                   sizeof(whole));
+  for (i = 0; i < 3; i++) {
+    snprintf(cmd, sizeof(cmd),
+             NDL_SIM_BIN " --random --seed 5 --runs 50 --plant-max-timers 3 "
+                         "--shard %d/3 --json %s/%d.json",
+             i, scratch, i);
+    run_ok(cmd, 1, merged, sizeof(merged));
+  }
+  snprintf(cmd, sizeof(cmd),
+           NDL_SIM_BIN " --merge %s/2.json %s/0.json %s/1.json", scratch,
+           scratch, scratch);
+  run_ok(cmd, 0, merged, sizeof(merged));
+  cr_assert(strstr(whole, "\"first_seed\":5,\"runs\":50,\"shard\":null") !=
+                NULL,
+            "%s", whole);
+  cr_assert_str_eq(merged, whole);
+  /* Overlapping shards, and a gap, are errors. */
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --merge %s/0.json %s/whole.json",
+           scratch, scratch);
+  cr_assert_eq(run_both(cmd, merged, err, sizeof(err)), 1, "%s", cmd);
+  cr_assert(strstr(err, "overlap: seeds 5 to ") != NULL, "%s", err);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --merge %s/0.json %s/2.json",
+           scratch, scratch);
+  cr_assert_eq(run_both(cmd, merged, err, sizeof(err)), 1, "%s", cmd);
+  cr_assert(strstr(err, "gap: seeds ") != NULL, "%s", err);
+  remove_scratch();
+}
+
+/* The command printed after "\nresume: " or "\nreplay: " in out, for
+ * the shell: it names the tool, which is found in the build's bin/, and
+ * ends before the build's comment. */
+static void printed_command(const char *out, const char *prefix, char *cmd,
+                            size_t n) {
+  const char *at = strstr(out, prefix), *comment;
+  size_t len;
+  cr_assert_not_null(at, "no '%s' line in '%s'", prefix + 1, out);
+  at += strlen(prefix);
+  len = strcspn(at, "\n");
+  comment = strstr(at, "  # build ");
+  if (comment != NULL && comment < at + len)
+    len = (size_t)(comment - at);
+  cr_assert_lt(len + 256, n);
+  snprintf(cmd, n, "env PATH=%.*s:$PATH %.*s",
+           (int)(strrchr(NDL_SIM_BIN, '/') - NDL_SIM_BIN), NDL_SIM_BIN,
+           (int)len, at);
+}
+
+Test(tools, a_stopped_campaign_resumes_where_it_stopped) {
+  static char out[65536], all[65536], whole[65536];
+  char cmd[1024];
+  make_scratch();
+  /* 6000 seeds take seconds; SIGINT comes after half a second. */
+  snprintf(cmd, sizeof(cmd),
+           "timeout --preserve-status -s INT 0.5 " NDL_SIM_BIN
+           " --random --seed 3 --runs 6000 --plant-max-timers 6 --jobs 2 "
+           "--json %s/part.json",
+           scratch);
+  run_ok(cmd, 130, out, sizeof(out));
+  cr_assert(strstr(out, "\nstopped by SIGINT after ") != NULL, "%s", out);
+  cr_assert(strstr(out, "runs=") != NULL, "no summary: %s", out);
+  printed_command(out, "\nresume: ", cmd, sizeof(cmd));
+  cr_assert(strstr(cmd, " --plant-max-timers 6 --jobs 2 --json ") != NULL, "%s",
+            cmd);
+  run_ok(cmd, 1, out, sizeof(out));
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --merge %s/part.json", scratch);
+  run_ok(cmd, 0, all, sizeof(all));
+  merged_whole_run("--seed 3 --runs 6000 --plant-max-timers 6", whole,
+                   sizeof(whole));
+  cr_assert_str_eq(all, whole);
+  /* SIGTERM: 143, and the fault campaign resumes the same way. */
+  run_ok("timeout --preserve-status -s TERM 0.5 " NDL_FAULTS_BIN
+         " --runs 100000 --jobs 2",
+         143, out, sizeof(out));
+  cr_assert(strstr(out, "\nresume: nodeloop-faults --seed ") != NULL, "%s",
+            out);
+  remove_scratch();
+}
+
+Test(tools, injected_errors_are_not_scenario_failures) {
+  static char out[65536];
+  /* A demo whose allocations fail now and then passes an ENOMEM to a
+   * callback, which is right; only a lost or doubled callback fails. */
+  run_ok(NDL_SIM_BIN " --scenario demo --seed 1 --runs 200 "
+                     "--faults core/malloc=0.05",
+         0, out, sizeof(out));
+  cr_assert(strstr(out, "FAIL") == NULL, "%s", out);
+  cr_assert(strstr(out, "runs=200 failures=0 ") != NULL, "%s", out);
+}
+
+Test(tools, replay_lines_carry_the_plan_and_the_build) {
+  static char out[65536], again[65536], version[1024];
+  char want[256], cmd[1024], line[1024];
+  const char *replay, *build, *fail;
+  size_t len;
+  run_ok(NDL_SIM_BIN " --version", 0, version, sizeof(version));
+  build = strstr(version, "\nbuild ");
+  cr_assert_not_null(build);
+  snprintf(want, sizeof(want),
+           " --faults 'sim/plant_drop_byte=0.5'  # build %.*s\n",
+           (int)strcspn(build + 7, "\n"), build + 7);
+  /* A planted bug (a byte dropped on the simulated network) fails the
+   * demo for some seeds. */
+  run_ok(NDL_SIM_BIN " --scenario demo --seed 1 --runs 20 "
+                     "--faults sim/plant_drop_byte=0.5",
+         1, out, sizeof(out));
+  fail = strstr(out, "FAIL seed=");
+  replay = strstr(out, "\nreplay: ");
+  cr_assert(fail != NULL && replay != NULL, "%s", out);
+  len = strcspn(replay + 9, "\n");
+  cr_assert(strncmp(replay + 9 + len + 1 - strlen(want), want, strlen(want)) ==
+                0,
+            "'%.*s' does not end with '%s'", (int)len, replay + 9, want);
+  /* The line replays the failure it follows. */
+  snprintf(line, sizeof(line), "%.*s\n", (int)strcspn(fail, "\n"), fail);
+  printed_command(out, "\nreplay: ", cmd, sizeof(cmd));
+  run_ok(cmd, 1, again, sizeof(again));
+  cr_assert(strstr(again, line) != NULL, "replayed '%s', not '%s'", again,
+            line);
+}

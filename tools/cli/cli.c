@@ -72,9 +72,13 @@ static int bad_option(const char *tool, int c, char *const argv[]) {
   return cli_usage_error(tool, "unknown option '-%c'", optopt);
 }
 
+const char *cli_build_id(void) {
+  return NDL_BUILD_ID;
+}
+
 static void print_version(const char *tool) {
   printf("%s (nodeloop) %s\nbuild %s\n", tool, ndl_version_string(),
-         NDL_BUILD_ID);
+         cli_build_id());
 }
 
 static void print_fault_points(FILE *f) {

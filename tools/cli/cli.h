@@ -44,6 +44,11 @@ int cli_usage_error(const char *tool, const char *fmt, ...)
 int cli_common_option(const char *tool, int opt, char *const argv[],
                       void (*usage)(void));
 
+/* The build this binary came from (git describe of the commit, "-dirty"
+ * when built with changes), or "unknown": replay and resume lines name it,
+ * as a seed replays the same run only on the same build. */
+const char *cli_build_id(void);
+
 /* The usage error for the arguments left at argv[optind], if any: returns
  * CLI_USAGE after saying so, or 0 when there are none. */
 int cli_no_operands(const char *tool, int argc, char *const argv[]);

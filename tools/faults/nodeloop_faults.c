@@ -3,7 +3,9 @@
  * world from it (a scenario, a backend, a fault plan), and runs it in a
  * child process, so that a crash or a hang is counted rather than fatal:
  *
- *   nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]
+ *   nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS] [--jobs N]
+ *                   [--shard I/N] [--json FILE]
+ *   nodeloop-faults --merge FILE...
  *   nodeloop-faults --list-faults
  *
  * The child reports what the loop itself counted: the callbacks it
@@ -11,7 +13,8 @@
  * twice. The campaign prints one line,
  *   runs=N lost=0 duplicated=0 crashes=0 hangs=0
  * and exits 1 if any count is not zero, after printing the command that
- * replays each bad run.
+ * replays each bad run. The seeds run in worker processes
+ * (tools/campaign/), each of which forks that child.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,8 +29,10 @@
 #include <unistd.h>
 
 #include "campaign.h"
+#include "campaign_cli.h"
 #include "cli.h"
 #include "core/prng.h"
+#include "merge.h"
 #include "nodeloop_faults.h"
 
 #define TOOL "nodeloop-faults"
@@ -121,6 +126,8 @@ static void run_child(uint64_t seed, int fd, int verbose) {
 static void usage(void) {
   printf(
       "usage: nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]\n"
+      "                       [--jobs N] [--shard I/N] [--json FILE]\n"
+      "       nodeloop-faults --merge FILE...\n"
       "       nodeloop-faults --list-faults | --help | --version\n"
       "\n"
       "The fault campaign: each run draws a world (a scenario, a backend, a\n"
@@ -133,14 +140,18 @@ static void usage(void) {
       "      --seed S          the first run's seed, 0 to 2^64-1 (default 1);\n"
       "                        run i has seed S+i\n"
       "      --timeout SECONDS a run that takes longer hangs, 0 (no limit) to\n"
-      "                        %u (default 20)\n"
+      "                        %u (default 20)\n",
+      UINT_MAX);
+  campaign_cli_usage();
+  printf(
       "      --list-faults     list the fault points plans may name\n"
       "  -h, --help            print this help\n"
       "      --version         print the version and the build\n"
       "\n"
+      "SIGINT or SIGTERM stops after the runs in hand, prints the summary so\n"
+      "far and the command that resumes, and exits 130 or 143.\n"
       "Exit status: 0 when every count is 0, 1 when one is not, 2 on a usage\n"
-      "error or when a run could not be started.\n",
-      UINT_MAX);
+      "error or when a run could not be started.\n");
 }
 
 enum { OPT_RUNS = CLI_OPT_FIRST_OWN, OPT_SEED, OPT_TIMEOUT };
@@ -149,18 +160,100 @@ static const struct option long_options[] = {
     {"runs", required_argument, NULL, OPT_RUNS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    CAMPAIGN_LONG_OPTIONS,
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, CLI_OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
 
-int main(int argc, char **argv) {
-  uint64_t runs = 1000, seed = 1, timeout_s = 20, i;
-  uint64_t lost = 0, duplicated = 0, crashes = 0, hangs = 0, injected = 0;
-  uint64_t expected = 0, ran = 0, run_errors = 0;
-  int opt;
+/* The counts of campaign_seed, in this order. */
+enum { LOST, DUPLICATED, CRASHES, HANGS, INJECTED, EXPECTED, RAN, RUN_ERRORS };
+static const char *const count_names[] = {
+    "lost",          "duplicated",          "crashes",
+    "hangs",         "faults_injected",     "callbacks_expected",
+    "callbacks_ran", "runs_ended_by_error", NULL};
 
+struct faults_run {
+  const struct campaign *c;
+  uint64_t timeout_s;
+  int verbose;
+};
+
+static void bad_run(const struct faults_run *f, uint64_t seed,
+                    const struct report *r, int status,
+                    struct campaign_seed *out) {
+  char replay[1024];
+  out->failed = 1;
+  snprintf(out->failure, sizeof(out->failure),
+           "(%s) lost=%" PRIu64 " duplicated=%" PRIu64 " status=%d",
+           r->world[0] ? r->world : "no report", r->lost, r->duplicated,
+           status);
+  campaign_replay(f->c, seed, replay, sizeof(replay));
+  fprintf(out->out, "BAD seed=%" PRIu64 " %s\nreplay: %s\n", seed, out->failure,
+          replay);
+}
+
+/* One run, in a child of the worker. */
+static void run_seed(void *ctx, uint64_t s, struct campaign_seed *out) {
+  const struct faults_run *f = ctx;
+  struct report r;
+  int fds[2], status;
+  ssize_t got;
+  pid_t pid;
+
+  if (pipe(fds) != 0 || (pid = fork()) < 0) {
+    perror("nodeloop-faults");
+    _exit(2);
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    alarm((unsigned)f->timeout_s); /* a hang ends in SIGALRM */
+    run_child(s, fds[1], f->verbose);
+  }
+  close(fds[1]);
+  memset(&r, 0, sizeof(r));
+  got = read(fds[0], &r, sizeof(r));
+  close(fds[0]);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    out->counts[HANGS] = 1;
+  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+             got != (ssize_t)sizeof(r)) {
+    out->counts[CRASHES] = 1;
+  } else {
+    out->counts[LOST] = r.lost;
+    out->counts[DUPLICATED] = r.duplicated;
+    out->counts[INJECTED] = r.injected;
+    out->counts[EXPECTED] = r.registered;
+    out->counts[RAN] = r.callbacks;
+    out->counts[RUN_ERRORS] = r.run_err != 0;
+    if (r.lost == 0 && r.duplicated == 0)
+      return;
+  }
+  bad_run(f, s, &r, status, out);
+}
+
+/* The worker itself died (not the run's child): a crash of the campaign. */
+static void worker_died(void *ctx, uint64_t s, int status,
+                        struct campaign_seed *out) {
+  struct report r;
+  memset(&r, 0, sizeof(r));
+  out->counts[CRASHES] = 1;
+  bad_run(ctx, s, &r, status, out);
+}
+
+int main(int argc, char **argv) {
+  uint64_t runs = 1000, seed = 1, timeout_s = 20;
+  struct campaign_cli cc;
+  struct campaign c;
+  struct campaign_totals t;
+  struct faults_run f;
+  char run_args[64], resume[1024] = "";
+  int opt, rc;
+
+  memset(&cc, 0, sizeof(cc));
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
     switch (opt) {
@@ -178,63 +271,50 @@ int main(int argc, char **argv) {
         return CLI_USAGE;
       break;
     default:
+      if ((rc = campaign_cli_option(TOOL, opt, optarg, &cc)) == 0)
+        break;
+      if (rc != 1)
+        return rc;
       return cli_common_option(TOOL, opt, argv, usage);
     }
   }
+  if (cc.merge)
+    return campaign_merge(TOOL, count_names, argc - optind, argv + optind);
   if (cli_no_operands(TOOL, argc, argv) != 0)
     return CLI_USAGE;
+  if (runs > 0 && seed > UINT64_MAX - (runs - 1))
+    return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
 
-  for (i = 0; i < runs; i++) {
-    uint64_t s = seed + i;
-    struct report r;
-    int fds[2], status;
-    ssize_t got;
-    pid_t pid;
-    int bad = 0;
-
-    if (pipe(fds) != 0 || (pid = fork()) < 0) {
-      perror("nodeloop-faults");
-      return 2;
-    }
-    if (pid == 0) {
-      close(fds[0]);
-      alarm((unsigned)timeout_s); /* a hang ends in SIGALRM */
-      run_child(s, fds[1], runs == 1);
-    }
-    close(fds[1]);
-    memset(&r, 0, sizeof(r));
-    got = read(fds[0], &r, sizeof(r));
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-      ;
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
-      hangs++;
-      bad = 1;
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-               got != (ssize_t)sizeof(r)) {
-      crashes++;
-      bad = 1;
-    } else {
-      lost += r.lost;
-      duplicated += r.duplicated;
-      injected += r.injected;
-      expected += r.registered;
-      ran += r.callbacks;
-      run_errors += r.run_err != 0;
-      bad = r.lost != 0 || r.duplicated != 0;
-    }
-    if (bad)
-      printf("BAD seed=%" PRIu64 " (%s) lost=%" PRIu64 " duplicated=%" PRIu64
-             " status=%d\nreplay: nodeloop-faults --seed %" PRIu64
-             " --runs 1\n",
-             s, r.world[0] ? r.world : "no report", r.lost, r.duplicated,
-             status, s);
-  }
+  memset(&c, 0, sizeof(c));
+  snprintf(run_args, sizeof(run_args), " --timeout %" PRIu64, timeout_s);
+  c.tool = TOOL;
+  c.mode_args = "";
+  c.mode = "faults";
+  c.run_args = run_args;
+  c.count_names = count_names;
+  c.run = run_seed;
+  c.died = worker_died;
+  c.ctx = &f;
+  f.c = &c;
+  f.timeout_s = timeout_s;
+  f.verbose = runs == 1;
+  if ((rc = campaign_cli_apply(TOOL, &cc, seed, runs, &c, resume,
+                               sizeof(resume))) != 0)
+    return rc;
+  if (campaign_run_seeds(&c, &t) != 0)
+    return 2;
   printf("faults_injected=%" PRIu64 " callbacks_expected=%" PRIu64
          " callbacks_ran=%" PRIu64 " runs_ended_by_error=%" PRIu64 "\n",
-         injected, expected, ran, run_errors);
+         t.counts[INJECTED], t.counts[EXPECTED], t.counts[RAN],
+         t.counts[RUN_ERRORS]);
   printf("runs=%" PRIu64 " lost=%" PRIu64 " duplicated=%" PRIu64
          " crashes=%" PRIu64 " hangs=%" PRIu64 "\n",
-         runs, lost, duplicated, crashes, hangs);
-  return lost || duplicated || crashes || hangs;
+         t.done, t.counts[LOST], t.counts[DUPLICATED], t.counts[CRASHES],
+         t.counts[HANGS]);
+  rc = campaign_end(&c, &t);
+  if (campaign_cli_close(TOOL, &c) != 0)
+    return 2;
+  if (rc != 0)
+    return rc;
+  return t.failed != 0;
 }

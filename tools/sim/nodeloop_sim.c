@@ -19,6 +19,9 @@
  * summary line is the same as for scenarios.
  *
  * The same seed prints the same bytes (but for the seeds_per_s figure).
+ * Seeds run in worker processes (tools/campaign/: --jobs, --shard, --json,
+ * --merge, the progress line, a clean stop on SIGINT), and what they print
+ * comes out in seed order, the same for any --jobs.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -26,17 +29,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "campaign_cli.h"
 #include "cli.h"
+#include "merge.h"
 #include "nodeloop_faults.h"
 #include "scenario.h"
 #include "tools/reference/program.h"
 #include "tools/reference/runner.h"
 
 #define TOOL "nodeloop-sim"
-/* Failures after this many print only their FAIL and replay lines. */
+/* Failures after this many print only their FAIL and replay lines; each
+ * is shrunk all the same, as its JSON record holds the shrunk program and
+ * which failures come first in seed order is known only in the runner. */
 #define SHRUNK_FAILURES 3
 #define SHRINK_RUNS 3000
 /* A seed (with its shrinking) that takes longer than this hangs. */
@@ -51,6 +58,7 @@ struct cli {
   const char *faults; /* a fault plan, applied with each run's seed */
   int verbose;
   int planted_max_timers;
+  struct campaign_cli cc;
 };
 
 /* More runs than this is a typo: at ~10^5 seeds/s it would take hours. */
@@ -104,6 +112,7 @@ static void usage(void) {
       "                    [--faults PLAN] [--verbose]\n"
       "       nodeloop-sim --random [--seed N] [--runs K] [--trace FILE]\n"
       "                    [--faults PLAN] [--verbose] [--plant-max-timers N]\n"
+      "       nodeloop-sim --merge FILE...\n"
       "       nodeloop-sim --list | --list-faults | --help | --version\n"
       "\n"
       "Runs named scenarios, or random programs checked against the reference\n"
@@ -118,23 +127,31 @@ static void usage(void) {
       "                        summary and each failure's replay command\n"
       "      --trace FILE      write the traces to FILE, for every run\n"
       "      --faults PLAN     a fault plan (include/nodeloop_faults.h), set\n"
-      "                        afresh for each run with its seed; with\n"
-      "                        --random, a run then fails only if it loses a\n"
-      "                        callback, runs one twice, or hangs\n"
+      "                        afresh for each run with its seed; a run then\n"
+      "                        fails only if it loses a callback, runs one\n"
+      "                        twice, crashes or hangs (a scenario whose run\n"
+      "                        had no fault injected keeps all its checks)\n"
       "      --verbose         the verbose trace; with --random and one run,\n"
       "                        the program's trace too\n"
       "      --plant-max-timers N\n"
       "                        a property that fails on purpose (no program\n"
       "                        has more than N timers, 1 to 999), to show the\n"
       "                        shrinker at work\n"
-      "      --list            list the scenarios\n"
+      "      --list            list the scenarios\n",
+      MAX_RUNS);
+  campaign_cli_usage();
+  printf(
       "      --list-faults     list the fault points a plan may name\n"
       "  -h, --help            print this help\n"
       "      --version         print the version and the build\n"
       "\n"
+      "--trace writes one file in seed order, so it runs one job. A seed\n"
+      "with no verdict within %d s fails as a hang. SIGINT or SIGTERM stops\n"
+      "after the seeds in hand, prints the summary so far and the command\n"
+      "that resumes, and exits 130 or 143.\n"
       "Exit status: 0 when every run passed, 1 when one failed, 2 on a usage\n"
       "error or a trace that could not be written.\n",
-      MAX_RUNS);
+      HANG_SECONDS);
 }
 
 enum {
@@ -159,6 +176,7 @@ static const struct option long_options[] = {
     {"faults", required_argument, NULL, OPT_FAULTS},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"plant-max-timers", required_argument, NULL, OPT_PLANT},
+    CAMPAIGN_LONG_OPTIONS,
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, CLI_OPT_VERSION},
@@ -169,7 +187,7 @@ static const struct option long_options[] = {
  * like, CLI_USAGE after a usage error (said on stderr). */
 static int parse_args(int argc, char **argv, struct cli *c) {
   uint64_t plant;
-  int opt;
+  int opt, rc;
   memset(c, 0, sizeof(*c));
   c->seed = 1;
   c->runs = 1;
@@ -209,9 +227,15 @@ static int parse_args(int argc, char **argv, struct cli *c) {
       c->planted_max_timers = (int)plant;
       break;
     default:
+      if ((rc = campaign_cli_option(TOOL, opt, optarg, &c->cc)) == 0)
+        break;
+      if (rc != 1)
+        return rc;
       return cli_common_option(TOOL, opt, argv, usage);
     }
   }
+  if (c->cc.merge)
+    return -1;
   if (cli_no_operands(TOOL, argc, argv) != 0)
     return CLI_USAGE;
   if (!c->list && c->scenario != NULL && c->random)
@@ -220,6 +244,10 @@ static int parse_args(int argc, char **argv, struct cli *c) {
     return cli_usage_error(TOOL, "wants --scenario NAME, --random or --list");
   if (c->seed > UINT64_MAX - (c->runs - 1))
     return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
+  if (c->trace_path != NULL && c->cc.jobs > 1)
+    return cli_usage_error(TOOL, "--trace writes one file: it wants --jobs 1");
+  if (c->trace_path != NULL)
+    c->cc.jobs = 1;
   return -1;
 }
 
@@ -233,186 +261,266 @@ static void replay_flags(const struct cli *c, char *buf, size_t n) {
     snprintf(buf + len, n - (size_t)len, " --faults '%s'", c->faults);
 }
 
-static double wall_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* The counts of campaign_seed, in this order. */
+enum { LOST, DUPLICATED, HANGS, CRASHES, NO_LOOP };
+static const char *const count_names[] = {"lost",    "duplicated", "hangs",
+                                          "crashes", "no_loop",    NULL};
+
+/* What every seed's run shares, set before the workers start. */
+struct sim_run {
+  const struct cli *c;
+  const struct campaign *campaign;
+  FILE *trace_file; /* stdout: the seed's report, when one seed runs */
+  const struct ndl_scenario *scenario;
+  struct prog *p, *shrunk;
+  struct prop_options o;
+  struct replan plan;
+  int faults; /* a plan of faults, not only of planted bugs */
+};
+
+/* Prints the failure in r: its FAIL line, the details, its replay line. */
+static void fail(const struct sim_run *s, uint64_t seed, const char *sep,
+                 const char *details, struct campaign_seed *r) {
+  char replay[1024];
+  r->failed = 1;
+  campaign_replay(s->campaign, seed, replay, sizeof(replay));
+  fprintf(r->out, "FAIL seed=%" PRIu64 "%s%s\n%sreplay: %s\n", seed, sep,
+          r->failure, details != NULL ? details : "", replay);
 }
 
-static void summary(uint64_t runs, uint64_t failures, double started) {
-  printf("runs=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n", runs,
-         failures, (double)runs / (wall_seconds() - started + 1e-9));
+/* The trace goes to the --trace file, or with one seed to its report. */
+static FILE *trace_for(const struct sim_run *s, struct campaign_seed *r) {
+  if (s->trace_file != stdout)
+    return s->trace_file;
+  return s->c->runs == 1 ? r->out : NULL;
 }
 
 /* ---- Scenarios. */
 
-static int run_scenarios(const struct cli *c, FILE *trace_file) {
-  const struct ndl_scenario *s;
+static void scenario_seed(void *ctx, uint64_t seed, struct campaign_seed *r) {
+  struct sim_run *s = ctx;
+  const struct cli *c = s->c;
   ndl_trace_fn trace =
       c->verbose ? ndl_trace_print_verbose : ndl_trace_print_chapter_style;
-  uint64_t i, failures = 0;
-  double started;
+  FILE *trace_to = trace_for(s, r);
+  struct ndl_scenario_result res;
+  uint64_t injected;
+  int err;
 
-  if ((s = ndl_scenario_find(c->scenario)) == NULL) {
-    fprintf(stderr, "nodeloop-sim: no scenario named '%s' (try --list)\n",
-            c->scenario);
-    return 2;
-  }
-  started = wall_seconds();
-  for (i = 0; i < c->runs; i++) {
-    struct ndl_scenario_result r;
-    int traced = c->runs == 1 || c->trace_path != NULL;
-    int err;
-    plan_faults(c, c->seed + i);
-    err =
-        ndl_scenario_run(s, c->seed + i, traced ? trace : NULL, trace_file, &r);
-    ndl_faults_clear();
-    if (err != 0)
-      ndl_scenario_fail(&r, "ndl_loop_new: %s", ndl_strerror(err));
-    if (c->runs == 1)
-      printf("virtual_ms=%" PRIu64 "\ncallbacks=%" PRIu64 " lost=%" PRIu64
-             " duplicated=%" PRIu64 "\n",
-             r.end_ms, r.stats.callbacks, r.stats.lost, r.stats.duplicated);
-    if (r.failure[0] != '\0') {
-      failures++;
-      printf("FAIL seed=%" PRIu64 ": %s\nreplay: nodeloop-sim --scenario %s "
-             "--seed %" PRIu64 "\n",
-             c->seed + i, r.failure, c->scenario, c->seed + i);
-    }
-  }
-  if (c->runs > 1)
-    summary(c->runs, failures, started);
-  return failures != 0;
+  plan_faults(c, seed);
+  err = ndl_scenario_run(s->scenario, seed, trace_to ? trace : NULL, trace_to,
+                         &res);
+  injected = ndl_faults_injected();
+  ndl_faults_clear();
+  if (trace_to != NULL && trace_to != r->out)
+    r->write_failed = fflush(trace_to) != 0 || ferror(trace_to);
+  if (err != 0)
+    ndl_scenario_fail(&res, "ndl_loop_new: %s", ndl_strerror(err));
+  if (c->runs == 1)
+    fprintf(r->out,
+            "virtual_ms=%" PRIu64 "\ncallbacks=%" PRIu64 " lost=%" PRIu64
+            " duplicated=%" PRIu64 "\n",
+            res.end_ms, res.stats.callbacks, res.stats.lost,
+            res.stats.duplicated);
+  r->counts[LOST] = res.stats.lost;
+  r->counts[DUPLICATED] = res.stats.duplicated;
+  r->counts[NO_LOOP] = err != 0;
+  /* Under faults a module call may fail and the program end otherwise
+   * than its checks expect: that is the loop passing an injected error
+   * on. Only what no fault excuses fails then: a callback lost or run
+   * twice (and, in the runner, a crash or a hang). A run with nothing
+   * injected keeps every check. */
+  if (s->faults && injected > 0 && res.stats.lost == 0 &&
+      res.stats.duplicated == 0)
+    return;
+  if (res.failure[0] == '\0')
+    return;
+  snprintf(r->failure, sizeof(r->failure), "%s", res.failure);
+  fail(s, seed, ": ", NULL, r);
 }
 
 /* ---- Random programs against the reference. */
 
-/* A hang inside the loop cannot be caught by the checks, which run between
- * callbacks; an alarm reports the seed instead. The message is formatted
- * before each seed, as a signal handler may only write() it. */
-static char hang_msg[512];
-static size_t hang_len;
-
-static void on_alarm(int sig) {
-  ssize_t w;
-  (void)sig;
-  w = write(STDOUT_FILENO, hang_msg, hang_len);
-  (void)w;
-  _exit(1);
+static char *program_text(const struct prog *p) {
+  char *text = NULL;
+  size_t len;
+  FILE *f = open_memstream(&text, &len);
+  if (f == NULL)
+    return NULL;
+  prog_print(p, f);
+  fclose(f);
+  return text;
 }
 
-static void arm_watchdog(uint64_t seed, const char *flags, uint64_t done,
-                         uint64_t failures, double started) {
-  int n =
-      snprintf(hang_msg, sizeof(hang_msg),
-               "FAIL seed=%" PRIu64 " property=hang: no verdict within "
-               "%d s\nreplay: nodeloop-sim --random --seed %" PRIu64
-               "%s\nruns=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n",
-               seed, HANG_SECONDS, seed, flags, done + 1, failures + 1,
-               (double)(done + 1) / (wall_seconds() - started + 1e-9));
-  hang_len = n < 0                          ? 0
-             : (size_t)n < sizeof(hang_msg) ? (size_t)n
-                                            : sizeof(hang_msg) - 1;
-  fflush(stdout);
-  alarm(HANG_SECONDS);
+static void random_seed(void *ctx, uint64_t seed, struct campaign_seed *r) {
+  struct sim_run *s = ctx;
+  const struct cli *c = s->c;
+  struct prop_outcome out;
+
+  prog_generate(seed, s->p);
+  s->plan.seed = seed;
+  s->o.trace = s->trace_file != stdout      ? s->trace_file
+               : c->runs == 1 && c->verbose ? r->out
+                                            : NULL;
+  if (s->o.trace != NULL) {
+    fprintf(s->o.trace, "== seed %" PRIu64 "\n", seed);
+    prog_print(s->p, s->o.trace);
+  }
+  if (c->runs == 1) {
+    fprintf(r->out, "seed=%" PRIu64 "\n", seed);
+    prog_print(s->p, r->out);
+  }
+  prop_check(s->p, &s->o, &out);
+  ndl_faults_clear();
+  if (s->o.trace != NULL && s->o.trace != r->out)
+    r->write_failed = fflush(s->o.trace) != 0 || ferror(s->o.trace);
+  r->counts[LOST] = out.lost;
+  r->counts[DUPLICATED] = out.duplicated;
+  if (s->faults) {
+    /* Under faults only the loop's own invariants must hold. A run
+     * whose loop could not even be made (no tick, nothing registered)
+     * checked nothing at all. */
+    r->counts[NO_LOOP] =
+        out.ticks == 0 && out.registered == 0 && out.run_err != 0;
+    out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
+    snprintf(out.msg, sizeof(out.msg), "lost=%llu duplicated=%llu",
+             (unsigned long long)out.lost, (unsigned long long)out.duplicated);
+  }
+  if (out.prop == PROP_OK) {
+    if (c->runs == 1)
+      fprintf(r->out,
+              "ok: callbacks=%" PRIu64 " ticks=%" PRIu64 " virtual_ns=%" PRIu64
+              "\n",
+              out.callbacks, out.ticks, out.end_ns);
+    return;
+  }
+  snprintf(r->failure, sizeof(r->failure), "property=%s: %s",
+           prop_name(out.prop), out.msg);
+  if (!s->faults) {
+    struct prop_outcome again;
+    char *shrunk_text, *text = NULL;
+    size_t len;
+    FILE *f;
+    int runs;
+    s->o.trace = NULL;
+    *s->shrunk = *s->p;
+    runs = prop_shrink(s->shrunk, &s->o, out.prop, SHRINK_RUNS);
+    prop_check(s->shrunk, &s->o, &again);
+    ndl_faults_clear();
+    shrunk_text = program_text(s->shrunk);
+    /* The report between the FAIL and replay lines: the program (which
+     * one seed has printed already), and the shrunk one. */
+    if ((f = open_memstream(&text, &len)) != NULL) {
+      if (c->runs != 1)
+        prog_print(s->p, f);
+      fprintf(f, "shrunk in %d runs: property=%s: %s\n%s", runs,
+              prop_name(again.prop), again.msg,
+              shrunk_text != NULL ? shrunk_text : "");
+      fclose(f);
+    }
+    fail(s, seed, " ", text, r);
+    r->program = shrunk_text;
+    free(text);
+    return;
+  }
+  fail(s, seed, " ", NULL, r);
 }
 
-static int run_random(const struct cli *c, FILE *trace_file) {
-  struct prog *p = malloc(sizeof(*p)), *shrunk = malloc(sizeof(*shrunk));
-  struct prop_options o;
-  struct replan plan;
-  uint64_t i, failures = 0, not_run = 0;
-  double started = wall_seconds();
-  char flags[128];
-  const int faults = c->faults != NULL && !plants_only(c->faults);
+/* A worker died on the seed: SIGALRM after HANG_SECONDS, or a crash. */
+static void seed_died(void *ctx, uint64_t seed, int status,
+                      struct campaign_seed *r) {
+  const struct sim_run *s = ctx;
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+    r->counts[HANGS] = 1;
+    snprintf(r->failure, sizeof(r->failure),
+             "property=hang: no verdict within %d s", HANG_SECONDS);
+  } else {
+    r->counts[CRASHES] = 1;
+    snprintf(r->failure, sizeof(r->failure),
+             "property=crash: the run died (wait status %d)", status);
+  }
+  fail(s, seed, " ", NULL, r);
+}
 
-  if (p == NULL || shrunk == NULL) {
-    fprintf(stderr, "nodeloop-sim: out of memory\n");
-    free(p);
-    free(shrunk);
+static int run_campaign(const struct cli *c, FILE *trace_file) {
+  struct campaign camp;
+  struct campaign_totals t;
+  struct sim_run s;
+  char mode_args[128], mode[128], run_args[1024], resume[1280];
+  int rc;
+
+  memset(&camp, 0, sizeof(camp));
+  memset(&s, 0, sizeof(s));
+  if (!c->random && (s.scenario = ndl_scenario_find(c->scenario)) == NULL) {
+    fprintf(stderr, "nodeloop-sim: no scenario named '%s' (try --list)\n",
+            c->scenario);
     return 2;
   }
-  replay_flags(c, flags, sizeof(flags));
-  signal(SIGALRM, on_alarm);
-  memset(&o, 0, sizeof(o));
-  o.planted_max_timers = c->planted_max_timers;
-  plan.c = c;
-  o.before_run = replan;
-  o.ctx = &plan;
-  for (i = 0; i < c->runs; i++) {
-    uint64_t seed = c->seed + i;
-    struct prop_outcome out;
-
-    arm_watchdog(seed, flags, i, failures, started);
-    prog_generate(seed, p);
-    plan.seed = seed;
-    o.trace = NULL;
-    if (trace_file != stdout)
-      o.trace = trace_file;
-    else if (c->runs == 1 && c->verbose)
-      o.trace = stdout;
-    if (o.trace != NULL) {
-      fprintf(o.trace, "== seed %" PRIu64 "\n", seed);
-      prog_print(p, o.trace);
-    }
-    if (c->runs == 1) {
-      printf("seed=%" PRIu64 "\n", seed);
-      prog_print(p, stdout);
-    }
-    prop_check(p, &o, &out);
-    ndl_faults_clear();
-    if (faults) {
-      /* Under faults only the loop's own invariants must hold. A run
-       * whose loop could not even be made (no tick, nothing registered)
-       * checked nothing at all. */
-      if (out.ticks == 0 && out.registered == 0 && out.run_err != 0)
-        not_run++;
-      out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
-      snprintf(out.msg, sizeof(out.msg), "lost=%llu duplicated=%llu",
-               (unsigned long long)out.lost,
-               (unsigned long long)out.duplicated);
-    }
-    if (out.prop == PROP_OK) {
-      if (c->runs == 1)
-        printf("ok: callbacks=%" PRIu64 " ticks=%" PRIu64 " virtual_ns=%" PRIu64
-               "\n",
-               out.callbacks, out.ticks, out.end_ns);
-      continue;
-    }
-    failures++;
-    printf("FAIL seed=%" PRIu64 " property=%s: %s\n", seed, prop_name(out.prop),
-           out.msg);
-    if (failures <= SHRUNK_FAILURES && !faults) {
-      struct prop_outcome again;
-      int runs;
-      o.trace = NULL;
-      if (c->runs != 1)
-        prog_print(p, stdout);
-      *shrunk = *p;
-      runs = prop_shrink(shrunk, &o, out.prop, SHRINK_RUNS);
-      prop_check(shrunk, &o, &again);
-      ndl_faults_clear();
-      printf("shrunk in %d runs: property=%s: %s\n", runs,
-             prop_name(again.prop), again.msg);
-      prog_print(shrunk, stdout);
-    }
-    printf("replay: nodeloop-sim --random --seed %" PRIu64 "%s\n", seed, flags);
+  s.c = c;
+  s.campaign = &camp;
+  s.trace_file = trace_file;
+  s.faults = c->faults != NULL && !plants_only(c->faults);
+  s.o.planted_max_timers = c->planted_max_timers;
+  s.o.before_run = replan;
+  s.o.ctx = &s.plan;
+  s.plan.c = c;
+  s.p = malloc(sizeof(*s.p));
+  s.shrunk = malloc(sizeof(*s.shrunk));
+  if (s.p == NULL || s.shrunk == NULL) {
+    fprintf(stderr, "nodeloop-sim: out of memory\n");
+    rc = 2;
+    goto out;
   }
-  alarm(0);
-  summary(c->runs, failures, started);
-  free(p);
-  free(shrunk);
-  if (not_run == c->runs) {
+  snprintf(mode_args, sizeof(mode_args),
+           c->random ? "--random" : "--scenario %s", c->scenario);
+  snprintf(mode, sizeof(mode), c->random ? "random" : "scenario %s",
+           c->scenario);
+  replay_flags(c, run_args, sizeof(run_args));
+  snprintf(resume, sizeof(resume), "%s%s%s", c->verbose ? " --verbose" : "",
+           c->trace_path != NULL ? " --trace " : "",
+           c->trace_path != NULL ? c->trace_path : "");
+  camp.tool = TOOL;
+  camp.mode_args = mode_args;
+  camp.mode = mode;
+  camp.run_args = run_args;
+  camp.count_names = count_names;
+  camp.seed_timeout = HANG_SECONDS;
+  camp.full_reports = SHRUNK_FAILURES;
+  camp.run = c->random ? random_seed : scenario_seed;
+  camp.died = seed_died;
+  camp.ctx = &s;
+  if ((rc = campaign_cli_apply(TOOL, &c->cc, c->seed, c->runs, &camp, resume,
+                               sizeof(resume))) != 0)
+    goto out;
+  if (campaign_run_seeds(&camp, &t) != 0) {
+    rc = 2;
+    goto out;
+  }
+  if (c->random || c->runs > 1)
+    printf("runs=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n", t.done,
+           t.failed, campaign_rate(&t));
+  if (s.faults && t.counts[NO_LOOP] > 0)
+    printf("no_loop=%" PRIu64 " (ndl_loop_new failed under the fault plan)\n",
+           t.counts[NO_LOOP]);
+  rc = campaign_end(&camp, &t);
+  if (campaign_cli_close(TOOL, &camp) != 0)
+    rc = 2;
+  else if (t.write_failures > 0) {
+    fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
+            c->trace_path);
+    rc = 2;
+  } else if (rc == 0 && s.faults && t.done > 0 && t.counts[NO_LOOP] == t.done) {
     fprintf(stderr,
             "nodeloop-sim: no program could run: no loop could be created "
             "under the fault plan '%s'\n",
             c->faults);
-    return 1;
-  }
-  if (not_run > 0)
-    printf("no_loop=%" PRIu64 " (ndl_loop_new failed under the fault plan)\n",
-           not_run);
-  return failures != 0;
+    rc = 1;
+  } else if (rc == 0)
+    rc = t.failed != 0;
+out:
+  free(s.p);
+  free(s.shrunk);
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -423,6 +531,8 @@ int main(int argc, char **argv) {
 
   if ((rc = parse_args(argc, argv, &c)) >= 0)
     return rc;
+  if (c.cc.merge)
+    return campaign_merge(TOOL, count_names, argc - optind, argv + optind);
   if (c.list) {
     for (i = 0; ndl_scenarios[i] != NULL; i++)
       printf("%-14s %s\n", ndl_scenarios[i]->name, ndl_scenarios[i]->about);
@@ -432,7 +542,7 @@ int main(int argc, char **argv) {
     perror(c.trace_path);
     return 2;
   }
-  rc = c.random ? run_random(&c, trace_file) : run_scenarios(&c, trace_file);
+  rc = run_campaign(&c, trace_file);
   if (trace_file != stdout && (ferror(trace_file) | fclose(trace_file)) != 0) {
     fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
             c.trace_path);
