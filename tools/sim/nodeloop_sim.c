@@ -32,12 +32,12 @@
 #include "cli.h"
 #include "nodeloop_faults.h"
 #include "scenario.h"
+#include "shrink.h"
 #include "tools/reference/program.h"
+#include "tools/reference/program_text.h"
 #include "tools/reference/runner.h"
 
 #define TOOL "nodeloop-sim"
-/* Failures after this many print only their FAIL and replay lines. */
-#define SHRUNK_FAILURES 3
 #define SHRINK_RUNS 3000
 /* A seed (with its shrinking) that takes longer than this hangs. */
 #define HANG_SECONDS 60
@@ -51,6 +51,11 @@ struct cli {
   const char *faults; /* a fault plan, applied with each run's seed */
   int verbose;
   int planted_max_timers;
+  int faults_given, seed_given;
+  uint64_t shrink_max;      /* failures shrunk (--shrink-max) */
+  const char *program_path; /* --program: one run of a saved program */
+  const char *save_path;    /* --save-program */
+  const char *chrome_path;  /* --chrome-trace */
 };
 
 /* More runs than this is a typo: at ~10^5 seeds/s it would take hours. */
@@ -60,7 +65,9 @@ static int set_faults(struct cli *c, const char *v) {
   char why[256];
   if (ndl_faults_plan(v, 1, why, sizeof(why)) == 0) {
     ndl_faults_clear();
-    c->faults = v;
+    /* "" is no plan: it overrides a saved program's. */
+    c->faults = *v != '\0' ? v : NULL;
+    c->faults_given = 1;
     return 0;
   }
   cli_usage_error(TOOL, "--faults: %s", why);
@@ -104,6 +111,12 @@ static void usage(void) {
       "                    [--faults PLAN] [--verbose]\n"
       "       nodeloop-sim --random [--seed N] [--runs K] [--trace FILE]\n"
       "                    [--faults PLAN] [--verbose] [--plant-max-timers N]\n"
+      "                    [--shrink-max N] [--save-program FILE]\n"
+      "                    [--chrome-trace FILE]\n"
+      "       nodeloop-sim --program FILE [--faults PLAN] [--plant-max-timers "
+      "N]\n"
+      "                    [--shrink-max N] [--save-program FILE]\n"
+      "                    [--chrome-trace FILE] [--trace FILE] [--verbose]\n"
       "       nodeloop-sim --list | --list-faults | --help | --version\n"
       "\n"
       "Runs named scenarios, or random programs checked against the reference\n"
@@ -127,6 +140,21 @@ static void usage(void) {
       "                        a property that fails on purpose (no program\n"
       "                        has more than N timers, 1 to 999), to show the\n"
       "                        shrinker at work\n"
+      "      --shrink-max N    shrink at most N failures, 0 to 2^64-1 "
+      "(default\n"
+      "                        every one; 0: none): the program and the plan\n"
+      "                        together, while the failure remains\n"
+      "      --save-program FILE\n"
+      "                        write the first failure's program, shrunk, "
+      "with\n"
+      "                        its config and plan, as text (see --program)\n"
+      "      --program FILE    run the program saved in FILE, under its plan\n"
+      "                        (--faults replaces the plan; --faults '' drops\n"
+      "                        it)\n"
+      "      --chrome-trace FILE\n"
+      "                        write the Chrome trace (Perfetto, speedscope)\n"
+      "                        of one run replayed: the first failure's\n"
+      "                        shrunk program, or the only run's\n"
       "      --list            list the scenarios\n"
       "      --list-faults     list the fault points a plan may name\n"
       "  -h, --help            print this help\n"
@@ -147,6 +175,10 @@ enum {
   OPT_FAULTS,
   OPT_PLANT,
   OPT_LIST,
+  OPT_SHRINK_MAX,
+  OPT_SAVE_PROGRAM,
+  OPT_PROGRAM,
+  OPT_CHROME_TRACE,
 };
 
 static const struct option long_options[] = {
@@ -159,6 +191,10 @@ static const struct option long_options[] = {
     {"faults", required_argument, NULL, OPT_FAULTS},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"plant-max-timers", required_argument, NULL, OPT_PLANT},
+    {"shrink-max", required_argument, NULL, OPT_SHRINK_MAX},
+    {"save-program", required_argument, NULL, OPT_SAVE_PROGRAM},
+    {"program", required_argument, NULL, OPT_PROGRAM},
+    {"chrome-trace", required_argument, NULL, OPT_CHROME_TRACE},
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, CLI_OPT_VERSION},
@@ -173,6 +209,7 @@ static int parse_args(int argc, char **argv, struct cli *c) {
   memset(c, 0, sizeof(*c));
   c->seed = 1;
   c->runs = 1;
+  c->shrink_max = UINT64_MAX;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
     switch (opt) {
@@ -188,6 +225,7 @@ static int parse_args(int argc, char **argv, struct cli *c) {
     case OPT_SEED:
       if (cli_option_u64(TOOL, "--seed", optarg, 0, UINT64_MAX, &c->seed))
         return CLI_USAGE;
+      c->seed_given = 1;
       break;
     case OPT_RUNS:
       if (cli_option_u64(TOOL, "--runs", optarg, 1, MAX_RUNS, &c->runs))
@@ -208,16 +246,39 @@ static int parse_args(int argc, char **argv, struct cli *c) {
         return CLI_USAGE;
       c->planted_max_timers = (int)plant;
       break;
+    case OPT_SHRINK_MAX:
+      if (cli_option_u64(TOOL, "--shrink-max", optarg, 0, UINT64_MAX,
+                         &c->shrink_max))
+        return CLI_USAGE;
+      break;
+    case OPT_SAVE_PROGRAM:
+      c->save_path = optarg;
+      break;
+    case OPT_PROGRAM:
+      c->program_path = optarg;
+      break;
+    case OPT_CHROME_TRACE:
+      c->chrome_path = optarg;
+      break;
     default:
       return cli_common_option(TOOL, opt, argv, usage);
     }
   }
   if (cli_no_operands(TOOL, argc, argv) != 0)
     return CLI_USAGE;
-  if (!c->list && c->scenario != NULL && c->random)
-    return cli_usage_error(TOOL, "--scenario and --random exclude each other");
-  if (!c->list && c->scenario == NULL && !c->random)
-    return cli_usage_error(TOOL, "wants --scenario NAME, --random or --list");
+  if (!c->list &&
+      (c->scenario != NULL) + c->random + (c->program_path != NULL) > 1)
+    return cli_usage_error(
+        TOOL, "--scenario, --random and --program exclude each other");
+  if (!c->list && c->scenario == NULL && !c->random && c->program_path == NULL)
+    return cli_usage_error(
+        TOOL, "wants --scenario NAME, --random, --program FILE or --list");
+  if (c->program_path != NULL && (c->seed_given || c->runs != 1))
+    return cli_usage_error(TOOL, "--program runs one program: its seed is in "
+                                 "the file, so no --seed or --runs");
+  if (c->scenario != NULL && (c->save_path != NULL || c->chrome_path != NULL))
+    return cli_usage_error(TOOL, "--save-program and --chrome-trace go with "
+                                 "--random or --program");
   if (c->seed > UINT64_MAX - (c->runs - 1))
     return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
   return -1;
@@ -229,8 +290,12 @@ static void replay_flags(const struct cli *c, char *buf, size_t n) {
   buf[0] = '\0';
   if (c->planted_max_timers > 0)
     len = snprintf(buf, n, " --plant-max-timers %d", c->planted_max_timers);
-  if (c->faults != NULL && len >= 0 && (size_t)len < n)
-    snprintf(buf + len, n - (size_t)len, " --faults '%s'", c->faults);
+  /* A saved program's own plan is in its file: only a --faults given
+   * replaces it ('' drops it). */
+  int plan_flag = c->program_path != NULL ? c->faults_given : c->faults != NULL;
+  if (plan_flag && len >= 0 && (size_t)len < n)
+    snprintf(buf + len, n - (size_t)len, " --faults '%s'",
+             c->faults != NULL ? c->faults : "");
 }
 
 static double wall_seconds(void) {
@@ -301,15 +366,14 @@ static void on_alarm(int sig) {
   _exit(1);
 }
 
-static void arm_watchdog(uint64_t seed, const char *flags, uint64_t done,
-                         uint64_t failures, double started) {
-  int n =
-      snprintf(hang_msg, sizeof(hang_msg),
-               "FAIL seed=%" PRIu64 " property=hang: no verdict within "
-               "%d s\nreplay: nodeloop-sim --random --seed %" PRIu64
-               "%s\nruns=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n",
-               seed, HANG_SECONDS, seed, flags, done + 1, failures + 1,
-               (double)(done + 1) / (wall_seconds() - started + 1e-9));
+static void arm_watchdog(const char *what, uint64_t seed, const char *flags,
+                         uint64_t done, uint64_t failures, double started) {
+  int n = snprintf(hang_msg, sizeof(hang_msg),
+                   "FAIL seed=%" PRIu64 " property=hang: no verdict within "
+                   "%d s\nreplay: nodeloop-sim %s%s\nruns=%" PRIu64
+                   " failures=%" PRIu64 " seeds_per_s=%.0f\n",
+                   seed, HANG_SECONDS, what, flags, done + 1, failures + 1,
+                   (double)(done + 1) / (wall_seconds() - started + 1e-9));
   hang_len = n < 0                          ? 0
              : (size_t)n < sizeof(hang_msg) ? (size_t)n
                                             : sizeof(hang_msg) - 1;
@@ -317,35 +381,96 @@ static void arm_watchdog(uint64_t seed, const char *flags, uint64_t done,
   alarm(HANG_SECONDS);
 }
 
-static int run_random(const struct cli *c, FILE *trace_file) {
-  struct prog *p = malloc(sizeof(*p)), *shrunk = malloc(sizeof(*shrunk));
-  struct prop_options o;
-  struct replan plan;
-  uint64_t i, failures = 0, not_run = 0;
-  double started = wall_seconds();
-  char flags[128];
-  const int faults = c->faults != NULL && !plants_only(c->faults);
+/* What a replay names: the seed, or the saved program. */
+static void replay_what(const struct cli *c, uint64_t seed, char *buf,
+                        size_t n) {
+  if (c->program_path != NULL)
+    snprintf(buf, n, "--program %s", c->program_path);
+  else
+    snprintf(buf, n, "--random --seed %" PRIu64, seed);
+}
 
-  if (p == NULL || shrunk == NULL) {
+/* The run that --save-program and --chrome-trace take: the first failure
+ * (shrunk, if it was), else the only run. */
+struct kept {
+  struct prog p;
+  char plan[PROG_PLAN_MAX];
+  int set;
+};
+
+static void keep(struct kept *k, const struct prog *p, const char *plan) {
+  k->p = *p;
+  snprintf(k->plan, sizeof(k->plan), "%s", plan != NULL ? plan : "");
+  k->set = 1;
+}
+
+/* Saves and traces the kept run; returns 2 if that failed, else 0. */
+static int use_kept(const struct cli *c, const struct kept *k,
+                    const struct sim_checks *checks) {
+  char why[512];
+  if (c->save_path == NULL && c->chrome_path == NULL)
+    return 0;
+  if (!k->set) {
+    printf("nothing saved or traced: no run failed\n");
+    return 0;
+  }
+  if (c->save_path != NULL) {
+    if (prog_save(c->save_path, &k->p, k->plan, why, sizeof(why)) != 0) {
+      fprintf(stderr, "nodeloop-sim: %s\n", why);
+      return 2;
+    }
+    printf("saved: %s\n", c->save_path);
+  }
+  if (c->chrome_path != NULL) {
+    if (sim_chrome_trace(c->chrome_path, &k->p, k->plan, checks) != 0)
+      return 2;
+    printf("chrome trace: %s\n", c->chrome_path);
+  }
+  return 0;
+}
+
+static int run_random(const struct cli *c, const struct prog *loaded,
+                      FILE *trace_file) {
+  struct prog *p = malloc(sizeof(*p)), *shrunk = malloc(sizeof(*shrunk));
+  struct kept *kept = calloc(1, sizeof(*kept));
+  char *plan = malloc(PROG_PLAN_MAX);
+  struct prop_options o;
+  struct replan rp;
+  struct sim_checks checks;
+  uint64_t i, failures = 0, not_run = 0, shrunk_n = 0;
+  double started = wall_seconds();
+  char flags[128], what[256];
+  const int faults = c->faults != NULL && !plants_only(c->faults);
+  int rc;
+
+  if (p == NULL || shrunk == NULL || kept == NULL || plan == NULL) {
     fprintf(stderr, "nodeloop-sim: out of memory\n");
     free(p);
     free(shrunk);
+    free(kept);
+    free(plan);
     return 2;
   }
   replay_flags(c, flags, sizeof(flags));
   signal(SIGALRM, on_alarm);
   memset(&o, 0, sizeof(o));
   o.planted_max_timers = c->planted_max_timers;
-  plan.c = c;
+  rp.c = c;
   o.before_run = replan;
-  o.ctx = &plan;
+  o.ctx = &rp;
+  checks.planted_max_timers = c->planted_max_timers;
+  checks.faults = faults;
   for (i = 0; i < c->runs; i++) {
     uint64_t seed = c->seed + i;
     struct prop_outcome out;
 
-    arm_watchdog(seed, flags, i, failures, started);
-    prog_generate(seed, p);
-    plan.seed = seed;
+    replay_what(c, seed, what, sizeof(what));
+    arm_watchdog(what, seed, flags, i, failures, started);
+    if (loaded != NULL)
+      *p = *loaded;
+    else
+      prog_generate(seed, p);
+    rp.seed = seed;
     o.trace = NULL;
     if (trace_file != stdout)
       o.trace = trace_file;
@@ -361,47 +486,47 @@ static int run_random(const struct cli *c, FILE *trace_file) {
     }
     prop_check(p, &o, &out);
     ndl_faults_clear();
-    if (faults) {
-      /* Under faults only the loop's own invariants must hold. A run
-       * whose loop could not even be made (no tick, nothing registered)
-       * checked nothing at all. */
-      if (out.ticks == 0 && out.registered == 0 && out.run_err != 0)
-        not_run++;
-      out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
-      snprintf(out.msg, sizeof(out.msg), "lost=%llu duplicated=%llu",
-               (unsigned long long)out.lost,
-               (unsigned long long)out.duplicated);
-    }
+    /* Under faults only the loop's own invariants must hold. A run whose
+     * loop could not even be made (no tick, nothing registered) checked
+     * nothing at all. */
+    if (faults && out.ticks == 0 && out.registered == 0 && out.run_err != 0)
+      not_run++;
+    sim_verdict(&checks, &out);
     if (out.prop == PROP_OK) {
-      if (c->runs == 1)
+      if (c->runs == 1) {
         printf("ok: callbacks=%" PRIu64 " ticks=%" PRIu64 " virtual_ns=%" PRIu64
                "\n",
                out.callbacks, out.ticks, out.end_ns);
+        keep(kept, p, c->faults);
+      }
       continue;
     }
     failures++;
     printf("FAIL seed=%" PRIu64 " property=%s: %s\n", seed, prop_name(out.prop),
            out.msg);
-    if (failures <= SHRUNK_FAILURES && !faults) {
-      struct prop_outcome again;
-      int runs;
-      o.trace = NULL;
+    if (shrunk_n < c->shrink_max) {
+      shrunk_n++;
       if (c->runs != 1)
         prog_print(p, stdout);
       *shrunk = *p;
-      runs = prop_shrink(shrunk, &o, out.prop, SHRINK_RUNS);
-      prop_check(shrunk, &o, &again);
-      ndl_faults_clear();
-      printf("shrunk in %d runs: property=%s: %s\n", runs,
-             prop_name(again.prop), again.msg);
-      prog_print(shrunk, stdout);
+      snprintf(plan, PROG_PLAN_MAX, "%s", c->faults != NULL ? c->faults : "");
+      sim_shrink(shrunk, plan, PROG_PLAN_MAX, &checks, out.prop, SHRINK_RUNS);
+      if (failures == 1)
+        keep(kept, shrunk, plan);
+    } else if (failures == 1) {
+      keep(kept, p, c->faults);
     }
-    printf("replay: nodeloop-sim --random --seed %" PRIu64 "%s\n", seed, flags);
+    printf("replay: nodeloop-sim %s%s\n", what, flags);
   }
   alarm(0);
   summary(c->runs, failures, started);
+  rc = use_kept(c, kept, &checks);
   free(p);
   free(shrunk);
+  free(kept);
+  free(plan);
+  if (rc != 0)
+    return rc;
   if (not_run == c->runs) {
     fprintf(stderr,
             "nodeloop-sim: no program could run: no loop could be created "
@@ -416,6 +541,8 @@ static int run_random(const struct cli *c, FILE *trace_file) {
 }
 
 int main(int argc, char **argv) {
+  static char plan[PROG_PLAN_MAX];
+  struct prog *loaded = NULL;
   struct cli c;
   FILE *trace_file = stdout;
   size_t i;
@@ -432,7 +559,36 @@ int main(int argc, char **argv) {
     perror(c.trace_path);
     return 2;
   }
-  rc = c.random ? run_random(&c, trace_file) : run_scenarios(&c, trace_file);
+  if (c.program_path != NULL) {
+    char why[512];
+    if ((loaded = malloc(sizeof(*loaded))) == NULL ||
+        prog_load(c.program_path, loaded, plan, sizeof(plan), why,
+                  sizeof(why)) != 0) {
+      fprintf(stderr, "nodeloop-sim: %s\n",
+              loaded == NULL ? "out of memory" : why);
+      free(loaded);
+      if (trace_file != stdout)
+        fclose(trace_file);
+      return 2;
+    }
+    c.seed = loaded->cfg.sim_seed;
+    if (!c.faults_given && plan[0] != '\0') {
+      /* The file's plan parsed; this says whether this build can plant it. */
+      if (ndl_faults_plan(plan, 1, why, sizeof(why)) != 0) {
+        fprintf(stderr, "nodeloop-sim: %s: the plan: %s\n", c.program_path,
+                why);
+        free(loaded);
+        if (trace_file != stdout)
+          fclose(trace_file);
+        return 2;
+      }
+      ndl_faults_clear();
+      c.faults = plan;
+    }
+  }
+  rc = c.scenario == NULL ? run_random(&c, loaded, trace_file)
+                          : run_scenarios(&c, trace_file);
+  free(loaded);
   if (trace_file != stdout && (ferror(trace_file) | fclose(trace_file)) != 0) {
     fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
             c.trace_path);
