@@ -180,19 +180,28 @@ static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
   return err;
 }
 
-/* The property tests' program for this seed. Under faults the reference's
- * checks are moot; what is kept is the loop's own count. */
-static int run_random_program(uint64_t seed, ndl_stats *st) {
-  static struct prog prog;
+/* A property tests' program. Under faults the reference's checks are moot;
+ * what is kept is the loop's own count. */
+int campaign_run_program(const struct prog *prog, ndl_stats *st) {
   struct prop_outcome out;
-  prog_generate(seed, &prog);
-  prop_check(&prog, NULL, &out);
+  memset(st, 0, sizeof(*st));
+  prop_check(prog, NULL, &out);
   st->registered = out.registered;
   st->callbacks = out.callbacks;
   st->ticks = out.ticks;
   st->lost = out.lost;
   st->duplicated = out.duplicated;
   return out.run_err;
+}
+
+static int run_random_program(uint64_t seed, ndl_stats *st) {
+  static struct prog prog;
+  prog_generate(seed, &prog);
+  return campaign_run_program(&prog, st);
+}
+
+int campaign_is_program(const struct campaign_world *w) {
+  return !w->mix && w->scenario == NULL;
 }
 
 int campaign_run(const struct campaign_world *w, uint64_t seed, ndl_stats *st) {

@@ -29,6 +29,8 @@
 #include "cli.h"
 #include "core/prng.h"
 #include "nodeloop_faults.h"
+#include "shrink_plan.h"
+#include "tools/reference/program_text.h"
 
 #define TOOL "nodeloop-faults"
 
@@ -85,20 +87,30 @@ static void draw_plan(struct ndl__prng *p, int linux_world, char *out,
   }
 }
 
-static void run_child(uint64_t seed, int fd, int verbose) {
+/* The world of a seed, and its plan (or `forced`, from --plan). */
+static void draw_world(uint64_t seed, const char *forced, char *plan,
+                       size_t cap, struct campaign_world *w) {
   struct ndl__prng p;
+  int linux_world;
+  ndl__prng_seed(&p, seed);
+  linux_world = ndl__prng_below(&p, 4) == 0;
+  draw_plan(&p, linux_world, plan, cap);
+  if (forced != NULL)
+    snprintf(plan, cap, "%s", forced);
+  campaign_pick(&p, linux_world, w);
+}
+
+static void run_child(uint64_t seed, const char *forced, int fd, int verbose) {
   struct report r;
   struct campaign_world w;
-  char plan[256], why[256];
+  char plan[PROG_PLAN_MAX], why[256];
   ndl_stats st;
   int linux_world;
 
   memset(&r, 0, sizeof(r));
-  ndl__prng_seed(&p, seed);
-  linux_world = ndl__prng_below(&p, 4) == 0;
-  draw_plan(&p, linux_world, plan, sizeof(plan));
-  campaign_pick(&p, linux_world, &w);
-  snprintf(r.world, sizeof(r.world), "%s on %s, faults %s", w.name,
+  draw_world(seed, forced, plan, sizeof(plan), &w);
+  linux_world = w.linux_backend;
+  snprintf(r.world, sizeof(r.world), "%s on %s, faults %.250s", w.name,
            linux_world ? "linux" : "sim", plan);
   if (verbose)
     fprintf(stderr, "seed %" PRIu64 ": %s\n", seed, r.world);
@@ -121,6 +133,8 @@ static void run_child(uint64_t seed, int fd, int verbose) {
 static void usage(void) {
   printf(
       "usage: nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]\n"
+      "                       [--plan PLAN] [--shrink-max N] [--save-program "
+      "FILE]\n"
       "       nodeloop-faults --list-faults | --help | --version\n"
       "\n"
       "The fault campaign: each run draws a world (a scenario, a backend, a\n"
@@ -134,6 +148,19 @@ static void usage(void) {
       "                        run i has seed S+i\n"
       "      --timeout SECONDS a run that takes longer hangs, 0 (no limit) to\n"
       "                        %u (default 20)\n"
+      "      --plan PLAN       every run's fault plan, in place of the one "
+      "its\n"
+      "                        seed draws (to replay a shrunk plan)\n"
+      "      --shrink-max N    shrink at most N bad runs, 0 to 2^64-1 "
+      "(default\n"
+      "                        every one; 0: none): the plan, and the program\n"
+      "                        of a random-program world, while the run stays\n"
+      "                        bad the same way (a hang's tries time out\n"
+      "                        after 3 s)\n"
+      "      --save-program FILE\n"
+      "                        write the first shrunk random program, with "
+      "its\n"
+      "                        config and plan, for nodeloop-sim --program\n"
       "      --list-faults     list the fault points plans may name\n"
       "  -h, --help            print this help\n"
       "      --version         print the version and the build\n"
@@ -143,20 +170,84 @@ static void usage(void) {
       UINT_MAX);
 }
 
-enum { OPT_RUNS = CLI_OPT_FIRST_OWN, OPT_SEED, OPT_TIMEOUT };
+enum {
+  OPT_RUNS = CLI_OPT_FIRST_OWN,
+  OPT_SEED,
+  OPT_TIMEOUT,
+  OPT_PLAN,
+  OPT_SHRINK_MAX,
+  OPT_SAVE_PROGRAM,
+};
 
 static const struct option long_options[] = {
     {"runs", required_argument, NULL, OPT_RUNS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"plan", required_argument, NULL, OPT_PLAN},
+    {"shrink-max", required_argument, NULL, OPT_SHRINK_MAX},
+    {"save-program", required_argument, NULL, OPT_SAVE_PROGRAM},
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, CLI_OPT_VERSION},
     {NULL, 0, NULL, 0},
 };
 
+#define SHRINK_RUNS 2000
+/* A candidate of a hang's shrinking hangs after this many seconds (or the
+ * --timeout, if shorter): each one that still hangs costs that long. */
+#define HANG_SHRINK_S 3
+
+/* Shrinks bad run s, prints the result, and saves the first shrunk
+ * program to save_path. Returns 2 if it could not be saved. */
+static int shrink_bad(uint64_t s, const char *forced, int kind,
+                      unsigned timeout_s, const char **save_path) {
+  static struct prog prog;
+  struct campaign_world w;
+  struct campaign_bad bad;
+  char plan[PROG_PLAN_MAX], why[512];
+  int runs, program;
+
+  draw_world(s, forced, plan, sizeof(plan), &w);
+  program = campaign_is_program(&w);
+  if (program)
+    prog_generate(s, &prog);
+  bad.w = &w;
+  bad.seed = s;
+  bad.kind = kind;
+  bad.timeout_s = timeout_s;
+  if (kind == BAD_HANG && (timeout_s == 0 || timeout_s > HANG_SHRINK_S))
+    bad.timeout_s = HANG_SHRINK_S;
+  runs = campaign_shrink(&bad, program ? &prog : NULL, plan, sizeof(plan),
+                         SHRINK_RUNS);
+  printf("shrunk in %d runs: %s on %s, faults %s\n", runs, w.name,
+         w.linux_backend ? "linux" : "sim", plan);
+  if (!program) {
+    printf("replay shrunk: nodeloop-faults --seed %" PRIu64
+           " --runs 1 --plan '%s'\n",
+           s, plan);
+    return 0;
+  }
+  /* A shrunk program is not the seed's: nodeloop-sim runs it from a file. */
+  prog_print_world(&prog, plan, stdout);
+  if (*save_path == NULL) {
+    printf("replay shrunk: --save-program FILE, then nodeloop-sim --program "
+           "FILE\n");
+    return 0;
+  }
+  if (prog_save(*save_path, &prog, plan, why, sizeof(why)) != 0) {
+    fprintf(stderr, "nodeloop-faults: %s\n", why);
+    return 2;
+  }
+  printf("replay shrunk: nodeloop-sim --program %s\n", *save_path);
+  *save_path = NULL; /* the first one only */
+  return 0;
+}
+
 int main(int argc, char **argv) {
   uint64_t runs = 1000, seed = 1, timeout_s = 20, i;
+  uint64_t shrink_max = UINT64_MAX, shrunk = 0;
+  const char *forced = NULL, *save_path = NULL;
+  char why[256];
   uint64_t lost = 0, duplicated = 0, crashes = 0, hangs = 0, injected = 0;
   uint64_t expected = 0, ran = 0, run_errors = 0;
   int opt;
@@ -177,6 +268,20 @@ int main(int argc, char **argv) {
       if (cli_option_u64(TOOL, "--timeout", optarg, 0, UINT_MAX, &timeout_s))
         return CLI_USAGE;
       break;
+    case OPT_PLAN:
+      if (ndl_faults_plan(optarg, 1, why, sizeof(why)) != 0)
+        return cli_usage_error(TOOL, "--plan: %s", why);
+      ndl_faults_clear();
+      forced = optarg;
+      break;
+    case OPT_SHRINK_MAX:
+      if (cli_option_u64(TOOL, "--shrink-max", optarg, 0, UINT64_MAX,
+                         &shrink_max))
+        return CLI_USAGE;
+      break;
+    case OPT_SAVE_PROGRAM:
+      save_path = optarg;
+      break;
     default:
       return cli_common_option(TOOL, opt, argv, usage);
     }
@@ -190,7 +295,7 @@ int main(int argc, char **argv) {
     int fds[2], status;
     ssize_t got;
     pid_t pid;
-    int bad = 0;
+    int bad = 0, kind = BAD_COUNTS;
 
     if (pipe(fds) != 0 || (pid = fork()) < 0) {
       perror("nodeloop-faults");
@@ -199,7 +304,7 @@ int main(int argc, char **argv) {
     if (pid == 0) {
       close(fds[0]);
       alarm((unsigned)timeout_s); /* a hang ends in SIGALRM */
-      run_child(s, fds[1], runs == 1);
+      run_child(s, forced, fds[1], runs == 1);
     }
     close(fds[1]);
     memset(&r, 0, sizeof(r));
@@ -210,10 +315,12 @@ int main(int argc, char **argv) {
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
       hangs++;
       bad = 1;
+      kind = BAD_HANG;
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
                got != (ssize_t)sizeof(r)) {
       crashes++;
       bad = 1;
+      kind = BAD_CRASH;
     } else {
       lost += r.lost;
       duplicated += r.duplicated;
@@ -226,9 +333,15 @@ int main(int argc, char **argv) {
     if (bad)
       printf("BAD seed=%" PRIu64 " (%s) lost=%" PRIu64 " duplicated=%" PRIu64
              " status=%d\nreplay: nodeloop-faults --seed %" PRIu64
-             " --runs 1\n",
+             " --runs 1%s%s%s\n",
              s, r.world[0] ? r.world : "no report", r.lost, r.duplicated,
-             status, s);
+             status, s, forced != NULL ? " --plan '" : "",
+             forced != NULL ? forced : "", forced != NULL ? "'" : "");
+    if (bad && shrunk < shrink_max) {
+      shrunk++;
+      if (shrink_bad(s, forced, kind, (unsigned)timeout_s, &save_path) != 0)
+        return 2;
+    }
   }
   printf("faults_injected=%" PRIu64 " callbacks_expected=%" PRIu64
          " callbacks_ran=%" PRIu64 " runs_ended_by_error=%" PRIu64 "\n",

@@ -16,7 +16,7 @@
 /* Runs program q (NULL when the world has none) under plan, and says
  * whether it fails the way the original did; *reached is how many times
  * the plan's points were reached in that run (ndl_faults_reached()), which
- * bounds the calls point#N may name. */
+ * bounds the calls point#N may name (UINT64_MAX: unknown). */
 typedef int (*world_fails_fn)(const struct prog *q, const char *plan,
                               uint64_t *reached, void *ctx);
 
