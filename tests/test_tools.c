@@ -265,6 +265,8 @@ Test(tools, program_and_shrink_options_are_strict) {
               "--plan: 'no/such=1': no such fault point");
   expect_exit(NDL_FAULTS_BIN " --shrink-max x --runs 0", 2,
               "--shrink-max wants a number");
+  expect_exit(NDL_FAULTS_BIN " --chrome-trace x.json --runs 2", 2,
+              "--chrome-trace traces one run: --runs 1");
   /* A file that does not parse is an error with its line, not a run. */
   fd = mkstemp(path);
   cr_assert_geq(fd, 0);

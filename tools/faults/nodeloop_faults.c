@@ -100,7 +100,12 @@ static void draw_world(uint64_t seed, const char *forced, char *plan,
   campaign_pick(&p, linux_world, w);
 }
 
-static void run_child(uint64_t seed, const char *forced, int fd, int verbose) {
+/* The exit status of a child whose Chrome trace could not be written. */
+#define CHROME_FAILED 5
+
+static void run_child(uint64_t seed, const char *forced,
+                      const char *chrome_path, int fd, int verbose) {
+  ndl_chrome_trace *chrome = NULL;
   struct report r;
   struct campaign_world w;
   char plan[PROG_PLAN_MAX], why[256];
@@ -118,7 +123,11 @@ static void run_child(uint64_t seed, const char *forced, int fd, int verbose) {
     fprintf(stderr, "bad plan %s: %s\n", plan, why);
     _exit(3);
   }
-  r.run_err = campaign_run(&w, seed, &st);
+  if (chrome_path != NULL && ndl_chrome_trace_open(chrome_path, &chrome) != 0)
+    _exit(CHROME_FAILED);
+  r.run_err = campaign_run_traced(&w, seed, &st, chrome);
+  if (ndl_chrome_trace_close(chrome) != 0)
+    _exit(CHROME_FAILED);
   r.injected = ndl_faults_injected();
   ndl_faults_clear();
   r.registered = st.registered;
@@ -161,6 +170,9 @@ static void usage(void) {
       "                        write the first shrunk random program, with "
       "its\n"
       "                        config and plan, for nodeloop-sim --program\n"
+      "      --chrome-trace FILE\n"
+      "                        with --runs 1: write the run's Chrome trace\n"
+      "                        (Perfetto, speedscope)\n"
       "      --list-faults     list the fault points plans may name\n"
       "  -h, --help            print this help\n"
       "      --version         print the version and the build\n"
@@ -177,6 +189,7 @@ enum {
   OPT_PLAN,
   OPT_SHRINK_MAX,
   OPT_SAVE_PROGRAM,
+  OPT_CHROME_TRACE,
 };
 
 static const struct option long_options[] = {
@@ -186,6 +199,7 @@ static const struct option long_options[] = {
     {"plan", required_argument, NULL, OPT_PLAN},
     {"shrink-max", required_argument, NULL, OPT_SHRINK_MAX},
     {"save-program", required_argument, NULL, OPT_SAVE_PROGRAM},
+    {"chrome-trace", required_argument, NULL, OPT_CHROME_TRACE},
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, CLI_OPT_VERSION},
@@ -246,7 +260,7 @@ static int shrink_bad(uint64_t s, const char *forced, int kind,
 int main(int argc, char **argv) {
   uint64_t runs = 1000, seed = 1, timeout_s = 20, i;
   uint64_t shrink_max = UINT64_MAX, shrunk = 0;
-  const char *forced = NULL, *save_path = NULL;
+  const char *forced = NULL, *save_path = NULL, *chrome_path = NULL;
   char why[256];
   uint64_t lost = 0, duplicated = 0, crashes = 0, hangs = 0, injected = 0;
   uint64_t expected = 0, ran = 0, run_errors = 0;
@@ -282,12 +296,17 @@ int main(int argc, char **argv) {
     case OPT_SAVE_PROGRAM:
       save_path = optarg;
       break;
+    case OPT_CHROME_TRACE:
+      chrome_path = optarg;
+      break;
     default:
       return cli_common_option(TOOL, opt, argv, usage);
     }
   }
   if (cli_no_operands(TOOL, argc, argv) != 0)
     return CLI_USAGE;
+  if (chrome_path != NULL && runs != 1)
+    return cli_usage_error(TOOL, "--chrome-trace traces one run: --runs 1");
 
   for (i = 0; i < runs; i++) {
     uint64_t s = seed + i;
@@ -304,7 +323,7 @@ int main(int argc, char **argv) {
     if (pid == 0) {
       close(fds[0]);
       alarm((unsigned)timeout_s); /* a hang ends in SIGALRM */
-      run_child(s, forced, fds[1], runs == 1);
+      run_child(s, forced, chrome_path, fds[1], runs == 1);
     }
     close(fds[1]);
     memset(&r, 0, sizeof(r));
@@ -312,6 +331,14 @@ int main(int argc, char **argv) {
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
       ;
+    if (chrome_path != NULL && WIFEXITED(status) &&
+        WEXITSTATUS(status) == CHROME_FAILED) {
+      fprintf(stderr,
+              "nodeloop-faults: %s: the Chrome trace could not be "
+              "written\n",
+              chrome_path);
+      return 2;
+    }
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
       hangs++;
       bad = 1;
