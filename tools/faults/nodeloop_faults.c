@@ -11,7 +11,7 @@
  * twice. The campaign prints one line,
  *   runs=N lost=0 duplicated=0 crashes=0 hangs=0
  * and exits 1 if any count is not zero, after printing the command that
- * replays each bad run.
+ * replays each bad run, and the bad run shrunk (tools/faults/shrink_plan.c).
  */
 #include <errno.h>
 #include <getopt.h>

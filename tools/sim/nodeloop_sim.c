@@ -5,6 +5,7 @@
  *   nodeloop-sim --scenario demo --seed 7            one run, with its trace
  *   nodeloop-sim --scenario demo --seed 1 --runs 1000  seeds 1..1000
  *   nodeloop-sim --random --seed 1 --runs 10000      random programs
+ *   nodeloop-sim --program FILE                      a saved program
  *   nodeloop-sim --list
  *
  * A single scenario run prints its trace in the chapter's style and ends with
@@ -15,7 +16,9 @@
  * width) and a program (tools/reference/program.h), runs it on the core and on
  * the reference model, and checks the properties of tools/reference/runner.h.
  * One seed prints its program and outcome; a failure prints the program,
- * a shrunk program that fails the same way, and the replay command. The
+ * a shrunk program (and plan) that fails the same way (tools/sim/shrink.c),
+ * and the replay command. --save-program writes the first shrunk failure
+ * in the text of tools/reference/program_text.h, which --program runs. The
  * summary line is the same as for scenarios.
  *
  * The same seed prints the same bytes (but for the seeds_per_s figure).
