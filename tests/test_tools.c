@@ -261,8 +261,13 @@ Test(tools, program_and_shrink_options_are_strict) {
               "--save-program and --chrome-trace go with");
   expect_exit(NDL_SIM_BIN " --program /nonexistent/p", 2,
               "/nonexistent/p: No such file");
+#ifdef FIU_ENABLE
   expect_exit(NDL_FAULTS_BIN " --plan no/such=1 --runs 0", 2,
               "--plan: 'no/such=1': no such fault point");
+#else
+  expect_exit(NDL_FAULTS_BIN " --plan net/recv=0.1 --runs 0", 2,
+              "--plan: this build has no fault points");
+#endif
   expect_exit(NDL_FAULTS_BIN " --shrink-max x --runs 0", 2,
               "--shrink-max wants a number");
   expect_exit(NDL_FAULTS_BIN " --chrome-trace x.json --runs 2", 2,
