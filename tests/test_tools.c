@@ -447,3 +447,67 @@ Test(tools, replay_lines_carry_the_plan_and_the_build) {
   cr_assert(strstr(again, line) != NULL, "replayed '%s', not '%s'", again,
             line);
 }
+
+/* The options of saved programs and shrinking: strict, and each mistake a
+ * usage error that says what is wrong. */
+Test(tools, program_and_shrink_options_are_strict) {
+  char path[] = "/tmp/ndl_bad_progXXXXXX", cmd[512];
+  FILE *f;
+  int fd;
+  expect_exit(NDL_SIM_BIN " --random --shrink-max -1", 2,
+              "--shrink-max wants a number");
+  expect_exit(NDL_SIM_BIN " --random --program x", 2,
+              "--scenario, --random and --program exclude each other");
+  expect_exit(NDL_SIM_BIN " --program x --seed 3", 2, "no --seed or --runs");
+  expect_exit(NDL_SIM_BIN " --scenario demo --save-program x", 2,
+              "--save-program and --chrome-trace go with");
+  expect_exit(NDL_SIM_BIN " --program /nonexistent/p", 2,
+              "/nonexistent/p: No such file");
+#ifdef FIU_ENABLE
+  expect_exit(NDL_FAULTS_BIN " --plan no/such=1 --runs 0", 2,
+              "--plan: 'no/such=1': no such fault point");
+#else
+  expect_exit(NDL_FAULTS_BIN " --plan net/recv=0.1 --runs 0", 2,
+              "--plan: this build has no fault points");
+#endif
+  expect_exit(NDL_FAULTS_BIN " --shrink-max x --runs 0", 2,
+              "--shrink-max wants a number");
+  expect_exit(NDL_FAULTS_BIN " --chrome-trace x.json --runs 2", 2,
+              "--chrome-trace traces one run: --runs 1");
+  /* A file that does not parse is an error with its line, not a run. */
+  fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  f = fdopen(fd, "w");
+  fputs("config: sim_seed=1 pool=1 inline_work=0 spread_ns=0 id_bits=32\n"
+        "main: (1 ops)\n"
+        "  #0 timeout soon\n",
+        f);
+  fclose(f);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --program %s", path);
+  expect_exit(cmd, 2, ":3: expected ' <n>ms'");
+  unlink(path);
+}
+
+/* --save-program writes a failure shrunk, --program replays it, and the
+ * replay is the same failure (here the fake property, which needs no fault
+ * points). */
+Test(tools, a_saved_failure_replays_from_its_file) {
+  char path[] = "/tmp/ndl_saved_progXXXXXX", cmd[512], out[8192], err[1024];
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  snprintf(cmd, sizeof(cmd),
+           NDL_SIM_BIN " --random --seed 1 --runs 20 --plant-max-timers 3 "
+                       "--shrink-max 1 --save-program %s",
+           path);
+  cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 1, "%s: %s", cmd, err);
+  cr_assert(strstr(out, "saved: ") != NULL, "%s", out);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --program %s --plant-max-timers 3",
+           path);
+  cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 1, "%s: %s", cmd, err);
+  cr_assert(strstr(out, "property=planted: the program has 4 timers") != NULL,
+            "%s", out);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --program %s", path);
+  cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 0, "%s: %s", cmd, out);
+  unlink(path);
+}
