@@ -312,13 +312,16 @@ Test(tools, jobs_do_not_change_what_a_campaign_prints) {
   /* A failure's record holds its shrunk program. */
   cr_assert(strstr(m1, "\"program\":\"config: ") != NULL, "%s", m1);
   /* The fault campaign: the same bad runs and counts (the linux worlds'
-   * faults_injected depends on the threads' interleaving). */
+   * faults_injected depends on the threads' interleaving). Without fault
+   * points every run of it is bad by design (its plans cannot be set). */
+#ifdef FIU_ENABLE
   for (jobs = 1; jobs <= 2; jobs++) {
     snprintf(cmd, sizeof(cmd), NDL_FAULTS_BIN " --seed 1 --runs 60 --jobs %d",
              jobs);
     run_ok(cmd, 0, jobs == 1 ? one : two, sizeof(one));
   }
   cr_assert_str_eq(strstr(one, "\nruns="), strstr(two, "\nruns="));
+#endif
   remove_scratch();
 }
 
@@ -408,6 +411,9 @@ Test(tools, a_stopped_campaign_resumes_where_it_stopped) {
 
 Test(tools, injected_errors_are_not_scenario_failures) {
   static char out[65536];
+#ifndef FIU_ENABLE
+  cr_skip_test("this build has no fault points (NDL_FAULTS=OFF)");
+#endif
   /* A demo whose allocations fail now and then passes an ENOMEM to a
    * callback, which is right; only a lost or doubled callback fails. */
   run_ok(NDL_SIM_BIN " --scenario demo --seed 1 --runs 200 "
@@ -422,6 +428,9 @@ Test(tools, replay_lines_carry_the_plan_and_the_build) {
   char want[256], cmd[1024], line[1024];
   const char *replay, *build, *fail;
   size_t len;
+#ifndef FIU_ENABLE
+  cr_skip_test("this build has no fault points (NDL_FAULTS=OFF)");
+#endif
   run_ok(NDL_SIM_BIN " --version", 0, version, sizeof(version));
   build = strstr(version, "\nbuild ");
   cr_assert_not_null(build);
@@ -446,4 +455,96 @@ Test(tools, replay_lines_carry_the_plan_and_the_build) {
   run_ok(cmd, 1, again, sizeof(again));
   cr_assert(strstr(again, line) != NULL, "replayed '%s', not '%s'", again,
             line);
+}
+
+/* The options of saved programs and shrinking: strict, and each mistake a
+ * usage error that says what is wrong. */
+Test(tools, program_and_shrink_options_are_strict) {
+  char path[] = "/tmp/ndl_bad_progXXXXXX", cmd[512];
+  FILE *f;
+  int fd;
+  expect_exit(NDL_SIM_BIN " --random --shrink-max -1", 2,
+              "--shrink-max wants a number");
+  expect_exit(NDL_SIM_BIN " --random --program x", 2,
+              "--scenario, --random and --program exclude each other");
+  expect_exit(NDL_SIM_BIN " --program x --seed 3", 2, "no --seed or --runs");
+  expect_exit(NDL_SIM_BIN " --scenario demo --save-program x", 2,
+              "--save-program and --chrome-trace go with");
+  expect_exit(NDL_SIM_BIN " --program /nonexistent/p", 2,
+              "/nonexistent/p: No such file");
+#ifdef FIU_ENABLE
+  expect_exit(NDL_FAULTS_BIN " --plan no/such=1 --runs 0", 2,
+              "--plan: 'no/such=1': no such fault point");
+#else
+  expect_exit(NDL_FAULTS_BIN " --plan net/recv=0.1 --runs 0", 2,
+              "--plan: this build has no fault points");
+#endif
+  expect_exit(NDL_FAULTS_BIN " --shrink-max x --runs 0", 2,
+              "--shrink-max wants a number");
+  expect_exit(NDL_FAULTS_BIN " --chrome-trace x.json --runs 2", 2,
+              "--chrome-trace traces one run: --runs 1");
+  /* A file that does not parse is an error with its line, not a run. */
+  fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  f = fdopen(fd, "w");
+  fputs("config: sim_seed=1 pool=1 inline_work=0 spread_ns=0 id_bits=32\n"
+        "main: (1 ops)\n"
+        "  #0 timeout soon\n",
+        f);
+  fclose(f);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --program %s", path);
+  expect_exit(cmd, 2, ":3: expected ' <n>ms'");
+  unlink(path);
+}
+
+/* --save-program writes a failure shrunk, --program replays it, and the
+ * replay is the same failure (here the fake property, which needs no fault
+ * points). */
+Test(tools, a_saved_failure_replays_from_its_file) {
+  char path[] = "/tmp/ndl_saved_progXXXXXX", cmd[512], out[8192], err[1024];
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  snprintf(cmd, sizeof(cmd),
+           NDL_SIM_BIN " --random --seed 1 --runs 20 --plant-max-timers 3 "
+                       "--shrink-max 1 --save-program %s",
+           path);
+  cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 1, "%s: %s", cmd, err);
+  cr_assert(strstr(out, "saved: ") != NULL, "%s", out);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --program %s --plant-max-timers 3",
+           path);
+  cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 1, "%s: %s", cmd, err);
+  cr_assert(strstr(out, "property=planted: the program has 4 timers") != NULL,
+            "%s", out);
+  snprintf(cmd, sizeof(cmd), NDL_SIM_BIN " --program %s", path);
+  cr_assert_eq(run_both(cmd, out, err, sizeof(out)), 0, "%s: %s", cmd, out);
+  unlink(path);
+}
+
+/* --shrink-max N shrinks the first N failures in seed order, in the
+ * workers: any --jobs prints, records and saves the same. */
+Test(tools, shrink_max_counts_failures_in_seed_order) {
+  static char one[65536], two[65536];
+  char cmd[1024];
+  const char *at;
+  int jobs, shrunk = 0;
+  make_scratch();
+  for (jobs = 1; jobs <= 2; jobs++) {
+    snprintf(cmd, sizeof(cmd),
+             NDL_SIM_BIN " --random --seed 1 --runs 30 --plant-max-timers 3 "
+                         "--shrink-max 2 --jobs %d --save-program %s/p.prog "
+                         "--json %s/%d.json",
+             jobs, scratch, scratch, jobs);
+    run_ok(cmd, 1, jobs == 1 ? one : two, sizeof(one));
+    snprintf(cmd, sizeof(cmd), "cmp -s %s/1.json %s/%d.json", scratch, scratch,
+             jobs);
+    cr_assert_eq(system(cmd), 0, "the JSON of --jobs %d differs", jobs);
+  }
+  mask_rate(one);
+  mask_rate(two);
+  cr_assert_str_eq(one, two);
+  for (at = one; (at = strstr(at, "\nshrunk in ")) != NULL; at++)
+    shrunk++;
+  cr_assert_eq(shrunk, 2, "%s", one);
+  remove_scratch();
 }

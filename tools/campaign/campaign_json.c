@@ -40,6 +40,11 @@ void campaign_json_failure(FILE *f, const struct campaign *c, uint64_t seed,
     campaign_json_string(f, r->program);
   else
     fputs("null", f);
+  fputs(",\"plan\":", f);
+  if (r->plan != NULL)
+    campaign_json_string(f, r->plan);
+  else
+    fputs("null", f);
   fputs("}\n", f);
 }
 

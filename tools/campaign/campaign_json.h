@@ -2,7 +2,7 @@
  * The JSON lines a campaign writes (--json FILE), one record a line:
  *
  *   {"type":"failure","tool":T,"build":B,"seed":S,"replay":CMD,
- *    "failure":WHY,"program":TEXT or null}
+ *    "failure":WHY,"program":TEXT or null,"plan":PLAN or null}
  *   {"type":"summary","tool":T,"build":B,"mode":M,"options":O,
  *    "first_seed":S,"runs":N,"shard":"I/N" or null,"passed":P,"failed":F,
  *    "counts":{NAME:V,...}}

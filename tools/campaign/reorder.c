@@ -54,6 +54,7 @@ size_t reorder_clear(struct reorder *q) {
   for (i = 0; i < q->n; i++) {
     free(q->items[i].report);
     free(q->items[i].json);
+    free(q->items[i].program);
   }
   free(q->items);
   q->items = NULL;

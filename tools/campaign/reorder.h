@@ -17,6 +17,7 @@ struct result {
   uint64_t counts[CAMPAIGN_MAX_COUNTS];
   char *report, *json; /* malloc'd, or NULL */
   size_t report_len, json_len;
+  char *program; /* campaign_seed.program: malloc'd, or NULL */
 };
 
 struct reorder {

@@ -104,6 +104,11 @@ static void commit(struct run *r, struct result *res) {
     t->failed++;
   else
     t->passed++;
+  if (res->failed && res->program != NULL && t->first_program == NULL) {
+    t->first_program_seed = r->c->first + res->k;
+    t->first_program = res->program;
+    res->program = NULL;
+  }
   print_report(r->c, res, t->failed);
   if (r->c->json != NULL && res->json != NULL)
     fwrite(res->json, 1, res->json_len, r->c->json);
@@ -111,8 +116,11 @@ static void commit(struct run *r, struct result *res) {
     t->counts[i] += res->counts[i];
   t->write_failures += res->write_failed != 0;
   t->done++;
+  atomic_store(&r->sh->failed, t->failed);
+  atomic_store(&r->sh->done, t->done);
   free(res->report);
   free(res->json);
+  free(res->program);
 }
 
 static void push(struct run *r, struct result *res) {
@@ -129,7 +137,8 @@ static void take_results(struct run *r, struct worker *w) {
   while (w->len - used >= sizeof(h)) {
     struct result res;
     memcpy(&h, w->buf + used, sizeof(h));
-    if (w->len - used < sizeof(h) + h.report_len + h.json_len)
+    size_t whole = sizeof(h) + h.report_len + h.json_len + h.program_len;
+    if (w->len - used < whole)
       break;
     memset(&res, 0, sizeof(res));
     res.k = h.k;
@@ -140,14 +149,21 @@ static void take_results(struct run *r, struct worker *w) {
     res.json_len = h.json_len;
     res.report = malloc(h.report_len + 1);
     res.json = h.json_len ? malloc(h.json_len) : NULL;
-    if (res.report == NULL || (h.json_len && res.json == NULL)) {
+    res.program = h.program_len ? malloc(h.program_len + 1) : NULL;
+    if (res.report == NULL || (h.json_len && res.json == NULL) ||
+        (h.program_len && res.program == NULL)) {
       fprintf(stderr, "%s: out of memory\n", r->c->tool);
       exit(2);
     }
     memcpy(res.report, w->buf + used + sizeof(h), h.report_len);
     if (h.json_len)
       memcpy(res.json, w->buf + used + sizeof(h) + h.report_len, h.json_len);
-    used += sizeof(h) + h.report_len + h.json_len;
+    if (h.program_len) {
+      memcpy(res.program, w->buf + used + sizeof(h) + h.report_len + h.json_len,
+             h.program_len);
+      res.program[h.program_len] = '\0';
+    }
+    used += whole;
     w->last = h.k + 1;
     push(r, &res);
   }
@@ -169,7 +185,7 @@ static void reap(struct run *r, unsigned slot, int abandoned) {
     ;
   if (abandoned || held == 0 || held == w->last)
     return;
-  if (worker_result(r->c, held - 1, status, &res) != 0) {
+  if (worker_result(r->c, NULL, held - 1, status, &res) != 0) {
     fprintf(stderr, "%s: out of memory\n", r->c->tool);
     exit(2);
   }
@@ -299,9 +315,13 @@ int campaign_run_seeds(const struct campaign *c, struct campaign_totals *t) {
 
 void campaign_replay(const struct campaign *c, uint64_t seed, char *buf,
                      size_t n) {
-  snprintf(buf, n, "%s%s%s --seed %" PRIu64 " --runs 1%s  # build %s", c->tool,
-           *c->mode_args ? " " : "", c->mode_args, seed, c->run_args,
-           cli_build_id());
+  if (c->one_run)
+    snprintf(buf, n, "%s %s%s  # build %s", c->tool, c->mode_args, c->run_args,
+             cli_build_id());
+  else
+    snprintf(buf, n, "%s%s%s --seed %" PRIu64 " --runs 1%s  # build %s",
+             c->tool, *c->mode_args ? " " : "", c->mode_args, seed, c->run_args,
+             cli_build_id());
 }
 
 double campaign_rate(const struct campaign_totals *t) {
@@ -328,7 +348,11 @@ int campaign_end(const struct campaign *c, const struct campaign_totals *t) {
   }
   if (t->stop_signal == 0)
     return 0;
-  if (t->done < c->runs) {
+  if (t->done < c->runs && c->one_run)
+    printf("stopped by %s before its one run\nresume: %s %s%s%s\n",
+           t->stop_signal == SIGINT ? "SIGINT" : "SIGTERM", c->tool,
+           c->mode_args, c->run_args, c->resume_args);
+  else if (t->done < c->runs) {
     printf("stopped by %s after %" PRIu64 " of %" PRIu64 " seeds\n"
            "resume: %s%s%s --seed %" PRIu64 " --runs %" PRIu64 "%s%s\n",
            t->stop_signal == SIGINT ? "SIGINT" : "SIGTERM", t->done, c->runs,

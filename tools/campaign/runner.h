@@ -19,6 +19,8 @@
 #define CAMPAIGN_MAX_COUNTS 8
 #define CAMPAIGN_MAX_JOBS 256
 
+struct shared;
+
 /* What one seed's run hands back. */
 struct campaign_seed {
   int failed;
@@ -30,7 +32,11 @@ struct campaign_seed {
   FILE *out;
   char failure[640]; /* one line: why it failed, for the JSON record */
   char *program;     /* malloc'd, or NULL: the shrunk program, as text */
+  char *plan;        /* malloc'd, or NULL: the shrunk fault plan */
   int write_failed;  /* a file the run wrote to (a trace) failed */
+  /* Set by the runner for campaign_among_first_failures(). */
+  struct shared *shared;
+  uint64_t index; /* the seed's index in the campaign */
 };
 
 struct campaign {
@@ -38,6 +44,9 @@ struct campaign {
   /* The options before --seed that say what runs ("--random", "--scenario
    * demo", or ""), and the JSON mode naming it ("random", ...). */
   const char *mode_args, *mode;
+  /* The mode names its one run (nodeloop-sim --program FILE): replays and
+   * the resume line carry no --seed and --runs. */
+  int one_run;
   /* The options after --seed that shape every run (" --faults 'PLAN'"):
    * each replay line repeats them, and merged files must agree on them. */
   const char *run_args;
@@ -66,12 +75,26 @@ struct campaign_totals {
   uint64_t write_failures; /* seeds whose write_failed was set */
   int stop_signal;         /* SIGINT or SIGTERM that stopped it, or 0 */
   double seconds;
+  /* The first failure in seed order with a campaign_seed.program: its
+   * seed, and the program (malloc'd; NULL when none had one), which the
+   * caller frees. */
+  uint64_t first_program_seed;
+  char *first_program;
 };
 
 /* Runs the seeds. A first SIGINT or SIGTERM lets the workers finish the
  * seeds they hold and stops; a second one kills them. Returns 0, or -1
  * when no worker could be started (said on stderr). */
 int campaign_run_seeds(const struct campaign *c, struct campaign_totals *t);
+
+/* In a campaign's run (in a worker): whether fewer than n of the seeds
+ * below r's failed, so that a tool can do work for only the first n
+ * failures in seed order (shrink them) and print the same for any --jobs.
+ * Knowing may mean waiting until every lower seed is counted, which the
+ * seed's time limit does not include; it waits only while fewer than n
+ * failures are counted, and not at all for n 0 or UINT64_MAX. Outside a
+ * worker (no r->shared) returns n > 0. */
+int campaign_among_first_failures(const struct campaign_seed *r, uint64_t n);
 
 /* After the tool's own summary: writes the JSON summary record and, when
  * a signal stopped the run, prints the command that resumes it. Returns

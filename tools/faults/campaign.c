@@ -153,7 +153,8 @@ static void mix_main(ndl_loop *loop, void *arg) {
 }
 
 /* On sim the file is a copy on the simulated disk. */
-static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
+static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st,
+                   ndl_chrome_trace *chrome) {
   static const char status[] = "Name:\tnodeloop-faults\nState:\tR\n";
   struct mix m;
   ndl_options opts;
@@ -166,8 +167,13 @@ static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
     opts.backend = NDL_BACKEND_SIM;
     opts.sim_seed = seed;
   }
+  if (chrome != NULL) {
+    opts.trace = ndl_chrome_trace_event;
+    opts.trace_ctx = chrome;
+  }
   if ((err = ndl_loop_new(&opts, &loop)) != 0)
     return err;
+  ndl_chrome_trace_attach(chrome, loop);
   if (!linux_backend && (err = ndl_sim_file(loop, "/proc/self/status", status,
                                             sizeof(status) - 1)) != 0) {
     ndl_loop_free(loop);
@@ -180,13 +186,16 @@ static int run_mix(int linux_backend, uint64_t seed, ndl_stats *st) {
   return err;
 }
 
-/* The property tests' program for this seed. Under faults the reference's
- * checks are moot; what is kept is the loop's own count. */
-static int run_random_program(uint64_t seed, ndl_stats *st) {
-  static struct prog prog;
+/* A property tests' program. Under faults the reference's checks are moot;
+ * what is kept is the loop's own count. */
+static int run_program(const struct prog *prog, ndl_stats *st,
+                       ndl_chrome_trace *chrome) {
   struct prop_outcome out;
-  prog_generate(seed, &prog);
-  prop_check(&prog, NULL, &out);
+  struct prop_options o;
+  memset(&o, 0, sizeof(o));
+  o.chrome = chrome;
+  memset(st, 0, sizeof(*st));
+  prop_check(prog, &o, &out);
   st->registered = out.registered;
   st->callbacks = out.callbacks;
   st->ticks = out.ticks;
@@ -195,15 +204,33 @@ static int run_random_program(uint64_t seed, ndl_stats *st) {
   return out.run_err;
 }
 
+int campaign_run_program(const struct prog *prog, ndl_stats *st) {
+  return run_program(prog, st, NULL);
+}
+
+int campaign_is_program(const struct campaign_world *w) {
+  return !w->mix && w->scenario == NULL;
+}
+
 int campaign_run(const struct campaign_world *w, uint64_t seed, ndl_stats *st) {
+  return campaign_run_traced(w, seed, st, NULL);
+}
+
+int campaign_run_traced(const struct campaign_world *w, uint64_t seed,
+                        ndl_stats *st, ndl_chrome_trace *chrome) {
+  static struct prog prog;
   struct ndl_scenario_result r;
   int err;
   memset(st, 0, sizeof(*st));
   if (w->mix)
-    return run_mix(w->linux_backend, seed, st);
-  if (w->scenario == NULL)
-    return run_random_program(seed, st);
-  err = ndl_scenario_run(w->scenario, seed, NULL, NULL, &r);
+    return run_mix(w->linux_backend, seed, st, chrome);
+  if (w->scenario == NULL) {
+    prog_generate(seed, &prog);
+    return run_program(&prog, st, chrome);
+  }
+  err = ndl_scenario_run(w->scenario, seed,
+                         chrome != NULL ? ndl_chrome_trace_event : NULL, chrome,
+                         &r);
   *st = r.stats;
   return err != 0 ? err : r.run_err;
 }

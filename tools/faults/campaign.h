@@ -25,4 +25,15 @@ void campaign_pick(struct ndl__prng *p, int linux_backend,
  * or running the loop returned. */
 int campaign_run(const struct campaign_world *w, uint64_t seed, ndl_stats *st);
 
+/* campaign_run(), writing the run's Chrome trace to chrome (NULL: none). */
+int campaign_run_traced(const struct campaign_world *w, uint64_t seed,
+                        ndl_stats *st, ndl_chrome_trace *chrome);
+
+struct prog;
+/* Whether the world is a random program (prog_generate() of its seed). */
+int campaign_is_program(const struct campaign_world *w);
+/* Runs a random program (the world's, or a shrunk one) as campaign_run()
+ * does. */
+int campaign_run_program(const struct prog *prog, ndl_stats *st);
+
 #endif

@@ -4,7 +4,9 @@
  * child process, so that a crash or a hang is counted rather than fatal:
  *
  *   nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS] [--jobs N]
- *                   [--shard I/N] [--json FILE]
+ *                   [--shard I/N] [--json FILE] [--plan PLAN]
+ *                   [--shrink-max N] [--save-program FILE]
+ *                   [--chrome-trace FILE]
  *   nodeloop-faults --merge FILE...
  *   nodeloop-faults --list-faults
  *
@@ -13,8 +15,10 @@
  * twice. The campaign prints one line,
  *   runs=N lost=0 duplicated=0 crashes=0 hangs=0
  * and exits 1 if any count is not zero, after printing the command that
- * replays each bad run. The seeds run in worker processes
- * (tools/campaign/), each of which forks that child.
+ * replays each bad run, and the bad run shrunk (tools/faults/shrink_plan.c).
+ * The seeds run in worker processes (tools/campaign/), each of which forks
+ * that child; a worker shrinks its bad run when it is among the first
+ * --shrink-max bad runs in seed order.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +38,8 @@
 #include "core/prng.h"
 #include "merge.h"
 #include "nodeloop_faults.h"
+#include "shrink_plan.h"
+#include "tools/reference/program_text.h"
 
 #define TOOL "nodeloop-faults"
 
@@ -90,20 +96,35 @@ static void draw_plan(struct ndl__prng *p, int linux_world, char *out,
   }
 }
 
-static void run_child(uint64_t seed, int fd, int verbose) {
+/* The world of a seed, and its plan (or `forced`, from --plan). */
+static void draw_world(uint64_t seed, const char *forced, char *plan,
+                       size_t cap, struct campaign_world *w) {
   struct ndl__prng p;
+  int linux_world;
+  ndl__prng_seed(&p, seed);
+  linux_world = ndl__prng_below(&p, 4) == 0;
+  draw_plan(&p, linux_world, plan, cap);
+  if (forced != NULL)
+    snprintf(plan, cap, "%s", forced);
+  campaign_pick(&p, linux_world, w);
+}
+
+/* The exit status of a child whose Chrome trace could not be written. */
+#define CHROME_FAILED 5
+
+static void run_child(uint64_t seed, const char *forced,
+                      const char *chrome_path, int fd, int verbose) {
+  ndl_chrome_trace *chrome = NULL;
   struct report r;
   struct campaign_world w;
-  char plan[256], why[256];
+  char plan[PROG_PLAN_MAX], why[256];
   ndl_stats st;
   int linux_world;
 
   memset(&r, 0, sizeof(r));
-  ndl__prng_seed(&p, seed);
-  linux_world = ndl__prng_below(&p, 4) == 0;
-  draw_plan(&p, linux_world, plan, sizeof(plan));
-  campaign_pick(&p, linux_world, &w);
-  snprintf(r.world, sizeof(r.world), "%s on %s, faults %s", w.name,
+  draw_world(seed, forced, plan, sizeof(plan), &w);
+  linux_world = w.linux_backend;
+  snprintf(r.world, sizeof(r.world), "%s on %s, faults %.250s", w.name,
            linux_world ? "linux" : "sim", plan);
   if (verbose)
     fprintf(stderr, "seed %" PRIu64 ": %s\n", seed, r.world);
@@ -111,7 +132,11 @@ static void run_child(uint64_t seed, int fd, int verbose) {
     fprintf(stderr, "bad plan %s: %s\n", plan, why);
     _exit(3);
   }
-  r.run_err = campaign_run(&w, seed, &st);
+  if (chrome_path != NULL && ndl_chrome_trace_open(chrome_path, &chrome) != 0)
+    _exit(CHROME_FAILED);
+  r.run_err = campaign_run_traced(&w, seed, &st, chrome);
+  if (ndl_chrome_trace_close(chrome) != 0)
+    _exit(CHROME_FAILED);
   r.injected = ndl_faults_injected();
   ndl_faults_clear();
   r.registered = st.registered;
@@ -127,6 +152,9 @@ static void usage(void) {
   printf(
       "usage: nodeloop-faults [--runs N] [--seed S] [--timeout SECONDS]\n"
       "                       [--jobs N] [--shard I/N] [--json FILE]\n"
+      "                       [--plan PLAN] [--shrink-max N] [--save-program "
+      "FILE]\n"
+      "                       [--chrome-trace FILE]\n"
       "       nodeloop-faults --merge FILE...\n"
       "       nodeloop-faults --list-faults | --help | --version\n"
       "\n"
@@ -140,7 +168,23 @@ static void usage(void) {
       "      --seed S          the first run's seed, 0 to 2^64-1 (default 1);\n"
       "                        run i has seed S+i\n"
       "      --timeout SECONDS a run that takes longer hangs, 0 (no limit) to\n"
-      "                        %u (default 20)\n",
+      "                        %u (default 20)\n"
+      "      --plan PLAN       every run's fault plan, in place of the one "
+      "its\n"
+      "                        seed draws (to replay a shrunk plan)\n"
+      "      --shrink-max N    shrink the first N bad runs in seed order, 0 "
+      "to\n"
+      "                        2^64-1 (default every one; 0: none): the plan,\n"
+      "                        and the program of a random-program world,\n"
+      "                        while the run stays bad the same way (a hang's\n"
+      "                        tries time out after 3 s)\n"
+      "      --save-program FILE\n"
+      "                        write the first shrunk random program in seed\n"
+      "                        order, with its config and plan, for\n"
+      "                        nodeloop-sim --program\n"
+      "      --chrome-trace FILE\n"
+      "                        with --runs 1: write the run's Chrome trace\n"
+      "                        (Perfetto, speedscope)\n",
       UINT_MAX);
   campaign_cli_usage();
   printf(
@@ -154,12 +198,24 @@ static void usage(void) {
       "error or when a run could not be started.\n");
 }
 
-enum { OPT_RUNS = CLI_OPT_FIRST_OWN, OPT_SEED, OPT_TIMEOUT };
+enum {
+  OPT_RUNS = CLI_OPT_FIRST_OWN,
+  OPT_SEED,
+  OPT_TIMEOUT,
+  OPT_PLAN,
+  OPT_SHRINK_MAX,
+  OPT_SAVE_PROGRAM,
+  OPT_CHROME_TRACE,
+};
 
 static const struct option long_options[] = {
     {"runs", required_argument, NULL, OPT_RUNS},
     {"seed", required_argument, NULL, OPT_SEED},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"plan", required_argument, NULL, OPT_PLAN},
+    {"shrink-max", required_argument, NULL, OPT_SHRINK_MAX},
+    {"save-program", required_argument, NULL, OPT_SAVE_PROGRAM},
+    {"chrome-trace", required_argument, NULL, OPT_CHROME_TRACE},
     CAMPAIGN_LONG_OPTIONS,
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
@@ -177,11 +233,71 @@ static const char *const count_names[] = {
 struct faults_run {
   const struct campaign *c;
   uint64_t timeout_s;
+  uint64_t shrink_max;
+  const char *forced;      /* --plan, or NULL */
+  const char *chrome_path; /* --chrome-trace, or NULL */
+  const char *save_path;   /* --save-program, or NULL */
   int verbose;
 };
 
+#define SHRINK_RUNS 2000
+/* A candidate of a hang's shrinking hangs after this many seconds (or the
+ * --timeout, if shorter): each one that still hangs costs that long. */
+#define HANG_SHRINK_S 3
+
+/* Shrinks bad run s and prints the result to out->out; the shrunk plan,
+ * and the program of a random-program world, go to out's record (the
+ * runner saves the first program in seed order). */
+static void shrink_bad(const struct faults_run *f, uint64_t s, int kind,
+                       struct campaign_seed *out) {
+  static struct prog prog;
+  struct campaign_world w;
+  struct campaign_bad bad;
+  char plan[PROG_PLAN_MAX];
+  int runs, program;
+  char *text = NULL;
+  size_t len;
+  FILE *t;
+
+  draw_world(s, f->forced, plan, sizeof(plan), &w);
+  program = campaign_is_program(&w);
+  if (program)
+    prog_generate(s, &prog);
+  bad.w = &w;
+  bad.seed = s;
+  bad.kind = kind;
+  bad.timeout_s = (unsigned)f->timeout_s;
+  if (kind == BAD_HANG && (f->timeout_s == 0 || f->timeout_s > HANG_SHRINK_S))
+    bad.timeout_s = HANG_SHRINK_S;
+  runs = campaign_shrink(&bad, program ? &prog : NULL, plan, sizeof(plan),
+                         SHRINK_RUNS);
+  fprintf(out->out, "shrunk in %d runs: %s on %s, faults %s\n", runs, w.name,
+          w.linux_backend ? "linux" : "sim", plan);
+  out->plan = strdup(plan);
+  if (!program) {
+    fprintf(out->out,
+            "replay shrunk: nodeloop-faults --seed %" PRIu64
+            " --runs 1 --plan '%s'\n",
+            s, plan);
+    return;
+  }
+  /* A shrunk program is not the seed's: nodeloop-sim runs it from a file. */
+  prog_print_world(&prog, plan, out->out);
+  if ((t = open_memstream(&text, &len)) != NULL) {
+    prog_print_world(&prog, plan, t);
+    fclose(t);
+    out->program = text;
+  }
+  if (f->save_path == NULL)
+    fprintf(out->out, "replay shrunk: --save-program FILE, then nodeloop-sim "
+                      "--program FILE\n");
+}
+
+/* Prints the bad run: its BAD line, the run shrunk (kind: enum
+ * campaign_bad_kind; -1, as for a worker that died, not shrunk), and its
+ * replay line. */
 static void bad_run(const struct faults_run *f, uint64_t seed,
-                    const struct report *r, int status,
+                    const struct report *r, int status, int kind,
                     struct campaign_seed *out) {
   char replay[1024];
   out->failed = 1;
@@ -189,9 +305,11 @@ static void bad_run(const struct faults_run *f, uint64_t seed,
            "(%s) lost=%" PRIu64 " duplicated=%" PRIu64 " status=%d",
            r->world[0] ? r->world : "no report", r->lost, r->duplicated,
            status);
+  fprintf(out->out, "BAD seed=%" PRIu64 " %s\n", seed, out->failure);
+  if (kind >= 0 && campaign_among_first_failures(out, f->shrink_max))
+    shrink_bad(f, seed, kind, out);
   campaign_replay(f->c, seed, replay, sizeof(replay));
-  fprintf(out->out, "BAD seed=%" PRIu64 " %s\nreplay: %s\n", seed, out->failure,
-          replay);
+  fprintf(out->out, "replay: %s\n", replay);
 }
 
 /* One run, in a child of the worker. */
@@ -201,6 +319,7 @@ static void run_seed(void *ctx, uint64_t s, struct campaign_seed *out) {
   int fds[2], status;
   ssize_t got;
   pid_t pid;
+  int kind = BAD_COUNTS;
 
   if (pipe(fds) != 0 || (pid = fork()) < 0) {
     perror("nodeloop-faults");
@@ -209,7 +328,7 @@ static void run_seed(void *ctx, uint64_t s, struct campaign_seed *out) {
   if (pid == 0) {
     close(fds[0]);
     alarm((unsigned)f->timeout_s); /* a hang ends in SIGALRM */
-    run_child(s, fds[1], f->verbose);
+    run_child(s, f->forced, f->chrome_path, fds[1], f->verbose);
   }
   close(fds[1]);
   memset(&r, 0, sizeof(r));
@@ -217,11 +336,19 @@ static void run_seed(void *ctx, uint64_t s, struct campaign_seed *out) {
   close(fds[0]);
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
+  if (f->chrome_path != NULL && WIFEXITED(status) &&
+      WEXITSTATUS(status) == CHROME_FAILED) {
+    /* Not the run's fault: the runner says the trace failed. */
+    out->write_failed = 1;
+    return;
+  }
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
     out->counts[HANGS] = 1;
+    kind = BAD_HANG;
   } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
              got != (ssize_t)sizeof(r)) {
     out->counts[CRASHES] = 1;
+    kind = BAD_CRASH;
   } else {
     out->counts[LOST] = r.lost;
     out->counts[DUPLICATED] = r.duplicated;
@@ -232,7 +359,7 @@ static void run_seed(void *ctx, uint64_t s, struct campaign_seed *out) {
     if (r.lost == 0 && r.duplicated == 0)
       return;
   }
-  bad_run(f, s, &r, status, out);
+  bad_run(f, s, &r, status, kind, out);
 }
 
 /* The worker itself died (not the run's child): a crash of the campaign. */
@@ -241,7 +368,30 @@ static void worker_died(void *ctx, uint64_t s, int status,
   struct report r;
   memset(&r, 0, sizeof(r));
   out->counts[CRASHES] = 1;
-  bad_run(ctx, s, &r, status, out);
+  bad_run(ctx, s, &r, status, -1, out);
+}
+
+/* Writes the first shrunk program (the text of program_text.h, as the
+ * worker printed it) to path: read back first, so that a file that
+ * --program cannot read is never written. Returns 0, or 2 after saying
+ * why. */
+static int save_first(const char *path, const char *text) {
+  static struct prog prog;
+  char plan[PROG_PLAN_MAX], why[512];
+  FILE *f = fmemopen((void *)text, strlen(text), "r");
+  if (f == NULL) {
+    perror(TOOL);
+    return 2;
+  }
+  if (prog_read(f, "the shrunk program", &prog, plan, sizeof(plan), why,
+                sizeof(why)) != 0 ||
+      prog_save(path, &prog, plan, why, sizeof(why)) != 0) {
+    fclose(f);
+    fprintf(stderr, "nodeloop-faults: %s\n", why);
+    return 2;
+  }
+  fclose(f);
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -250,10 +400,12 @@ int main(int argc, char **argv) {
   struct campaign c;
   struct campaign_totals t;
   struct faults_run f;
-  char run_args[64], resume[1024] = "";
+  char run_args[PROG_PLAN_MAX + 64], resume[1024] = "", why[256];
   int opt, rc;
 
   memset(&cc, 0, sizeof(cc));
+  memset(&f, 0, sizeof(f));
+  f.shrink_max = UINT64_MAX;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
     switch (opt) {
@@ -270,6 +422,23 @@ int main(int argc, char **argv) {
       if (cli_option_u64(TOOL, "--timeout", optarg, 0, UINT_MAX, &timeout_s))
         return CLI_USAGE;
       break;
+    case OPT_PLAN:
+      if (ndl_faults_plan(optarg, 1, why, sizeof(why)) != 0)
+        return cli_usage_error(TOOL, "--plan: %s", why);
+      ndl_faults_clear();
+      f.forced = optarg;
+      break;
+    case OPT_SHRINK_MAX:
+      if (cli_option_u64(TOOL, "--shrink-max", optarg, 0, UINT64_MAX,
+                         &f.shrink_max))
+        return CLI_USAGE;
+      break;
+    case OPT_SAVE_PROGRAM:
+      f.save_path = optarg;
+      break;
+    case OPT_CHROME_TRACE:
+      f.chrome_path = optarg;
+      break;
     default:
       if ((rc = campaign_cli_option(TOOL, opt, optarg, &cc)) == 0)
         break;
@@ -284,9 +453,13 @@ int main(int argc, char **argv) {
     return CLI_USAGE;
   if (runs > 0 && seed > UINT64_MAX - (runs - 1))
     return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
+  if (f.chrome_path != NULL && runs != 1)
+    return cli_usage_error(TOOL, "--chrome-trace traces one run: --runs 1");
 
   memset(&c, 0, sizeof(c));
-  snprintf(run_args, sizeof(run_args), " --timeout %" PRIu64, timeout_s);
+  snprintf(run_args, sizeof(run_args), " --timeout %" PRIu64 "%s%s%s",
+           timeout_s, f.forced != NULL ? " --plan '" : "",
+           f.forced != NULL ? f.forced : "", f.forced != NULL ? "'" : "");
   c.tool = TOOL;
   c.mode_args = "";
   c.mode = "faults";
@@ -298,6 +471,8 @@ int main(int argc, char **argv) {
   f.c = &c;
   f.timeout_s = timeout_s;
   f.verbose = runs == 1;
+  if (f.chrome_path != NULL)
+    cc.jobs = 1; /* one run: one worker, whose child writes the trace */
   if ((rc = campaign_cli_apply(TOOL, &cc, seed, runs, &c, resume,
                                sizeof(resume))) != 0)
     return rc;
@@ -311,7 +486,27 @@ int main(int argc, char **argv) {
          " crashes=%" PRIu64 " hangs=%" PRIu64 "\n",
          t.done, t.counts[LOST], t.counts[DUPLICATED], t.counts[CRASHES],
          t.counts[HANGS]);
-  rc = campaign_end(&c, &t);
+  if (f.save_path != NULL && t.first_program != NULL) {
+    if ((rc = save_first(f.save_path, t.first_program)) == 0)
+      printf("replay shrunk: nodeloop-sim --program %s  # seed %" PRIu64 "\n",
+             f.save_path, t.first_program_seed);
+  } else if (f.save_path != NULL) {
+    printf("nothing saved: %s\n",
+           t.failed == 0 ? "no run was bad"
+                         : "no bad run's world was a random program");
+    rc = 0;
+  } else
+    rc = 0;
+  free(t.first_program);
+  if (f.chrome_path != NULL && t.write_failures > 0) {
+    fprintf(stderr,
+            "nodeloop-faults: %s: the Chrome trace could not be "
+            "written\n",
+            f.chrome_path);
+    rc = 2;
+  }
+  if (campaign_end(&c, &t) != 0 && rc == 0)
+    rc = 128 + t.stop_signal;
   if (campaign_cli_close(TOOL, &c) != 0)
     return 2;
   if (rc != 0)

@@ -240,57 +240,6 @@ int prog_count_kind(const struct prog *p, int kind) {
   return n;
 }
 
-static void print_op(const struct prog *p, int i, int depth, FILE *f) {
-  const struct prog_op *op = &p->op[i];
-  int j;
-  fprintf(f, "%*s#%d %s", 2 * depth + 2, "", i, prog_kind_name(op->kind));
-  switch (op->kind) {
-  case PK_TIMEOUT:
-  case PK_WORK:
-  case PK_ADVANCE:
-    fprintf(f, " %ums", (unsigned)op->delay_ms);
-    break;
-  case PK_INTERVAL:
-    fprintf(f, " %ums x%u", (unsigned)op->delay_ms, (unsigned)op->count);
-    break;
-  case PK_FS_READ:
-    fprintf(f, " f%u %ums", (unsigned)op->count, (unsigned)op->delay_ms);
-    break;
-  case PK_ECHO:
-    fprintf(f, " %u bytes", (unsigned)op->count);
-    break;
-  case PK_IO:
-    fprintf(f, " after %ums x%u every %ums", (unsigned)op->delay_ms,
-            (unsigned)op->count, (unsigned)op->gap_ms);
-    break;
-  case PK_CLEAR:
-    fprintf(f, " #%d", op->target);
-    break;
-  default:
-    break;
-  }
-  if (op->unref)
-    fprintf(f, " unref");
-  fputc('\n', f);
-  for (j = 0; j < p->n; j++)
-    if (p->op[j].parent == i)
-      print_op(p, j, depth + 1, f);
-}
-
-void prog_print(const struct prog *p, FILE *f) {
-  int i;
-  fprintf(f,
-          "config: sim_seed=%llu pool=%u inline_work=%d spread_ns=%llu "
-          "id_bits=%u\n",
-          (unsigned long long)p->cfg.sim_seed, (unsigned)p->cfg.pool,
-          p->cfg.inline_work, (unsigned long long)p->cfg.spread_ns,
-          (unsigned)p->cfg.id_bits);
-  fprintf(f, "main: (%d ops)\n", p->n);
-  for (i = 0; i < p->n; i++)
-    if (p->op[i].parent == -1)
-      print_op(p, i, 0, f);
-}
-
 static void dfs_order(const struct prog *p, int parent, int *order, int *n) {
   int j;
   for (j = 0; j < p->n; j++)

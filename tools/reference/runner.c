@@ -49,6 +49,7 @@ struct runner {
   const struct prog *p;
   ndl_loop *loop;
   FILE *trace;
+  ndl_chrome_trace *chrome;
   struct inst inst[PROG_MAX_INSTANCES];
   int executed;
   int latest[PROG_MAX_OPS];
@@ -268,6 +269,8 @@ static void on_trace(void *ctx, const ndl_trace_event *ev) {
   struct inst *in;
   if (R->trace != NULL)
     ndl_trace_print_verbose(R->trace, ev);
+  if (R->chrome != NULL)
+    ndl_chrome_trace_event(R->chrome, ev);
   check_counts(R, ev);
   switch (ev->kind) {
   case NDL_TRACE_REGISTER:
@@ -643,6 +646,7 @@ int prop_check(const struct prog *p, const struct prop_options *o,
   R->p = p;
   R->out = out;
   R->trace = o != NULL ? o->trace : NULL;
+  R->chrome = o != NULL ? o->chrome : NULL;
   R->registering = -1;
   for (i = 0; i < PROG_MAX_OPS; i++)
     R->latest[i] = -1;
@@ -664,6 +668,7 @@ int prop_check(const struct prog *p, const struct prop_options *o,
     free(R);
     return out->prop;
   }
+  ndl_chrome_trace_attach(R->chrome, R->loop);
   R->networked = prog_count_net(p) > 0;
   if (R->networked)
     err = echo_server(R->loop, &R->echo_listener);
@@ -707,20 +712,17 @@ int prop_check(const struct prog *p, const struct prop_options *o,
 /* ---- Shrinking. */
 
 struct shrinker {
-  const struct prop_options *o;
-  int prop, runs, max_runs;
+  int (*fails)(const struct prog *q, void *ctx);
+  void *ctx;
+  int runs, max_runs;
 };
 
 /* Whether q still fails the same way; counts the run. */
 static int still_fails(struct shrinker *s, const struct prog *q) {
-  struct prop_outcome out;
-  struct prop_options quiet;
   if (s->runs >= s->max_runs)
     return 0;
   s->runs++;
-  quiet = *s->o;
-  quiet.trace = NULL;
-  return prop_check(q, &quiet, &out) == s->prop;
+  return s->fails(q, s->ctx);
 }
 
 /* Tries q in place of *p; keeps it if it still fails. */
@@ -787,7 +789,8 @@ static int shrink_pass(struct shrinker *s, struct prog *p) {
     changed |= shrink_u32(s, p, &q.op[i].delay_ms, &q, 0);
     q = *p;
     changed |= shrink_u32(s, p, &q.op[i].gap_ms, &q, 0);
-    if (p->op[i].kind == PK_INTERVAL || p->op[i].kind == PK_IO) {
+    if (p->op[i].kind == PK_INTERVAL || p->op[i].kind == PK_IO ||
+        p->op[i].kind == PK_ECHO) {
       q = *p;
       changed |= shrink_u32(s, p, &q.op[i].count, &q, 1);
     }
@@ -807,12 +810,12 @@ static int shrink_pass(struct shrinker *s, struct prog *p) {
   return changed;
 }
 
-int prop_shrink(struct prog *p, const struct prop_options *o, int prop,
-                int max_runs) {
+int prog_shrink(struct prog *p, int (*fails)(const struct prog *q, void *ctx),
+                void *ctx, int max_runs) {
   struct shrinker s;
   struct prog q;
-  s.o = o;
-  s.prop = prop;
+  s.fails = fails;
+  s.ctx = ctx;
   s.runs = 0;
   s.max_runs = max_runs;
   while (shrink_pass(&s, p) && s.runs < max_runs)
@@ -823,4 +826,26 @@ int prop_shrink(struct prog *p, const struct prop_options *o, int prop,
   prog_canonical(&q);
   try_prog(&s, p, &q);
   return s.runs;
+}
+
+struct same_prop {
+  const struct prop_options *o;
+  int prop;
+};
+
+static int fails_same_prop(const struct prog *q, void *ctx) {
+  const struct same_prop *sp = ctx;
+  struct prop_outcome out;
+  struct prop_options quiet = *sp->o;
+  quiet.trace = NULL;
+  quiet.chrome = NULL;
+  return prop_check(q, &quiet, &out) == sp->prop;
+}
+
+int prop_shrink(struct prog *p, const struct prop_options *o, int prop,
+                int max_runs) {
+  struct same_prop sp;
+  sp.o = o;
+  sp.prop = prop;
+  return prog_shrink(p, fails_same_prop, &sp, max_runs);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nodeloop.h"
 #include "program.h"
 
 enum prop_id {
@@ -37,6 +38,9 @@ struct prop_options {
   int planted_max_timers;
   /* Where to write the core's verbose trace; NULL for none. */
   FILE *trace;
+  /* Where to write the run's Chrome trace (ndl_chrome_trace_open), or
+   * NULL; the caller closes it after prop_check() returns. */
+  ndl_chrome_trace *chrome;
   /* Called before each run, the shrinker's included, with ctx: re-applies
    * a fault plan, so that every run of a program meets the same faults.
    * NULL for none. */
@@ -69,5 +73,9 @@ int prop_check(const struct prog *p, const struct prop_options *o,
  * of runs it made (at most max_runs). */
 int prop_shrink(struct prog *p, const struct prop_options *o, int prop,
                 int max_runs);
+/* The same passes with any test of "still fails": fails(q, ctx) runs q
+ * (in this process or another) and says whether it fails the way *p did. */
+int prog_shrink(struct prog *p, int (*fails)(const struct prog *q, void *ctx),
+                void *ctx, int max_runs);
 
 #endif

@@ -5,6 +5,7 @@
  *   nodeloop-sim --scenario demo --seed 7            one run, with its trace
  *   nodeloop-sim --scenario demo --seed 1 --runs 1000  seeds 1..1000
  *   nodeloop-sim --random --seed 1 --runs 10000      random programs
+ *   nodeloop-sim --program FILE                      a saved program
  *   nodeloop-sim --list
  *
  * A single scenario run prints its trace in the chapter's style and ends with
@@ -15,13 +16,20 @@
  * width) and a program (tools/reference/program.h), runs it on the core and on
  * the reference model, and checks the properties of tools/reference/runner.h.
  * One seed prints its program and outcome; a failure prints the program,
- * a shrunk program that fails the same way, and the replay command. The
- * summary line is the same as for scenarios.
+ * a shrunk program (and plan) that fails the same way (tools/sim/shrink.c),
+ * and the replay command. --save-program writes the first failure in seed
+ * order, shrunk, in the text of tools/reference/program_text.h, which
+ * --program runs (as a campaign of one seed, the file's). The summary line
+ * is the same as for scenarios.
  *
  * The same seed prints the same bytes (but for the seeds_per_s figure).
  * Seeds run in worker processes (tools/campaign/: --jobs, --shard, --json,
  * --merge, the progress line, a clean stop on SIGINT), and what they print
- * comes out in seed order, the same for any --jobs.
+ * comes out in seed order, the same for any --jobs. Failures are shrunk in
+ * the workers; --shrink-max N shrinks the first N failures in seed order
+ * (a worker whose seed fails learns from the runner how many lower seeds
+ * failed, waiting for them if it must), and --chrome-trace replays one run
+ * in the runner after the campaign.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -37,13 +45,15 @@
 #include "merge.h"
 #include "nodeloop_faults.h"
 #include "scenario.h"
+#include "shrink.h"
 #include "tools/reference/program.h"
+#include "tools/reference/program_text.h"
 #include "tools/reference/runner.h"
 
 #define TOOL "nodeloop-sim"
 /* Failures after this many print only their FAIL and replay lines; each
- * is shrunk all the same, as its JSON record holds the shrunk program and
- * which failures come first in seed order is known only in the runner. */
+ * is shrunk all the same (up to --shrink-max), as its JSON record holds
+ * the shrunk program. */
 #define SHRUNK_FAILURES 3
 #define SHRINK_RUNS 3000
 /* A seed (with its shrinking) that takes longer than this hangs. */
@@ -58,6 +68,11 @@ struct cli {
   const char *faults; /* a fault plan, applied with each run's seed */
   int verbose;
   int planted_max_timers;
+  int faults_given, seed_given;
+  uint64_t shrink_max;      /* failures shrunk (--shrink-max) */
+  const char *program_path; /* --program: one run of a saved program */
+  const char *save_path;    /* --save-program */
+  const char *chrome_path;  /* --chrome-trace */
   struct campaign_cli cc;
 };
 
@@ -68,7 +83,9 @@ static int set_faults(struct cli *c, const char *v) {
   char why[256];
   if (ndl_faults_plan(v, 1, why, sizeof(why)) == 0) {
     ndl_faults_clear();
-    c->faults = v;
+    /* "" is no plan: it overrides a saved program's. */
+    c->faults = *v != '\0' ? v : NULL;
+    c->faults_given = 1;
     return 0;
   }
   cli_usage_error(TOOL, "--faults: %s", why);
@@ -112,6 +129,12 @@ static void usage(void) {
       "                    [--faults PLAN] [--verbose]\n"
       "       nodeloop-sim --random [--seed N] [--runs K] [--trace FILE]\n"
       "                    [--faults PLAN] [--verbose] [--plant-max-timers N]\n"
+      "                    [--shrink-max N] [--save-program FILE]\n"
+      "                    [--chrome-trace FILE]\n"
+      "       nodeloop-sim --program FILE [--faults PLAN] [--plant-max-timers "
+      "N]\n"
+      "                    [--shrink-max N] [--save-program FILE]\n"
+      "                    [--chrome-trace FILE] [--trace FILE] [--verbose]\n"
       "       nodeloop-sim --merge FILE...\n"
       "       nodeloop-sim --list | --list-faults | --help | --version\n"
       "\n"
@@ -137,6 +160,22 @@ static void usage(void) {
       "                        a property that fails on purpose (no program\n"
       "                        has more than N timers, 1 to 999), to show the\n"
       "                        shrinker at work\n"
+      "      --shrink-max N    shrink the first N failures in seed order, 0 "
+      "to\n"
+      "                        2^64-1 (default every one; 0: none): the\n"
+      "                        program and the plan together, while the\n"
+      "                        failure remains\n"
+      "      --save-program FILE\n"
+      "                        write the first failure's program, shrunk, "
+      "with\n"
+      "                        its config and plan, as text (see --program)\n"
+      "      --program FILE    run the program saved in FILE, under its plan\n"
+      "                        (--faults replaces the plan; --faults '' drops\n"
+      "                        it)\n"
+      "      --chrome-trace FILE\n"
+      "                        write the Chrome trace (Perfetto, speedscope)\n"
+      "                        of one run replayed: the first failure's\n"
+      "                        shrunk program, or the only run's\n"
       "      --list            list the scenarios\n",
       MAX_RUNS);
   campaign_cli_usage();
@@ -164,6 +203,10 @@ enum {
   OPT_FAULTS,
   OPT_PLANT,
   OPT_LIST,
+  OPT_SHRINK_MAX,
+  OPT_SAVE_PROGRAM,
+  OPT_PROGRAM,
+  OPT_CHROME_TRACE,
 };
 
 static const struct option long_options[] = {
@@ -176,6 +219,10 @@ static const struct option long_options[] = {
     {"faults", required_argument, NULL, OPT_FAULTS},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"plant-max-timers", required_argument, NULL, OPT_PLANT},
+    {"shrink-max", required_argument, NULL, OPT_SHRINK_MAX},
+    {"save-program", required_argument, NULL, OPT_SAVE_PROGRAM},
+    {"program", required_argument, NULL, OPT_PROGRAM},
+    {"chrome-trace", required_argument, NULL, OPT_CHROME_TRACE},
     CAMPAIGN_LONG_OPTIONS,
     {"list-faults", no_argument, NULL, CLI_OPT_LIST_FAULTS},
     {"help", no_argument, NULL, 'h'},
@@ -191,6 +238,7 @@ static int parse_args(int argc, char **argv, struct cli *c) {
   memset(c, 0, sizeof(*c));
   c->seed = 1;
   c->runs = 1;
+  c->shrink_max = UINT64_MAX;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
     switch (opt) {
@@ -206,6 +254,7 @@ static int parse_args(int argc, char **argv, struct cli *c) {
     case OPT_SEED:
       if (cli_option_u64(TOOL, "--seed", optarg, 0, UINT64_MAX, &c->seed))
         return CLI_USAGE;
+      c->seed_given = 1;
       break;
     case OPT_RUNS:
       if (cli_option_u64(TOOL, "--runs", optarg, 1, MAX_RUNS, &c->runs))
@@ -226,6 +275,20 @@ static int parse_args(int argc, char **argv, struct cli *c) {
         return CLI_USAGE;
       c->planted_max_timers = (int)plant;
       break;
+    case OPT_SHRINK_MAX:
+      if (cli_option_u64(TOOL, "--shrink-max", optarg, 0, UINT64_MAX,
+                         &c->shrink_max))
+        return CLI_USAGE;
+      break;
+    case OPT_SAVE_PROGRAM:
+      c->save_path = optarg;
+      break;
+    case OPT_PROGRAM:
+      c->program_path = optarg;
+      break;
+    case OPT_CHROME_TRACE:
+      c->chrome_path = optarg;
+      break;
     default:
       if ((rc = campaign_cli_option(TOOL, opt, optarg, &c->cc)) == 0)
         break;
@@ -238,10 +301,19 @@ static int parse_args(int argc, char **argv, struct cli *c) {
     return -1;
   if (cli_no_operands(TOOL, argc, argv) != 0)
     return CLI_USAGE;
-  if (!c->list && c->scenario != NULL && c->random)
-    return cli_usage_error(TOOL, "--scenario and --random exclude each other");
-  if (!c->list && c->scenario == NULL && !c->random)
-    return cli_usage_error(TOOL, "wants --scenario NAME, --random or --list");
+  if (!c->list &&
+      (c->scenario != NULL) + c->random + (c->program_path != NULL) > 1)
+    return cli_usage_error(
+        TOOL, "--scenario, --random and --program exclude each other");
+  if (!c->list && c->scenario == NULL && !c->random && c->program_path == NULL)
+    return cli_usage_error(
+        TOOL, "wants --scenario NAME, --random, --program FILE or --list");
+  if (c->program_path != NULL && (c->seed_given || c->runs != 1))
+    return cli_usage_error(TOOL, "--program runs one program: its seed is in "
+                                 "the file, so no --seed or --runs");
+  if (c->scenario != NULL && (c->save_path != NULL || c->chrome_path != NULL))
+    return cli_usage_error(TOOL, "--save-program and --chrome-trace go with "
+                                 "--random or --program");
   if (c->seed > UINT64_MAX - (c->runs - 1))
     return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
   if (c->trace_path != NULL && c->cc.jobs > 1)
@@ -257,8 +329,12 @@ static void replay_flags(const struct cli *c, char *buf, size_t n) {
   buf[0] = '\0';
   if (c->planted_max_timers > 0)
     len = snprintf(buf, n, " --plant-max-timers %d", c->planted_max_timers);
-  if (c->faults != NULL && len >= 0 && (size_t)len < n)
-    snprintf(buf + len, n - (size_t)len, " --faults '%s'", c->faults);
+  /* A saved program's own plan is in its file: only a --faults given
+   * replaces it ('' drops it). */
+  int plan_flag = c->program_path != NULL ? c->faults_given : c->faults != NULL;
+  if (plan_flag && len >= 0 && (size_t)len < n)
+    snprintf(buf + len, n - (size_t)len, " --faults '%s'",
+             c->faults != NULL ? c->faults : "");
 }
 
 /* The counts of campaign_seed, in this order. */
@@ -272,9 +348,11 @@ struct sim_run {
   const struct campaign *campaign;
   FILE *trace_file; /* stdout: the seed's report, when one seed runs */
   const struct ndl_scenario *scenario;
+  const struct prog *loaded; /* --program's, or NULL */
   struct prog *p, *shrunk;
   struct prop_options o;
   struct replan plan;
+  struct sim_checks checks;
   int faults; /* a plan of faults, not only of planted bugs */
 };
 
@@ -341,13 +419,14 @@ static void scenario_seed(void *ctx, uint64_t seed, struct campaign_seed *r) {
 
 /* ---- Random programs against the reference. */
 
-static char *program_text(const struct prog *p) {
+/* The world (program and plan) as the text of program_text.h, malloc'd. */
+static char *world_text(const struct prog *p, const char *plan) {
   char *text = NULL;
   size_t len;
   FILE *f = open_memstream(&text, &len);
   if (f == NULL)
     return NULL;
-  prog_print(p, f);
+  prog_print_world(p, plan, f);
   fclose(f);
   return text;
 }
@@ -355,9 +434,16 @@ static char *program_text(const struct prog *p) {
 static void random_seed(void *ctx, uint64_t seed, struct campaign_seed *r) {
   struct sim_run *s = ctx;
   const struct cli *c = s->c;
+  const char *plan = c->faults != NULL ? c->faults : "";
   struct prop_outcome out;
+  char *text = NULL;
+  size_t len;
+  FILE *f;
 
-  prog_generate(seed, s->p);
+  if (s->loaded != NULL)
+    *s->p = *s->loaded;
+  else
+    prog_generate(seed, s->p);
   s->plan.seed = seed;
   s->o.trace = s->trace_file != stdout      ? s->trace_file
                : c->runs == 1 && c->verbose ? r->out
@@ -376,16 +462,13 @@ static void random_seed(void *ctx, uint64_t seed, struct campaign_seed *r) {
     r->write_failed = fflush(s->o.trace) != 0 || ferror(s->o.trace);
   r->counts[LOST] = out.lost;
   r->counts[DUPLICATED] = out.duplicated;
-  if (s->faults) {
-    /* Under faults only the loop's own invariants must hold. A run
-     * whose loop could not even be made (no tick, nothing registered)
-     * checked nothing at all. */
+  /* Under faults only the loop's own invariants must hold. A run whose
+   * loop could not even be made (no tick, nothing registered) checked
+   * nothing at all. */
+  if (s->faults)
     r->counts[NO_LOOP] =
         out.ticks == 0 && out.registered == 0 && out.run_err != 0;
-    out.prop = out.lost != 0 || out.duplicated != 0 ? PROP_END : PROP_OK;
-    snprintf(out.msg, sizeof(out.msg), "lost=%llu duplicated=%llu",
-             (unsigned long long)out.lost, (unsigned long long)out.duplicated);
-  }
+  sim_verdict(&s->checks, &out);
   if (out.prop == PROP_OK) {
     if (c->runs == 1)
       fprintf(r->out,
@@ -396,34 +479,32 @@ static void random_seed(void *ctx, uint64_t seed, struct campaign_seed *r) {
   }
   snprintf(r->failure, sizeof(r->failure), "property=%s: %s",
            prop_name(out.prop), out.msg);
-  if (!s->faults) {
-    struct prop_outcome again;
-    char *shrunk_text, *text = NULL;
-    size_t len;
-    FILE *f;
-    int runs;
-    s->o.trace = NULL;
-    *s->shrunk = *s->p;
-    runs = prop_shrink(s->shrunk, &s->o, out.prop, SHRINK_RUNS);
-    prop_check(s->shrunk, &s->o, &again);
-    ndl_faults_clear();
-    shrunk_text = program_text(s->shrunk);
-    /* The report between the FAIL and replay lines: the program (which
-     * one seed has printed already), and the shrunk one. */
-    if ((f = open_memstream(&text, &len)) != NULL) {
-      if (c->runs != 1)
-        prog_print(s->p, f);
-      fprintf(f, "shrunk in %d runs: property=%s: %s\n%s", runs,
-              prop_name(again.prop), again.msg,
-              shrunk_text != NULL ? shrunk_text : "");
-      fclose(f);
-    }
-    fail(s, seed, " ", text, r);
-    r->program = shrunk_text;
-    free(text);
+  if (!campaign_among_first_failures(r, c->shrink_max)) {
+    /* Not shrunk: the record holds the program as it failed. */
+    r->program = world_text(s->p, plan);
+    if (c->faults != NULL)
+      r->plan = strdup(plan);
+    fail(s, seed, " ", NULL, r);
     return;
   }
-  fail(s, seed, " ", NULL, r);
+  /* The report between the FAIL and replay lines: the program (which one
+   * seed has printed already), and the shrunk world (program and plan). */
+  if ((f = open_memstream(&text, &len)) != NULL) {
+    char shrunk_plan[PROG_PLAN_MAX];
+    s->o.trace = NULL;
+    *s->shrunk = *s->p;
+    snprintf(shrunk_plan, sizeof(shrunk_plan), "%s", plan);
+    if (c->runs != 1)
+      prog_print(s->p, f);
+    sim_shrink(s->shrunk, shrunk_plan, sizeof(shrunk_plan), &s->checks,
+               out.prop, SHRINK_RUNS, f);
+    fclose(f);
+    r->program = world_text(s->shrunk, shrunk_plan);
+    if (c->faults != NULL)
+      r->plan = strdup(shrunk_plan);
+  }
+  fail(s, seed, " ", text, r);
+  free(text);
 }
 
 /* A worker died on the seed: SIGALRM after HANG_SECONDS, or a crash. */
@@ -442,16 +523,71 @@ static void seed_died(void *ctx, uint64_t seed, int status,
   fail(s, seed, " ", NULL, r);
 }
 
-static int run_campaign(const struct cli *c, FILE *trace_file) {
+/* After the campaign, in the runner: --save-program writes, and
+ * --chrome-trace replays, the first failure in seed order (its program as
+ * its worker left it: shrunk unless --shrink-max said not; a crash or a
+ * hang has none, and the next failure is taken), or else the only run.
+ * Returns 2 if that could not be done, else 0. */
+static int use_first(const struct sim_run *s, const struct campaign_totals *t) {
+  const struct cli *c = s->c;
+  static char plan[PROG_PLAN_MAX];
+  char why[512];
+  FILE *f;
+
+  if (c->save_path == NULL && c->chrome_path == NULL)
+    return 0;
+  if (t->failed > 0 && t->first_program == NULL) {
+    printf("nothing saved or traced: every failure crashed or hung\n");
+    return 0;
+  }
+  if (t->failed > 0) {
+    f = fmemopen(t->first_program, strlen(t->first_program), "r");
+    if (f == NULL || prog_read(f, "the failure", s->p, plan, sizeof(plan), why,
+                               sizeof(why)) != 0) {
+      fprintf(stderr, "nodeloop-sim: %s\n", f == NULL ? "out of memory" : why);
+      if (f != NULL)
+        fclose(f);
+      return 2;
+    }
+    fclose(f);
+  } else if (c->runs == 1 && t->done == 1) {
+    if (s->loaded != NULL)
+      *s->p = *s->loaded;
+    else
+      prog_generate(c->seed, s->p);
+    snprintf(plan, sizeof(plan), "%s", c->faults != NULL ? c->faults : "");
+  } else {
+    printf("nothing saved or traced: no run failed\n");
+    return 0;
+  }
+  if (c->save_path != NULL) {
+    if (prog_save(c->save_path, s->p, plan, why, sizeof(why)) != 0) {
+      fprintf(stderr, "nodeloop-sim: %s\n", why);
+      return 2;
+    }
+    printf("saved: %s\n", c->save_path);
+  }
+  if (c->chrome_path != NULL) {
+    if (sim_chrome_trace(c->chrome_path, s->p, plan, &s->checks) != 0)
+      return 2;
+    printf("chrome trace: %s\n", c->chrome_path);
+  }
+  return 0;
+}
+
+static int run_campaign(const struct cli *c, const struct prog *loaded,
+                        FILE *trace_file) {
   struct campaign camp;
   struct campaign_totals t;
   struct sim_run s;
-  char mode_args[128], mode[128], run_args[1024], resume[1280];
-  int rc;
+  char mode_args[1024], mode[1024], run_args[1024], resume[1280];
+  int rc, kept;
 
   memset(&camp, 0, sizeof(camp));
   memset(&s, 0, sizeof(s));
-  if (!c->random && (s.scenario = ndl_scenario_find(c->scenario)) == NULL) {
+  memset(&t, 0, sizeof(t));
+  if (c->scenario != NULL &&
+      (s.scenario = ndl_scenario_find(c->scenario)) == NULL) {
     fprintf(stderr, "nodeloop-sim: no scenario named '%s' (try --list)\n",
             c->scenario);
     return 2;
@@ -459,7 +595,10 @@ static int run_campaign(const struct cli *c, FILE *trace_file) {
   s.c = c;
   s.campaign = &camp;
   s.trace_file = trace_file;
+  s.loaded = loaded;
   s.faults = c->faults != NULL && !plants_only(c->faults);
+  s.checks.planted_max_timers = c->planted_max_timers;
+  s.checks.faults = s.faults;
   s.o.planted_max_timers = c->planted_max_timers;
   s.o.before_run = replan;
   s.o.ctx = &s.plan;
@@ -471,10 +610,16 @@ static int run_campaign(const struct cli *c, FILE *trace_file) {
     rc = 2;
     goto out;
   }
-  snprintf(mode_args, sizeof(mode_args),
-           c->random ? "--random" : "--scenario %s", c->scenario);
-  snprintf(mode, sizeof(mode), c->random ? "random" : "scenario %s",
-           c->scenario);
+  if (loaded != NULL) {
+    snprintf(mode_args, sizeof(mode_args), "--program %s", c->program_path);
+    snprintf(mode, sizeof(mode), "program %s", c->program_path);
+    camp.one_run = 1;
+  } else {
+    snprintf(mode_args, sizeof(mode_args),
+             c->random ? "--random" : "--scenario %s", c->scenario);
+    snprintf(mode, sizeof(mode), c->random ? "random" : "scenario %s",
+             c->scenario);
+  }
   replay_flags(c, run_args, sizeof(run_args));
   snprintf(resume, sizeof(resume), "%s%s%s", c->verbose ? " --verbose" : "",
            c->trace_path != NULL ? " --trace " : "",
@@ -486,7 +631,7 @@ static int run_campaign(const struct cli *c, FILE *trace_file) {
   camp.count_names = count_names;
   camp.seed_timeout = HANG_SECONDS;
   camp.full_reports = SHRUNK_FAILURES;
-  camp.run = c->random ? random_seed : scenario_seed;
+  camp.run = c->scenario == NULL ? random_seed : scenario_seed;
   camp.died = seed_died;
   camp.ctx = &s;
   if ((rc = campaign_cli_apply(TOOL, &c->cc, c->seed, c->runs, &camp, resume,
@@ -496,14 +641,15 @@ static int run_campaign(const struct cli *c, FILE *trace_file) {
     rc = 2;
     goto out;
   }
-  if (c->random || c->runs > 1)
+  if (c->scenario == NULL || c->runs > 1)
     printf("runs=%" PRIu64 " failures=%" PRIu64 " seeds_per_s=%.0f\n", t.done,
            t.failed, campaign_rate(&t));
   if (s.faults && t.counts[NO_LOOP] > 0)
     printf("no_loop=%" PRIu64 " (ndl_loop_new failed under the fault plan)\n",
            t.counts[NO_LOOP]);
+  kept = use_first(&s, &t);
   rc = campaign_end(&camp, &t);
-  if (campaign_cli_close(TOOL, &camp) != 0)
+  if (campaign_cli_close(TOOL, &camp) != 0 || kept != 0)
     rc = 2;
   else if (t.write_failures > 0) {
     fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
@@ -518,12 +664,38 @@ static int run_campaign(const struct cli *c, FILE *trace_file) {
   } else if (rc == 0)
     rc = t.failed != 0;
 out:
+  free(t.first_program);
   free(s.p);
   free(s.shrunk);
   return rc;
 }
 
+/* Loads --program's file into *loaded, and its plan (unless --faults
+ * replaces it) into plan and c->faults; its seed becomes c->seed. Returns
+ * 0, or 2 after saying why. */
+static int load_program(struct cli *c, struct prog *loaded, char *plan,
+                        size_t cap) {
+  char why[512];
+  if (prog_load(c->program_path, loaded, plan, cap, why, sizeof(why)) != 0) {
+    fprintf(stderr, "nodeloop-sim: %s\n", why);
+    return 2;
+  }
+  c->seed = loaded->cfg.sim_seed;
+  if (c->faults_given || plan[0] == '\0')
+    return 0;
+  /* The file's plan parsed; this says whether this build can plant it. */
+  if (ndl_faults_plan(plan, 1, why, sizeof(why)) != 0) {
+    fprintf(stderr, "nodeloop-sim: %s: the plan: %s\n", c->program_path, why);
+    return 2;
+  }
+  ndl_faults_clear();
+  c->faults = plan;
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  static char plan[PROG_PLAN_MAX];
+  struct prog *loaded = NULL;
   struct cli c;
   FILE *trace_file = stdout;
   size_t i;
@@ -538,11 +710,23 @@ int main(int argc, char **argv) {
       printf("%-14s %s\n", ndl_scenarios[i]->name, ndl_scenarios[i]->about);
     return 0;
   }
+  if (c.program_path != NULL) {
+    if ((loaded = malloc(sizeof(*loaded))) == NULL) {
+      fprintf(stderr, "nodeloop-sim: out of memory\n");
+      return 2;
+    }
+    if ((rc = load_program(&c, loaded, plan, sizeof(plan))) != 0) {
+      free(loaded);
+      return rc;
+    }
+  }
   if (c.trace_path != NULL && (trace_file = fopen(c.trace_path, "w")) == NULL) {
     perror(c.trace_path);
+    free(loaded);
     return 2;
   }
-  rc = run_campaign(&c, trace_file);
+  rc = run_campaign(&c, loaded, trace_file);
+  free(loaded);
   if (trace_file != stdout && (ferror(trace_file) | fclose(trace_file)) != 0) {
     fprintf(stderr, "nodeloop-sim: %s: the trace could not be written\n",
             c.trace_path);

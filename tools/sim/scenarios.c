@@ -219,6 +219,9 @@ int ndl_scenario_run(const struct ndl_scenario *s, uint64_t seed,
     s->configure(&opts, seed);
   if ((err = ndl_loop_new(&opts, &loop)) != 0)
     return err;
+  /* A Chrome trace stamps events with the loop's clock read afresh. */
+  if (trace_fn == ndl_chrome_trace_event)
+    ndl_chrome_trace_attach(trace_ctx, loop);
   s->run(loop, seed, r);
   ndl_get_stats(loop, &r->stats);
   if (r->run_err != 0)
