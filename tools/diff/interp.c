@@ -260,13 +260,11 @@ static void exec(struct run *r, int i) {
     set_timer(r, in);
     break;
   case DK_IMMEDIATE:
-    if (r->plant == DP_PLANT_IMMEDIATE_AS_TIMEOUT) {
-      check(r, "ndl_set_timeout",
-            ndl_set_timeout(r->loop, 0, on_queue, in, NULL));
-      break;
-    }
     check(r, "ndl_set_immediate",
-          ndl_set_immediate(r->loop, on_queue, in, NULL));
+          r->plant == DP_PLANT_IMMEDIATE_AS_TIMEOUT
+              ? ndl_set_timeout(r->loop, 0, on_queue, in, NULL)
+              : ndl_set_immediate(r->loop, on_queue, in, NULL));
+    record(r, EV_IMMEDIATE, i, in->index, 0);
     break;
   case DK_NEXT_TICK:
     check(r, "ndl_next_tick",

@@ -37,6 +37,7 @@ enum dp_ev_type {
   EV_MACRO,        /* a callback that is not a nextTick or microtask starts
                       (inst -1: main) */
   EV_POOL_ISSUE,   /* pool work is queued; its MACRO is its completion */
+  EV_IMMEDIATE,    /* an immediate is queued; its MACRO is its run */
   EV_END           /* ndl_run() returned */
 };
 

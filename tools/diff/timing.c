@@ -104,7 +104,7 @@ static int walk(const struct dp_prog *p, const struct dp_output *o,
                 struct timer *t, int n) {
   size_t e;
   uint64_t phase_ns = 0;
-  int inflight = -1, r;
+  int inflight = -1, immediates = 0, r;
   uint64_t issue_ns = 0;
   for (e = 0; e < o->nev; e++) {
     const struct dp_event *ev = &o->ev[e];
@@ -138,13 +138,26 @@ static int walk(const struct dp_prog *p, const struct dp_output *o,
     case EV_REF:
       x->unref = ev->type == EV_UNREF;
       break;
+    case EV_IMMEDIATE:
+      immediates++;
+      if (inflight >= 0)
+        return DT_POOL_IMMEDIATE;
+      break;
     case EV_POOL_ISSUE:
       if (inflight >= 0)
         return DT_POOL_RACE;
+      /* Node's fs.readFile goes to the pool four times (open, fstat,
+       * read, close), so a pending immediate always runs first there;
+       * nodeloop's read is one task, which may complete in the poll phase
+       * before it (always, when the issuing callback then busy-waits). */
+      if (immediates > 0)
+        return DT_POOL_IMMEDIATE;
       inflight = ev->inst;
       issue_ns = ev->t_ns;
       break;
     case EV_MACRO:
+      if (ev->op >= 0 && p->op[ev->op].kind == DK_IMMEDIATE)
+        immediates--;
       /* The first callback after the issuing one must be the work's own:
        * Node's fs.readFile takes several iterations, nodeloop's one. */
       if (inflight < 0 || ev->inst == -1)
