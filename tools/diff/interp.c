@@ -70,6 +70,7 @@ static void record(struct run *r, int type, int op, int inst, uint64_t d) {
   e->inst = inst;
   e->t_ns = type == EV_TIMERS_PHASE ? d : ndl_now_ns(r->loop);
   e->d_ns = d;
+  e->cb = o->lines;
 }
 
 static void say(struct run *r, const char *fmt, ...)

@@ -47,6 +47,9 @@ struct dp_event {
   int32_t inst; /* the instance (one per execution of an op), or -1 */
   uint64_t t_ns;
   uint64_t d_ns; /* EV_SET: the deadline */
+  /* The lines printed so far: every callback prints one as it starts, so
+   * this names the callback that was running (0: main). */
+  uint32_t cb;
 };
 
 struct dp_output {

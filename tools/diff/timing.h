@@ -26,7 +26,7 @@
   X(NEAR_PHASE, "a timer due within 20 ms of a timers phase")                  \
   X(CLOSE_DEADLINES,                                                           \
     "two timers of different delays due within 15 ms, or at one instant "      \
-    "but set at different instants")                                           \
+    "but set by different callbacks")                                          \
   X(LATE_LISTS, "a late timers phase whose deadline order interleaves "        \
                 "delays (semantics.md difference 1, avoided)")                 \
   X(INTERVAL_SLOW, "an interval fired after a slow callback of its phase "     \
