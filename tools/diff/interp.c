@@ -125,6 +125,7 @@ static void busy(struct run *r, unsigned ms) {
   uint64_t end;
   if (r->sim) {
     check(r, "ndl_sim_advance", ndl_sim_advance(r->loop, ms));
+    record(r, EV_BUSY_END, -1, -1, 0);
     return;
   }
   end = ndl_now_ns(r->loop) + (uint64_t)ms * 1000000u;

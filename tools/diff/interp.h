@@ -38,6 +38,7 @@ enum dp_ev_type {
                       (inst -1: main) */
   EV_POOL_ISSUE,   /* pool work is queued; its MACRO is its completion */
   EV_IMMEDIATE,    /* an immediate is queued; its MACRO is its run */
+  EV_BUSY_END,     /* a busy-wait ended */
   EV_END           /* ndl_run() returned */
 };
 

@@ -58,15 +58,17 @@ static int check_set(const struct timer *t, int n, int self) {
 }
 
 /* A timers phase at loop time now: every pending deadline is the phase's
- * own instant (the loop woke for it) or clearly before or after it; and
+ * own instant (when the loop slept until it: woke, not busy-waited to
+ * the phase's time) or clearly before or after it; and
  * the due batch in deadline order takes each delay's timers together, as
  * Node's per-delay lists fire them. */
-static int check_phase(const struct timer *t, int n, uint64_t now) {
+static int check_phase(const struct timer *t, int n, uint64_t now, int woke) {
   int j, k, batch[1024], nb = 0;
   for (j = 0; j < n; j++) {
     if (!t[j].pending)
       continue;
-    if (t[j].due_ns != now && gap(t[j].due_ns, now) < DP_PHASE_MARGIN_MS * MS)
+    if ((t[j].due_ns != now || !woke) &&
+        gap(t[j].due_ns, now) < DP_PHASE_MARGIN_MS * MS)
       return DT_NEAR_PHASE;
     if (t[j].due_ns <= now)
       batch[nb++] = j;
@@ -108,7 +110,7 @@ static int check_pool(const struct dp_output *o, size_t upto, uint64_t issue_ns,
 static int walk(const struct dp_prog *p, const struct dp_output *o,
                 struct timer *t, int n) {
   size_t e;
-  uint64_t phase_ns = 0;
+  uint64_t phase_ns = 0, busy_end_ns = UINT64_MAX;
   int inflight = -1, immediates = 0, r;
   uint64_t issue_ns = 0;
   for (e = 0; e < o->nev; e++) {
@@ -127,7 +129,7 @@ static int walk(const struct dp_prog *p, const struct dp_output *o,
       break;
     case EV_TIMERS_PHASE:
       phase_ns = ev->t_ns;
-      if ((r = check_phase(t, n, phase_ns)) != DT_OK)
+      if ((r = check_phase(t, n, phase_ns, busy_end_ns != phase_ns)) != DT_OK)
         return r;
       break;
     case EV_FIRE:
@@ -139,6 +141,9 @@ static int walk(const struct dp_prog *p, const struct dp_output *o,
       break;
     case EV_CLEAR:
       x->pending = 0;
+      break;
+    case EV_BUSY_END:
+      busy_end_ns = ev->t_ns;
       break;
     case EV_UNREF:
     case EV_REF:
