@@ -123,8 +123,10 @@ int dp_check(const struct dp_config *c, const struct dp_prog *p,
       0)
     return -1;
   if (!sim.failed && (r->timing = dp_timing_check(p, &sim)) != DT_OK) {
-    r->verdict = DV_TIMING;
     dp_output_free(&sim);
+    if (r->timing < 0)
+      return -1;
+    r->verdict = DV_TIMING;
     return 0;
   }
   if (write_script(c, p) != 0 || run_node(c, r) != 0) {

@@ -47,7 +47,8 @@ enum dp_timing {
 /* The reason's text. */
 const char *dp_timing_reason(int t);
 
-/* Checks the timeline of p's sim run: DT_OK, or why p is refused. */
+/* Checks the timeline of p's sim run: DT_OK, or why p is refused; -1
+ * when memory ran out. */
 int dp_timing_check(const struct dp_prog *p, const struct dp_output *sim);
 
 #endif
