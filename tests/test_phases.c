@@ -344,11 +344,10 @@ static void no_work(void *arg, ndl_value *result) {
 }
 
 static void exit_refuses(ndl_loop *l, const ndl_value *v, void *arg) {
-  ndl_value value;
+  static const ndl_value value = {NDL_UNDEFINED, {{NULL, 0}}};
   (void)v;
   (void)arg;
   note("exit");
-  ndl_value_set_undefined(&value);
   cr_assert_eq(ndl_set_timeout(l, 0, say, "never", NULL), NDL_EXITING);
   cr_assert_eq(ndl_set_interval(l, 1, say, "never", NULL), NDL_EXITING);
   cr_assert_eq(ndl_set_immediate(l, say, "never", NULL), NDL_EXITING);
