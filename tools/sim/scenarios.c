@@ -44,7 +44,12 @@ static void demo_run(ndl_loop *loop, uint64_t seed,
   r->run_err = ndl_run(loop, ndl_demo_javascript, &env);
   r->end_ms = ndl_now(loop);
   if (env.server != NULL) { /* the web call never completed */
-    ndl_slow_server_close(env.server);
+    struct ndl_slow_server *server = env.server;
+    /* The web call may still complete in the run below (the first run
+     * ended on an error): its callback then finds no server to close, as
+     * this one is freed once its connections have closed. */
+    env.server = NULL;
+    ndl_slow_server_close(server);
     ndl_run(loop, NULL, NULL);
   }
   if (env.errors != 0)
