@@ -233,8 +233,7 @@ static void *serve(void *arg) {
    * the last of which frees s. */
   ndl_slow_server_close(s);
   ndl_run(loop, NULL, NULL);
-  ndl_loop_free(loop);
-  return NULL;
+  return NULL; /* the loop is freed by ndl_slow_server_stop(), after join */
 }
 
 int ndl_slow_server_start(struct ndl_slow_server **out, int *port) {
@@ -271,11 +270,18 @@ fail:
   return err;
 }
 
+/* The loop is freed here, after the join, not by the thread: ndl_stop()
+ * may still be writing to the loop's wake-up fd when the thread, woken by
+ * the stop flag it set first, would otherwise have freed the loop (TSan:
+ * the thread's close of the eventfd raced with this thread's write). */
 void ndl_slow_server_stop(struct ndl_slow_server *s) {
   pthread_t thread;
+  ndl_loop *loop;
   if (s == NULL)
     return;
   thread = s->thread;
-  ndl_stop(s->loop);
-  pthread_join(thread, NULL); /* the thread frees s and its loop */
+  loop = s->loop;
+  ndl_stop(loop);
+  pthread_join(thread, NULL); /* the thread frees s */
+  ndl_loop_free(loop);
 }
