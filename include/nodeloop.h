@@ -452,8 +452,11 @@ NDL_EXTERN int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg);
  * left in it still run (a poll phase not yet entered does not block), and
  * no new iteration starts. Called from main, or before ndl_run(), the run
  * returns right after main. Any thread may call it; it wakes a blocked poll.
- * The stop is consumed by the run it ends. Callbacks that were not run stay
- * registered, for a later ndl_run().
+ * From another thread, the loop must outlive the call: the loop thread may
+ * see the stop, and return, before ndl_stop() has written its wake-up, so
+ * free the loop only once ndl_stop() has returned (join the loop thread
+ * after it, then free the loop). The stop is consumed by the run it ends.
+ * Callbacks that were not run stay registered, for a later ndl_run().
  * @return 0, NDL_EINVAL (NULL loop), or the error of waking the loop
  * (linux: the eventfd write, after retrying for a second). */
 NDL_EXTERN int ndl_stop(ndl_loop *loop);
