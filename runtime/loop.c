@@ -1,41 +1,19 @@
 /*
- * The loop object and ndl_run(): the deterministic core driven by a platform
- * backend. This file is the only place that joins the two; the phases of one
- * iteration read top to bottom in ndl_run().
+ * The loop's life (new, run, stop, free) and ndl_run(): the deterministic
+ * core driven by a platform backend. The phases of one iteration read top
+ * to bottom in ndl_run(); the calls that hand callbacks to the core are in
+ * register.c.
  */
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/core.h"
-#include "nodeloop.h"
+#include "loop.h"
 #include "nodeloop_faults.h"
-#include "platform/platform.h"
-#include "runtime.h"
-
-/* The listeners of one of Node's process events (beforeExit, exit). */
-struct listeners {
-  struct listener {
-    ndl_cb fn;
-    void *arg;
-  } * at;
-  size_t n, cap;
-};
-
-struct ndl_loop {
-  struct ndl__core core;
-  struct ndl__platform *platform;
-  struct ndl__resource resources; /* the list's head: tracked by modules */
-  struct listeners before_exit, exit;
-  atomic_int stop_requested;
-  int running;
-  int finished_naturally;
-};
 
 void ndl_options_init(ndl_options *opts) {
   memset(opts, 0, sizeof(*opts));
@@ -160,10 +138,6 @@ static int stopping(ndl_loop *loop) {
   return atomic_load(&loop->stop_requested) != 0;
 }
 
-static uint64_t clock_now(ndl_loop *loop) {
-  return loop->platform->ops->now(loop->platform);
-}
-
 /* Runs the iteration's poll phase: wait for I/O, finished work or the next
  * timer, then run what fired. The timeout is measured from a fresh clock
  * read, not the cached loop time, so slow callbacks earlier in the tick do
@@ -177,10 +151,10 @@ static int poll_phase(ndl_loop *loop) {
   /* Only a wait that may block needs the clock. */
   timeout = stopping(loop) || ndl__core_poll_now(&loop->core)
                 ? 0
-                : ndl__core_poll_timeout(&loop->core, clock_now(loop));
+                : ndl__core_poll_timeout(&loop->core, ndl__loop_clock(loop));
   err = loop->platform->ops->wait(loop->platform, timeout, loop->core.fired,
                                   NDL__FIRED_CAP, &n);
-  ndl__core_update_time(&loop->core, clock_now(loop));
+  ndl__core_update_time(&loop->core, ndl__loop_clock(loop));
   if (err)
     return err;
   if (n != 0) /* an iteration with nothing fired pays no call */
@@ -195,7 +169,7 @@ static int run_iterations(ndl_loop *loop) {
   int err;
 
   while (ndl__core_alive(core) && !stopping(loop)) {
-    ndl__core_tick_begin(core, clock_now(loop));
+    ndl__core_tick_begin(core, ndl__loop_clock(loop));
     ndl__core_run_timers(core);
     ndl__core_run_pending(core);
     ndl__core_run_idle_prepare(core);
@@ -230,7 +204,7 @@ int ndl_run(ndl_loop *loop, ndl_main_fn main, void *arg) {
   loop->running = 1;
   loop->finished_naturally = 0;
   core->thread = loop->platform->ops->thread_name(loop->platform);
-  core->now_ns = clock_now(loop);
+  core->now_ns = ndl__loop_clock(loop);
 
   ndl__core_run_main(core, main, arg);
   /* Node's SpinEventLoop: run out of work, emit beforeExit, and go on if
@@ -352,195 +326,6 @@ void ndl_get_stats(const ndl_loop *loop, ndl_stats *out) {
   out->lost = loop->finished_naturally ? ndl__core_lost(c) : 0;
 }
 
-/* ---- Registration: the core does the work; the loop adds the clock and the
- * platform. */
-
-int ndl_set_timeout(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
-                    ndl_id *id) {
-  if (loop == NULL)
-    return NDL_EINVAL;
-  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 0, cb, arg,
-                             id);
-}
-
-int ndl_set_interval(ndl_loop *loop, int64_t delay_ms, ndl_cb cb, void *arg,
-                     ndl_id *id) {
-  if (loop == NULL)
-    return NDL_EINVAL;
-  return ndl__core_add_timer(&loop->core, clock_now(loop), delay_ms, 1, cb, arg,
-                             id);
-}
-
-int ndl_clear_timeout(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_clear_timer(&loop->core, id);
-}
-
-int ndl_clear_interval(ndl_loop *loop, ndl_id id) {
-  return ndl_clear_timeout(loop, id);
-}
-
-int ndl_timer_unref(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_ref_timer(&loop->core, id, 0);
-}
-
-int ndl_timer_ref(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_ref_timer(&loop->core, id, 1);
-}
-
-int ndl_timer_has_ref(const ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_timer_has_ref(&loop->core, id);
-}
-
-int ndl_io_unref(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_ref_io(&loop->core, id, 0);
-}
-
-int ndl_io_ref(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_ref_io(&loop->core, id, 1);
-}
-
-int ndl_set_immediate(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_immediate(&loop->core, cb, arg, id);
-}
-
-int ndl_clear_immediate(ndl_loop *loop, ndl_id id) {
-  return loop == NULL ? NDL_EINVAL : ndl__core_clear_immediate(&loop->core, id);
-}
-
-int ndl_next_tick(ndl_loop *loop, ndl_cb cb, void *arg) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_next_tick(&loop->core, cb, arg, NULL);
-}
-
-int ndl_queue_microtask(ndl_loop *loop, ndl_cb cb, void *arg) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_microtask(&loop->core, cb, arg);
-}
-
-int ndl_on_close(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_close(&loop->core, cb, arg, id);
-}
-
-int ndl_defer(ndl_loop *loop, const ndl_value *value, ndl_cb cb, void *arg,
-              ndl_id *id) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_pending(&loop->core, value, cb, arg, id);
-}
-
-int ndl__next_tick_id(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_add_next_tick(&loop->core, cb, arg, id);
-}
-
-int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg)) {
-  return loop == NULL ? NDL_EINVAL
-                      : ndl__core_set_release(&loop->core, id, release);
-}
-
 struct ndl__platform *ndl__loop_platform(ndl_loop *loop) {
   return loop->platform;
-}
-
-int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
-                   ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id) {
-  struct ndl__work *w;
-  size_t kind_len;
-  int err;
-
-  if (loop == NULL || work == NULL || after == NULL || delay_ms < 0 ||
-      delay_ms > INT32_MAX)
-    return NDL_EINVAL;
-  w = ndl__calloc(1, loop->platform->ops->work_size);
-  if (w == NULL)
-    return NDL_ENOMEM;
-  /* A copy, cut to fit: the caller's string may be gone before a pool
-   * thread names the task in a trace. Not snprintf, which costs more than
-   * the rest of the submission (ci/bench pool-burst: +565 instructions). */
-  kind = kind != NULL ? kind : "Work";
-  kind_len = strnlen(kind, sizeof(w->kind) - 1);
-  memcpy(w->kind, kind, kind_len);
-  w->kind[kind_len] = '\0';
-  w->delay_ns = (uint64_t)delay_ms * 1000000u;
-  w->fn = work;
-  w->arg = arg;
-  if ((err = ndl__core_add_work(&loop->core, w, after, arg)) != 0) {
-    ndl__free(w);
-    return err;
-  }
-  if (id != NULL)
-    *id = w->id;
-  if ((err = loop->platform->ops->submit(loop->platform, w)) != 0) {
-    ndl__core_unregister(&loop->core, w->id);
-    ndl__free(w);
-    return err;
-  }
-  return 0;
-}
-
-int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb, void *arg,
-                 ndl_id *id) {
-  ndl_id got;
-  int err;
-
-  if (loop == NULL || fd < 0 || cb == NULL ||
-      (events & ~(NDL_READABLE | NDL_WRITABLE)) != 0)
-    return NDL_EINVAL;
-  if ((err = ndl__core_add_io(&loop->core, fd, events, cb, arg, &got)) != 0)
-    return err;
-  err = loop->platform->ops->io_add(loop->platform, fd, got, events);
-  if (err) {
-    ndl__core_unregister(&loop->core, got);
-    return err;
-  }
-  if (id != NULL)
-    *id = got;
-  return 0;
-}
-
-int ndl_io_modify(ndl_loop *loop, ndl_id id, unsigned events) {
-  struct ndl__cb *cb;
-  int err;
-
-  if (loop == NULL || (events & ~(NDL_READABLE | NDL_WRITABLE)) != 0)
-    return NDL_EINVAL;
-  if ((err = ndl__core_find_io(&loop->core, id, &cb)) != 0)
-    return err;
-  err = loop->platform->ops->io_modify(loop->platform, cb->u.io.fd, id, events);
-  if (err == 0)
-    cb->u.io.events = events;
-  return err;
-}
-
-int ndl_io_stop(ndl_loop *loop, ndl_id id) {
-  struct ndl__cb *cb;
-  int err;
-  if (loop == NULL)
-    return NDL_EINVAL;
-  if ((err = ndl__core_find_io(&loop->core, id, &cb)) != 0)
-    return err;
-  /* The fd may already be closed by the user; the watcher ends either way. */
-  (void)loop->platform->ops->io_remove(loop->platform, cb->u.io.fd);
-  return ndl__core_remove_io(&loop->core, id);
-}
-
-/* ---- Printing: the chapter's print() and print_content(). */
-
-void ndl_print(ndl_loop *loop, const char *fmt, ...) {
-  char buf[1024];
-  va_list ap;
-  if (loop == NULL || fmt == NULL)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof(buf), fmt, ap);
-  va_end(ap);
-  ndl__core_emit(&loop->core, NDL_TRACE_PRINT, NDL_CB_KIND_COUNT, 0, buf, NULL);
-}
-
-void ndl_print_content(ndl_loop *loop, const char *label, const char *text) {
-  if (loop == NULL || text == NULL)
-    return;
-  ndl__core_emit(&loop->core, NDL_TRACE_CONTENT, NDL_CB_KIND_COUNT, 0, text,
-                 label != NULL ? label : "");
 }
