@@ -11,12 +11,8 @@
 
 #include "nodeloop.h"
 
-/* The scenario needs real sockets, which the sim backend does not have. */
-#define CONF_LINUX_ONLY 1u
-
 struct conf_scenario {
   const char *name; /* also the .js file's name, without ".js" */
-  unsigned flags;
   ndl_main_fn main; /* the main module */
   /* process.on('exit'): an ndl_on_exit() listener. May be NULL. */
   void (*at_exit)(ndl_loop *loop);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Conformance with real Node.js: runs every scenario's .js under node several
-# times and its C twin (conformance-c) on the linux backend, and on the sim
-# backend when the scenario needs no sockets, and compares the lines.
+# times and its C twin (conformance-c) on the linux and the sim backends
+# (TCP scenarios on the sim's simulated network), and compares the lines.
 #
 #   run.sh CONFORMANCE_C SOURCE_DIR [SCENARIO...]
 #

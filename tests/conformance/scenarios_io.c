@@ -234,12 +234,11 @@ static void pool_summary(ndl_loop *loop) {
 }
 
 const struct conf_scenario conf_io_scenarios[] = {
-    {"immediate_in_io_before_timeout", 0, immediate_in_io, NULL},
-    {"immediate_from_immediate_next_iteration", 0, immediate_from_immediate,
-     NULL},
-    {"timer_from_check_phase", 0, timer_from_check, NULL},
-    {"io_callback_ticks_then_phases", 0, io_ticks_then_phases, NULL},
-    {"clear_immediate_in_batch", 0, clear_immediate_in_batch, NULL},
-    {"fs_errors", 0, fs_errors, NULL},
-    {"pool_overload", 0, pool_overload, pool_summary},
-    {NULL, 0, NULL, NULL}};
+    {"immediate_in_io_before_timeout", immediate_in_io, NULL},
+    {"immediate_from_immediate_next_iteration", immediate_from_immediate, NULL},
+    {"timer_from_check_phase", timer_from_check, NULL},
+    {"io_callback_ticks_then_phases", io_ticks_then_phases, NULL},
+    {"clear_immediate_in_batch", clear_immediate_in_batch, NULL},
+    {"fs_errors", fs_errors, NULL},
+    {"pool_overload", pool_overload, pool_summary},
+    {NULL, NULL, NULL}};

@@ -1,5 +1,6 @@
 /*
- * TCP scenarios on 127.0.0.1, linux backend only. Node's net.Socket maps to
+ * TCP scenarios on 127.0.0.1: the kernel's loopback on the linux backend,
+ * the simulated network on sim. Node's net.Socket maps to
  * an ndl_tcp handle: 'connect' is the connect callback, 'data' and 'end' the
  * read callback's string and end of stream, socket.end() is
  * ndl_tcp_shutdown(), destroy() is ndl_tcp_close(), and 'close' is the
@@ -388,11 +389,11 @@ static void write_cb(ndl_loop *loop, void *arg) {
 }
 
 const struct conf_scenario conf_tcp_scenarios[] = {
-    {"tcp_echo_events", 0, echo_events, echo_events_exit},
-    {"tcp_close_phase_then_timer", 0, close_phase_then_timer, NULL},
-    {"tcp_close_from_close_next_iteration", 0, close_from_close, NULL},
-    {"tcp_close_order_lifo", 0, close_order, NULL},
-    {"tcp_connect_refused", 0, connect_refused, NULL},
-    {"tcp_server_close_cb", 0, server_close_cb, NULL},
-    {"tcp_write_cb", 0, write_cb, NULL},
-    {NULL, 0, NULL, NULL}};
+    {"tcp_echo_events", echo_events, echo_events_exit},
+    {"tcp_close_phase_then_timer", close_phase_then_timer, NULL},
+    {"tcp_close_from_close_next_iteration", close_from_close, NULL},
+    {"tcp_close_order_lifo", close_order, NULL},
+    {"tcp_connect_refused", connect_refused, NULL},
+    {"tcp_server_close_cb", server_close_cb, NULL},
+    {"tcp_write_cb", write_cb, NULL},
+    {NULL, NULL, NULL}};

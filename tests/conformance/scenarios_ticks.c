@@ -173,12 +173,12 @@ static void process_exit_events(ndl_loop *loop, void *arg) {
 }
 
 const struct conf_scenario conf_tick_scenarios[] = {
-    {"nexttick_before_microtasks", 0, ticks_before_microtasks, NULL},
-    {"ticks_drain_between_timers", 0, drain_between_timers, NULL},
-    {"ticks_drain_between_immediates", 0, drain_between_immediates, NULL},
-    {"tick_from_microtask_waits", 0, tick_from_microtask, NULL},
-    {"microtask_from_tick", 0, microtask_from_tick, NULL},
-    {"microtask_chain", 0, microtask_chain, NULL},
-    {"nexttick_recursion_before_phases", 0, recursion_before_phases, NULL},
-    {"process_exit_events", 0, process_exit_events, NULL},
-    {NULL, 0, NULL, NULL}};
+    {"nexttick_before_microtasks", ticks_before_microtasks, NULL},
+    {"ticks_drain_between_timers", drain_between_timers, NULL},
+    {"ticks_drain_between_immediates", drain_between_immediates, NULL},
+    {"tick_from_microtask_waits", tick_from_microtask, NULL},
+    {"microtask_from_tick", microtask_from_tick, NULL},
+    {"microtask_chain", microtask_chain, NULL},
+    {"nexttick_recursion_before_phases", recursion_before_phases, NULL},
+    {"process_exit_events", process_exit_events, NULL},
+    {NULL, NULL, NULL}};
