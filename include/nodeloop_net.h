@@ -124,6 +124,17 @@ NDL_EXTERN int ndl_tcp_shutdown(ndl_tcp *tcp);
  * @return 0, NDL_EINVAL (NULL tcp, a handle already closing), NDL_ENOMEM,
  * NDL_NOIDS (nothing is closed then). */
 NDL_EXTERN int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
+/** Closes a connection with a reset (TCP RST, as Node's
+ * socket.resetAndDestroy() and libuv's uv_tcp_close_reset()): the peer's
+ * next read fails with NDL_ECONNRESET instead of reading end of stream,
+ * and neither side's unsent or unread bytes are delivered. Otherwise as
+ * ndl_tcp_close(): queued writes fail with NDL_ECANCELED, and on_close
+ * (may be NULL) runs in the close phase.
+ * @return 0, NDL_EINVAL (NULL tcp; a handle that is not a connected
+ * stream: resolving, connecting, listening or closing), the system error
+ * of setting SO_LINGER (the handle stays open then), NDL_ENOMEM, NDL_NOIDS
+ * (nothing is closed then; the reset still applies to a later close). */
+NDL_EXTERN int ndl_tcp_reset(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
 /** The loop the handle belongs to. tcp must not be NULL. */
 NDL_EXTERN ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);
 /** An unref'd handle does not keep the loop alive, as Node's

@@ -202,10 +202,9 @@ static void run_close(ndl_loop *loop, const ndl_value *v, void *arg) {
   ndl__tcp_release(tcp);
 }
 
-int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
+/* Closes the handle at once; on_close runs in the close phase. */
+static int close_now(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
   int err;
-  if (tcp == NULL || tcp->state == CLOSING)
-    return NDL_EINVAL;
   if ((err = ndl_on_close(tcp->loop, run_close, tcp, NULL)) != 0)
     return err;
   tcp->close_cb = on_close;
@@ -222,4 +221,21 @@ int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
     tcp->net->close(tcp->platform, tcp->fd);
   tcp->fd = -1;
   return 0;
+}
+
+int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
+  if (tcp == NULL || tcp->state == CLOSING)
+    return NDL_EINVAL;
+  return close_now(tcp, on_close, arg);
+}
+
+/* As libuv's uv_tcp_close_reset(): the linger option first, so that a
+ * failure leaves the handle as it was. */
+int ndl_tcp_reset(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
+  int err;
+  if (tcp == NULL || tcp->state != OPEN)
+    return NDL_EINVAL;
+  if ((err = tcp->net->reset_on_close(tcp->platform, tcp->fd)) != 0)
+    return err;
+  return close_now(tcp, on_close, arg);
 }

@@ -107,6 +107,9 @@ struct ndl__net_ops {
   /* Half-close: no more sends; the peer reads end of stream. */
   int (*shutdown)(struct ndl__platform *p, int fd);
   void (*close)(struct ndl__platform *p, int fd);
+  /* Makes the next close() of fd a reset (SO_LINGER of zero): the peer's
+   * reads fail with NDL_ECONNRESET, and what was queued is dropped. */
+  int (*reset_on_close)(struct ndl__platform *p, int fd);
 };
 
 struct ndl__file_stat {

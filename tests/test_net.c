@@ -221,6 +221,14 @@ Test(net, bad_arguments) {
       ndl_tcp_listen(loop, "not-an-address", 0, 1, expect_error, NULL, &tcp),
       NDL_EINVAL);
   cr_assert_eq(ndl_http_get(loop, NULL, NULL, NULL), NDL_EINVAL);
+  /* A reset needs a connected stream. */
+  cr_assert_eq(ndl_tcp_reset(NULL, NULL, NULL), NDL_EINVAL);
+  cr_assert_eq(
+      ndl_tcp_listen(loop, "127.0.0.1", 0, 1, on_connection, NULL, &tcp), 0);
+  cr_assert_eq(ndl_tcp_reset(tcp, NULL, NULL), NDL_EINVAL);
+  cr_assert_eq(ndl_tcp_close(tcp, NULL, NULL), 0);
+  cr_assert_eq(ndl_tcp_reset(tcp, NULL, NULL), NDL_EINVAL);
+  cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   free_loop(loop);
 }
 

@@ -7,6 +7,7 @@
  * test_linux_faults.c.)
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,6 +86,69 @@ Test(syscall_faults, listen_error_is_returned) {
   cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
   cr_assert_eq(ndl_loop_free(loop), 0);
   cr_assert_eq(in_use(), base);
+}
+
+/* ---- A reset whose SO_LINGER fails leaves the connection as it was: the
+ * server closes it in order after all, and the client reads an end. */
+
+struct reset_case {
+  ndl_tcp *listener;
+  int reset_err;
+  int client_saw; /* 1: end of stream, or the error code */
+};
+
+static void reset_client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct reset_case *c = arg;
+  if (v->kind == NDL_STRING)
+    return;
+  c->client_saw = v->kind == NDL_ERROR ? v->as.err.code : 1;
+  ndl_tcp_close(tcp, NULL, NULL);
+}
+
+static void reset_client_connected(ndl_tcp *tcp, const ndl_value *v,
+                                   void *arg) {
+  cr_assert_eq(v->kind, NDL_UNDEFINED);
+  cr_assert_eq(ndl_tcp_read_start(tcp, reset_client_read, arg), 0);
+}
+
+static void accept_then_reset(ndl_tcp *server, const ndl_value *v, void *arg) {
+  struct reset_case *c = arg;
+  ndl_tcp *conn;
+  cr_assert_eq(v->kind, NDL_UNDEFINED);
+  cr_assert_eq(ndl_tcp_accept(server, &conn), 0);
+  plan("net/sockopt#1");
+  c->reset_err = ndl_tcp_reset(conn, NULL, NULL);
+  ndl_faults_clear();
+  cr_assert_eq(ndl_tcp_close(conn, NULL, NULL), 0, "the handle stayed open");
+  ndl_tcp_close(server, NULL, NULL);
+}
+
+Test(syscall_faults, failed_reset_leaves_the_connection_open) {
+  static const ndl_backend backends[] = {NDL_BACKEND_LINUX, NDL_BACKEND_SIM};
+  unsigned i;
+  for (i = 0; i < 2; i++) {
+    struct reset_case c = {NULL, 0, 0};
+    ndl_options opts;
+    ndl_loop *loop;
+    ndl_tcp *client;
+    int port;
+    ndl_options_init(&opts);
+    opts.backend = backends[i];
+    cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+    cr_assert_eq(ndl_tcp_listen(loop, "127.0.0.1", 0, 8, accept_then_reset, &c,
+                                &c.listener),
+                 0);
+    cr_assert_eq(ndl_tcp_port(c.listener, &port), 0);
+    cr_assert_eq(ndl_tcp_connect(loop, "127.0.0.1", port,
+                                 reset_client_connected, &c, &client),
+                 0);
+    cr_assert_eq(ndl_run(loop, NULL, NULL), 0);
+    cr_assert_eq(c.reset_err, -ENOPROTOOPT, "%s: %s", ndl_backend_name(loop),
+                 ndl_err_name(c.reset_err));
+    cr_assert_eq(c.client_saw, 1, "%s: the client read %d, not an end",
+                 ndl_backend_name(loop), c.client_saw);
+    cr_assert_eq(ndl_loop_free(loop), 0);
+  }
 }
 
 /* ECONNABORTED is retried silently; EMFILE reaches the listener. */

@@ -156,10 +156,15 @@ static void lx_close(struct ndl__platform *p, int fd) {
   ndl__sys_close(fd);
 }
 
+static int lx_reset_on_close(struct ndl__platform *p, int fd) {
+  (void)p;
+  return ndl__sys_linger_zero(fd) != 0 ? -errno : 0;
+}
+
 const struct ndl__net_ops ndl__linux_net = {
     lx_resolve, lx_socket,   lx_connect,    lx_connect_result,
     lx_listen,  lx_accept,   lx_local_addr, lx_recv,
-    lx_send,    lx_shutdown, lx_close};
+    lx_send,    lx_shutdown, lx_close,      lx_reset_on_close};
 
 /* ---- Files. */
 

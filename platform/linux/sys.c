@@ -139,6 +139,12 @@ int ndl__sys_set_option(int fd, int level, int name) {
   return setsockopt(fd, level, name, &one, sizeof(one));
 }
 
+int ndl__sys_linger_zero(int fd) {
+  struct linger now = {1, 0};
+  ndl__fault_syscall(NET_SOCKOPT);
+  return setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+}
+
 int ndl__sys_sockname(int fd, struct sockaddr_storage *ss, socklen_t *len) {
   ndl__fault_syscall(NET_SOCKNAME);
   return getsockname(fd, (struct sockaddr *)ss, len);

@@ -47,6 +47,8 @@ int ndl__sys_so_error(int fd, int *so_error);
 int ndl__sys_shutdown_write(int fd);
 /* Best-effort options; a failure changes nothing but speed. */
 int ndl__sys_set_option(int fd, int level, int name);
+/* SO_LINGER with a zero timeout: the next close() sends a reset. */
+int ndl__sys_linger_zero(int fd);
 int ndl__sys_sockname(int fd, struct sockaddr_storage *ss, socklen_t *len);
 /* getaddrinfo(): 0 or an EAI_* code. */
 int ndl__sys_getaddrinfo(const char *host, const char *port,

@@ -12,7 +12,8 @@
  *    segments were cut. A peer that does not read fills a 256 KiB window,
  *    and then send() takes less, or nothing (NDL_EAGAIN).
  *  - shutdown() and close() send a FIN behind the data; close() with
- *    unread data sends a reset instead, as Linux does.
+ *    unread data sends a reset instead, as Linux does, and so does a close
+ *    after reset_on_close() (SO_LINGER of zero).
  *  - Every decision is a fault point that fault plans drive: the ones the
  *    Linux backend shares (net/connect, net/send_short, ...) and three of
  *    the network itself (sim/net_reset, sim/net_latency, sim/net_partition).
@@ -353,7 +354,7 @@ static void sim_close(struct ndl__platform *p, int fd) {
     }
   } else if (k->kind == SOCK_STREAM && k->peer >= 0) {
     struct sim_sock *to = &s->net.socks[k->peer];
-    if (k->rx_bytes > 0)
+    if (k->rx_bytes > 0 || k->linger_zero)
       /* Unread data: Linux answers such a close with a reset. */
       ndl__sim_send_reset(s, to);
     else if (!k->shut_wr)
@@ -361,6 +362,16 @@ static void sim_close(struct ndl__platform *p, int fd) {
     to->peer = -1;
   }
   free_sock(k);
+}
+
+/* SO_LINGER of zero: close() then resets whatever was read. */
+static int sim_reset_on_close(struct ndl__platform *p, int fd) {
+  struct sim_sock *k = ndl__sim_sock_at(ndl__sim_of(p), fd);
+  FAULT_RETURN(NET_SOCKOPT);
+  if (k == NULL)
+    return NDL_EBADF;
+  k->linger_zero = 1;
+  return 0;
 }
 
 void ndl__sim_net_init(struct sim *s, uint64_t seed, uint64_t latency_ns) {
@@ -383,4 +394,4 @@ void ndl__sim_net_free(struct sim *s) {
 const struct ndl__net_ops ndl__sim_net = {
     sim_resolve,   sim_socket,        sim_connect,    sim_connect_result,
     sim_listen,    sim_accept,        sim_local_addr, ndl__sim_recv,
-    ndl__sim_send, ndl__sim_shutdown, sim_close};
+    ndl__sim_send, ndl__sim_shutdown, sim_close,      sim_reset_on_close};

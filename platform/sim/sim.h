@@ -32,6 +32,7 @@ struct sim_sock {
   uint64_t last_at;          /* latest arrival scheduled here: keeps order */
   uint64_t eof_at, reset_at; /* NEVER, or when the FIN / RST arrives */
   int shut_wr;
+  int linger_zero; /* close() sends a reset (reset_on_close) */
 };
 
 struct sim_net {

@@ -388,6 +388,83 @@ static void write_cb(ndl_loop *loop, void *arg) {
   listen_then(loop, echo_connection, writer_listening);
 }
 
+/* ---- tcp_reset: the server resets when the client's bytes arrive. */
+
+static void reset_listener_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("server: closed");
+}
+
+static void reset_socket_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("server: socket closed");
+}
+
+static void reset_server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind != NDL_STRING)
+    conf_fail("server read", v->kind == NDL_ERROR ? v->as.err.code : 0);
+  conf_log("server: data %.*s", (int)v->as.str.len, v->as.str.ptr);
+  CONF_OK(ndl_tcp_reset(tcp, reset_socket_closed, NULL));
+}
+
+static void reset_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_tcp *conn;
+  (void)arg;
+  if (v->kind != NDL_UNDEFINED)
+    conf_fail("listen", v->as.err.code);
+  CONF_OK(ndl_tcp_accept(server, &conn));
+  CONF_OK(ndl_tcp_read_start(conn, reset_server_read, NULL));
+}
+
+static void reset_client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("client: closed");
+  CONF_OK(ndl_tcp_close(listener, reset_listener_closed, NULL));
+}
+
+static void reset_client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    conf_log("client: data %.*s", (int)v->as.str.len, v->as.str.ptr);
+    return;
+  }
+  if (v->kind == NDL_UNDEFINED) {
+    conf_log("client: end");
+  } else {
+    conf_log("client: error %s", ndl_err_name(v->as.err.code));
+    conf_log("client: syscall %s",
+             v->as.err.syscall != NULL ? v->as.err.syscall : "");
+    conf_log("client: message %s", v->as.err.msg != NULL ? v->as.err.msg : "");
+  }
+  CONF_OK(ndl_tcp_close(tcp, reset_client_closed, NULL));
+}
+
+static void reset_client_connected(ndl_tcp *tcp, const ndl_value *v,
+                                   void *arg) {
+  (void)arg;
+  expect_connected(v);
+  CONF_OK(ndl_tcp_read_start(tcp, reset_client_read, NULL));
+  CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
+}
+
+static void reset_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  connect_to(loop, reset_client_connected);
+}
+
+static void reset(ndl_loop *loop, void *arg) {
+  (void)arg;
+  listen_then(loop, reset_connection, reset_listening);
+}
+
 const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_echo_events", echo_events, echo_events_exit},
     {"tcp_close_phase_then_timer", close_phase_then_timer, NULL},
@@ -396,4 +473,5 @@ const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_connect_refused", connect_refused, NULL},
     {"tcp_server_close_cb", server_close_cb, NULL},
     {"tcp_write_cb", write_cb, NULL},
+    {"tcp_reset", reset, NULL},
     {NULL, NULL, NULL}};
