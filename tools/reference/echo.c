@@ -4,7 +4,9 @@
  * client sends n bytes in seeded writes, half-closes, reads until the end,
  * and closes; its done callback then reports whether every byte came back,
  * in order, once. The server answers each read with a write of the same
- * bytes, half-closes after its last echo is out, and closes.
+ * bytes, half-closes after its last echo is out, and closes. The same
+ * client against the resetting server (PK_RESET) sends without
+ * half-closing and reads until the reset.
  */
 #include "echo.h"
 
@@ -19,6 +21,7 @@ struct echo {
   ndl_tcp *tcp;
   size_t len, got, bad_at;
   int ended, error;
+  int no_end; /* sends without half-closing (the resetting server) */
   uint64_t seed;
   echo_done_fn done;
   void *arg;
@@ -69,11 +72,29 @@ static void server_accept(ndl_tcp *listener, const ndl_value *v, void *arg) {
     ndl_tcp_close(tcp, server_closed, NULL);
 }
 
-int echo_server(ndl_loop *loop, ndl_tcp **listener) {
-  int err = ndl_tcp_listen(loop, "127.0.0.1", ECHO_PORT, 0, server_accept, NULL,
-                           listener);
+static void reset_accept(ndl_tcp *listener, const ndl_value *v, void *arg) {
+  ndl_tcp *tcp;
+  (void)arg;
+  if (v->kind == NDL_ERROR || ndl_tcp_accept(listener, &tcp) != 0)
+    return;
+  if (ndl_tcp_reset(tcp, server_closed, NULL) != 0)
+    ndl_tcp_close(tcp, server_closed, NULL);
+}
+
+static int listen_unrefd(ndl_loop *loop, int port, ndl_tcp_cb on_connection,
+                         ndl_tcp **listener) {
+  int err =
+      ndl_tcp_listen(loop, "127.0.0.1", port, 0, on_connection, NULL, listener);
   if (err == 0 && (err = ndl_tcp_unref(*listener)) != 0)
     ndl_tcp_close(*listener, NULL, NULL);
+  return err;
+}
+
+int echo_server(ndl_loop *loop, ndl_tcp **echo, ndl_tcp **resetting) {
+  int err = listen_unrefd(loop, ECHO_PORT, server_accept, echo);
+  if (err == 0 &&
+      (err = listen_unrefd(loop, RESETTING_PORT, reset_accept, resetting)) != 0)
+    ndl_tcp_close(*echo, NULL, NULL);
   return err;
 }
 
@@ -156,7 +177,8 @@ static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
       break;
     off += n;
   }
-  ndl_tcp_shutdown(tcp);
+  if (!e->no_end)
+    ndl_tcp_shutdown(tcp);
 }
 
 static int connect_to(ndl_loop *loop, int port, size_t len, uint64_t seed,
@@ -171,6 +193,7 @@ static int connect_to(ndl_loop *loop, int port, size_t len, uint64_t seed,
   e->bad_at = SIZE_MAX;
   e->done = done;
   e->arg = arg;
+  e->no_end = port == RESETTING_PORT;
   if ((err = ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, e,
                              &e->tcp)) != 0) {
     free(e);
@@ -190,4 +213,9 @@ int echo_start(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
 
 int echo_refused(ndl_loop *loop, echo_done_fn done, void *arg) {
   return connect_to(loop, REFUSING_PORT, 0, 0, done, arg);
+}
+
+int echo_reset(ndl_loop *loop, size_t len, uint64_t seed, echo_done_fn done,
+               void *arg) {
+  return connect_to(loop, RESETTING_PORT, len, seed, done, arg);
 }

@@ -15,7 +15,7 @@
 static const char *const kind_names[PK_COUNT] = {
     "timeout", "interval", "immediate", "next_tick", "microtask",
     "work",    "io",       "defer",     "close",     "clear",
-    "advance", "fs_read",  "echo",      "refused"};
+    "advance", "fs_read",  "echo",      "refused",   "reset"};
 
 const char *prog_kind_name(int kind) {
   return kind >= 0 && kind < PK_COUNT ? kind_names[kind] : "?";
@@ -31,11 +31,12 @@ int prog_kind_is_work(int kind) {
 }
 
 int prog_kind_is_net(int kind) {
-  return kind == PK_ECHO || kind == PK_REFUSED;
+  return kind == PK_ECHO || kind == PK_REFUSED || kind == PK_RESET;
 }
 
 int prog_count_net(const struct prog *p) {
-  return prog_count_kind(p, PK_ECHO) + prog_count_kind(p, PK_REFUSED);
+  return prog_count_kind(p, PK_ECHO) + prog_count_kind(p, PK_REFUSED) +
+         prog_count_kind(p, PK_RESET);
 }
 
 /* Lengths 0, 1 and more than one read of the sim's disk returns. */
@@ -92,9 +93,13 @@ static void draw_swarm(struct ndl__prng *r, struct swarm *s) {
    * timeout is always on, so no program is empty of timers. */
   for (k = 0; k < PK_COUNT; k++) {
     /* An echo turns the reference's order checks off for its program
-     * (program.h), so it is on in one seed in eight. */
-    int on = prog_kind_is_net(k) ? ndl__prng_chance(r, 1, 8)
-                                 : k == PK_TIMEOUT || ndl__prng_chance(r, 3, 4);
+     * (program.h), so it is on in one seed in eight. The reset, added
+     * last, is drawn last, so that the seeds without it draw what they
+     * drew before it existed. */
+    int on = k == PK_RESET ? 0
+             : prog_kind_is_net(k)
+                 ? ndl__prng_chance(r, 1, 8)
+                 : k == PK_TIMEOUT || ndl__prng_chance(r, 3, 4);
     if (on)
       s->weight[k] = 1 + (unsigned)ndl__prng_below(r, 8);
     s->total_weight += s->weight[k];
@@ -107,6 +112,10 @@ static void draw_swarm(struct ndl__prng *r, struct swarm *s) {
   s->max_children = 1 + (unsigned)ndl__prng_below(r, 4);
   s->max_depth = 1 + (unsigned)ndl__prng_below(r, 4);
   s->unref_pct = ndl__prng_chance(r, 1, 4) ? 15 : 0;
+  if (ndl__prng_chance(r, 1, 8)) {
+    s->weight[PK_RESET] = 1 + (unsigned)ndl__prng_below(r, 8);
+    s->total_weight += s->weight[PK_RESET];
+  }
 }
 
 static void draw_config(struct ndl__prng *r, uint64_t seed,
@@ -177,6 +186,9 @@ static void gen_ops(struct ndl__prng *r, struct swarm *s, struct prog *p,
     case PK_FS_READ:
       op->delay_ms = draw_delay(r, s);
       op->count = (uint32_t)ndl__prng_below(r, PROG_FILES);
+      break;
+    case PK_RESET:
+      op->count = (uint32_t)ndl__prng_below(r, 100);
       break;
     case PK_ECHO:
       /* Up to 300 KB: past the sim's 256 KiB window now and then. */

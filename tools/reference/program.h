@@ -26,7 +26,10 @@
  *  - an echo connects to an echo server in the same loop, sends count bytes,
  *    half-closes and reads them back; its callback runs once the
  *    connection has closed; a refused connect's callback runs once the
- *    ECONNREFUSED has arrived. The reference does not model the network:
+ *    ECONNREFUSED has arrived; a reset connects to a server that resets
+ *    each connection as it accepts it (ndl_tcp_reset), sends count bytes
+ *    and reads: its callback runs once the ECONNRESET has arrived and the
+ *    connection has closed. The reference does not model the network:
  *    a program with either is checked for what holds whatever the timing
  *    (every callback once, timers never early, every byte back in order:
  *    PROP_NET), not for the reference's order, ticks and counts.
@@ -56,6 +59,7 @@ enum prog_kind {
   PK_FS_READ, /* ndl_fs_read of file `count` after delay_ms: pool work */
   PK_ECHO,    /* a TCP echo of `count` bytes over the sim's network */
   PK_REFUSED, /* a TCP connect to a port nobody listens on */
+  PK_RESET,   /* a TCP connection the server resets, after count bytes sent */
   PK_COUNT
 };
 

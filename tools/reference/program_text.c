@@ -30,6 +30,7 @@ static void print_op(const struct prog *p, int i, int depth, FILE *f) {
     fprintf(f, " f%u %ums", (unsigned)op->count, (unsigned)op->delay_ms);
     break;
   case PK_ECHO:
+  case PK_RESET:
     fprintf(f, " %u bytes", (unsigned)op->count);
     break;
   case PK_IO:
@@ -93,6 +94,7 @@ static unsigned shown(int kind) {
   case PK_FS_READ:
     return SHOWS_DELAY | SHOWS_COUNT;
   case PK_ECHO:
+  case PK_RESET:
     return SHOWS_COUNT;
   case PK_IO:
     return SHOWS_DELAY | SHOWS_COUNT | SHOWS_GAP;
@@ -276,6 +278,7 @@ static int parse_args(struct reader *r, const char **s, struct prog_op *op,
       return bad(r, "the files are f0 to f%d", PROG_FILES - 1);
     return arg(r, s, " ", "ms", &op->delay_ms, "the delay");
   case PK_ECHO:
+  case PK_RESET:
     return arg(r, s, " ", " bytes", &op->count, "the bytes sent");
   case PK_IO:
     if (arg(r, s, " after ", "ms", &op->delay_ms, "the first delay") ||

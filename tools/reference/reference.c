@@ -315,6 +315,7 @@ static void exec_op(struct reference *m, int j) {
     break;
   case PK_ECHO:
   case PK_REFUSED:
+  case PK_RESET:
     break; /* not modelled: the runner checks such programs otherwise */
   default: /* immediate, next_tick, microtask, defer, close */
     r = &m->recs[new_rec(m, j, inst)];

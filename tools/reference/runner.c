@@ -67,7 +67,7 @@ struct runner {
   /* The program has an echo: the reference's order, end, counts and pool
    * times do not apply (program.h). */
   int networked;
-  ndl_tcp *echo_listener;
+  ndl_tcp *echo_listener, *reset_listener;
 };
 
 static void fail(struct runner *R, int prop, const char *fmt, ...)
@@ -333,6 +333,13 @@ static void echo_done(ndl_loop *loop, const struct echo_outcome *o, void *arg) {
     if (o->error != NDL_ECONNREFUSED)
       fail(R, PROP_NET, "#%d (refused, op %d) got %s, not ECONNREFUSED",
            in->index, in->op, o->error ? ndl_err_name(o->error) : "connected");
+  } else if (in->kind == PK_RESET) {
+    if (o->error != NDL_ECONNRESET || o->got != 0 || o->ended)
+      fail(R, PROP_NET, "#%d (reset, op %d) got %zu bytes, %s, not ECONNRESET",
+           in->index, in->op, o->got,
+           o->error   ? ndl_err_name(o->error)
+           : o->ended ? "an end of stream"
+                      : "no error");
   } else if (o->error != 0 || !o->ended || o->got != o->sent ||
              o->bad_at != SIZE_MAX) {
     fail(R, PROP_NET,
@@ -433,6 +440,11 @@ static void exec_op(struct runner *R, int j) {
     break;
   case PK_REFUSED:
     err = echo_refused(R->loop, echo_done, in);
+    break;
+  case PK_RESET:
+    err = echo_reset(R->loop, op->count,
+                     R->p->cfg.sim_seed * PROG_MAX_INSTANCES + in->index,
+                     echo_done, in);
     break;
   case PK_ADVANCE:
     if ((err = ndl_sim_advance(R->loop, op->delay_ms)) != 0)
@@ -671,7 +683,7 @@ int prop_check(const struct prog *p, const struct prop_options *o,
   ndl_chrome_trace_attach(R->chrome, R->loop);
   R->networked = prog_count_net(p) > 0;
   if (R->networked)
-    err = echo_server(R->loop, &R->echo_listener);
+    err = echo_server(R->loop, &R->echo_listener, &R->reset_listener);
   for (i = 0; i < PROG_FILES_DECLARED && err == 0; i++) {
     char path[8];
     size_t len;
@@ -790,9 +802,10 @@ static int shrink_pass(struct shrinker *s, struct prog *p) {
     q = *p;
     changed |= shrink_u32(s, p, &q.op[i].gap_ms, &q, 0);
     if (p->op[i].kind == PK_INTERVAL || p->op[i].kind == PK_IO ||
-        p->op[i].kind == PK_ECHO) {
+        p->op[i].kind == PK_ECHO || p->op[i].kind == PK_RESET) {
       q = *p;
-      changed |= shrink_u32(s, p, &q.op[i].count, &q, 1);
+      changed |= shrink_u32(s, p, &q.op[i].count, &q,
+                            p->op[i].kind == PK_RESET ? 0 : 1);
     }
   }
   /* A plainer world. */
