@@ -37,8 +37,9 @@ if(NDL_FAULTS)
   ndl_pkg_config(nodeloop-faults "${NDL_PC_ABOUT}, and libfiu fault points"
     "-lnodeloop-faults -lfiu -pthread" "")
 endif()
-install(FILES include/nodeloop.h include/nodeloop_net.h
-  include/nodeloop_faults.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES include/nodeloop.h include/nodeloop_value.h include/nodeloop_trace.h
+  include/nodeloop_sim.h include/nodeloop_net.h include/nodeloop_faults.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 configure_package_config_file(cmake/nodeloopConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/nodeloopConfig.cmake
