@@ -121,8 +121,12 @@ NDL_EXTERN int ndl_tcp_shutdown(ndl_tcp *tcp);
 /** Closes the socket at once. Reading stops; queued writes fail with
  * NDL_ECANCELED. on_close (may be NULL) runs in the close phase, after the
  * failed writes' callbacks, after which the handle is freed.
+ * With on_close NULL and no write queued it fails only with NDL_EINVAL:
+ * when no memory is left for the close phase's step, the socket closes at
+ * once and the handle's memory is reclaimed by ndl_loop_free().
  * @return 0, NDL_EINVAL (NULL tcp, a handle already closing), NDL_ENOMEM,
- * NDL_NOIDS (nothing is closed then). */
+ * NDL_NOIDS (with on_close or a queued write only; nothing is closed
+ * then). */
 NDL_EXTERN int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
 /** Closes a connection with a reset (TCP RST, as Node's
  * socket.resetAndDestroy() and libuv's uv_tcp_close_reset()): the peer's
@@ -133,7 +137,8 @@ NDL_EXTERN int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
  * @return 0, NDL_EINVAL (NULL tcp; a handle that is not a connected
  * stream: resolving, connecting, listening or closing), the system error
  * of setting SO_LINGER (the handle stays open then), NDL_ENOMEM, NDL_NOIDS
- * (nothing is closed then; the reset still applies to a later close). */
+ * (as ndl_tcp_close(): with on_close or a queued write only; nothing is
+ * closed then, and the reset still applies to a later close). */
 NDL_EXTERN int ndl_tcp_reset(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
 /** The loop the handle belongs to. tcp must not be NULL. */
 NDL_EXTERN ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);

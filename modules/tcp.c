@@ -202,10 +202,15 @@ static void run_close(ndl_loop *loop, const ndl_value *v, void *arg) {
   ndl__tcp_release(tcp);
 }
 
-/* Closes the handle at once; on_close runs in the close phase. */
+/* Closes the handle at once; on_close runs in the close phase. A close
+ * with nothing to report later (no on_close, no queued write) happens even
+ * when the close phase's step cannot be registered (no memory, no id):
+ * the sockets close now, and the handle, still tracked, is freed by
+ * ndl_loop_free(). Otherwise a listener the user meant to close would keep
+ * the loop alive for ever. */
 static int close_now(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
-  int err;
-  if ((err = ndl_on_close(tcp->loop, run_close, tcp, NULL)) != 0)
+  int err = ndl_on_close(tcp->loop, run_close, tcp, NULL);
+  if (err != 0 && (on_close != NULL || tcp->wq_head != NULL))
     return err;
   tcp->close_cb = on_close;
   tcp->close_arg = arg;

@@ -151,6 +151,54 @@ Test(syscall_faults, failed_reset_leaves_the_connection_open) {
   }
 }
 
+/* ---- Closing when the close phase's step cannot be registered (no id
+ * left here; no memory under a plan): a close with nothing to report later
+ * still happens, so a listener cannot keep the loop alive for ever
+ * (nodeloop-faults --seed 149 --plan core/malloc=0.3 hung on it). */
+
+static void never_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  cr_assert_fail("no connection was made");
+}
+
+static void count_close(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  ++*(int *)arg;
+}
+
+Test(syscall_faults, closing_with_no_id_left) {
+  static const ndl_backend backends[] = {NDL_BACKEND_LINUX, NDL_BACKEND_SIM};
+  unsigned i, k;
+  for (i = 0; i < 2; i++) {
+    ndl_options opts;
+    ndl_loop *loop;
+    ndl_tcp *l[3];
+    int closed = 0;
+    ndl_options_init(&opts);
+    opts.backend = backends[i];
+    opts.id_bits = 2; /* ids 1 to 3: one per listener's watcher */
+    cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+    for (k = 0; k < 3; k++)
+      cr_assert_eq(
+          ndl_tcp_listen(loop, "127.0.0.1", 0, 8, never_connected, NULL, &l[k]),
+          0);
+    /* With a callback to run later, nothing is closed. */
+    cr_assert_eq(ndl_tcp_close(l[0], count_close, &closed), NDL_NOIDS);
+    /* With none, the socket closes now, and its watcher's id is free. */
+    cr_assert_eq(ndl_tcp_close(l[1], NULL, NULL), 0);
+    cr_assert_eq(ndl_tcp_close(l[1], NULL, NULL), NDL_EINVAL, "closing");
+    cr_assert_eq(ndl_tcp_close(l[0], count_close, &closed), 0);
+    cr_assert_eq(ndl_tcp_close(l[2], NULL, NULL), 0);
+    /* Ends, with l[0]'s callback run once; freeing reclaims l[1]. */
+    cr_assert_eq(ndl_run(loop, NULL, NULL), 0, "%s", ndl_backend_name(loop));
+    cr_assert_eq(closed, 1);
+    cr_assert_eq(ndl_loop_free(loop), 0);
+  }
+}
+
 /* ECONNABORTED is retried silently; EMFILE reaches the listener. */
 Test(syscall_faults, accept_errors) {
   static const char *const plans[] = {"net/accept:econnaborted#1",

@@ -87,17 +87,25 @@ static void echo_back(ndl_tcp *tcp, const ndl_value *v, void *arg) {
     ndl_tcp_close(tcp, NULL, NULL);
 }
 
+/* One connection is all: closing the listener also drops one not
+ * accepted. A listening server keeps the loop alive, as in Node, so every
+ * way the client's part can end closes it. */
+static void close_listener(struct mix *m) {
+  if (m->listener != NULL) {
+    ndl_tcp_close(m->listener, NULL, NULL); /* never fails without a cb */
+    m->listener = NULL;
+  }
+}
+
 static void on_connection(ndl_tcp *listener, const ndl_value *v, void *arg) {
   struct mix *m = arg;
   ndl_tcp *peer;
-  if (v->kind == NDL_ERROR)
-    return; /* EMFILE and friends: the client will see its own error */
-  if (ndl_tcp_accept(listener, &peer) == 0 &&
+  /* An error (EMFILE, or no memory for the connection, which the library
+   * then drops): the client sees its own error. */
+  if (v->kind != NDL_ERROR && ndl_tcp_accept(listener, &peer) == 0 &&
       ndl_tcp_read_start(peer, echo_back, m) != 0)
     ndl_tcp_close(peer, NULL, NULL);
-  /* One connection is all: closing also drops one not accepted. */
-  ndl_tcp_close(listener, NULL, NULL);
-  m->listener = NULL;
+  close_listener(m);
 }
 
 static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -108,6 +116,7 @@ static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
       return;
   }
   ndl_tcp_close(tcp, NULL, NULL);
+  close_listener(m);
 }
 
 static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -116,10 +125,7 @@ static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   if (v->kind == NDL_ERROR || ndl_tcp_read_start(tcp, client_read, m) != 0 ||
       ndl_tcp_write(tcp, block, sizeof(block), NULL, NULL) != 0) {
     ndl_tcp_close(tcp, NULL, NULL);
-    if (m->listener != NULL) {
-      ndl_tcp_close(m->listener, NULL, NULL);
-      m->listener = NULL;
-    }
+    close_listener(m);
     return;
   }
   m->sent = sizeof(block);
@@ -146,10 +152,8 @@ static void mix_main(ndl_loop *loop, void *arg) {
     return;
   if (ndl_tcp_port(m->listener, &port) != 0 ||
       ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, m, &client) !=
-          0) {
-    ndl_tcp_close(m->listener, NULL, NULL);
-    m->listener = NULL;
-  }
+          0)
+    close_listener(m);
 }
 
 /* On sim the file is a copy on the simulated disk. */
