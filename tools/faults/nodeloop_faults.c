@@ -455,6 +455,17 @@ int main(int argc, char **argv) {
     return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
   if (f.chrome_path != NULL && runs != 1)
     return cli_usage_error(TOOL, "--chrome-trace traces one run: --runs 1");
+#ifndef FIU_ENABLE
+  /* Every world runs under a plan, which such a build cannot apply: each
+   * seed would fail. */
+  if (runs > 0) {
+    fprintf(stderr,
+            "%s: this build has no fault points (NDL_FAULTS=OFF); configure "
+            "with -DNDL_FAULTS=ON\n",
+            TOOL);
+    return 2;
+  }
+#endif
 
   memset(&c, 0, sizeof(c));
   snprintf(run_args, sizeof(run_args), " --timeout %" PRIu64 "%s%s%s",
