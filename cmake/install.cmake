@@ -16,11 +16,12 @@ function(ndl_install_targets export)
   install(EXPORT ${export} NAMESPACE nodeloop:: DESTINATION ${NDL_CMAKE_DIR})
 endfunction()
 
-# ndl_pkg_config(NAME DESCRIPTION LIBS LIBS_PRIVATE): NAME.pc, relocatable.
+# ndl_pkg_config(NAME DESCRIPTION REQUIRES LIBS LIBS_PRIVATE): NAME.pc,
+# relocatable.
 file(RELATIVE_PATH NDL_PC_UP
   /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
-function(ndl_pkg_config NDL_PC_NAME NDL_PC_DESCRIPTION NDL_PC_LIBS
-    NDL_PC_LIBS_PRIVATE)
+function(ndl_pkg_config NDL_PC_NAME NDL_PC_DESCRIPTION NDL_PC_REQUIRES
+    NDL_PC_LIBS NDL_PC_LIBS_PRIVATE)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/nodeloop.pc.in
     ${PROJECT_BINARY_DIR}/${NDL_PC_NAME}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/${NDL_PC_NAME}.pc
@@ -29,13 +30,14 @@ endfunction()
 
 set(NDL_PC_ABOUT "Node.js's event loop in C11, with a simulated platform")
 ndl_install_targets(nodeloopTargets nodeloop_shared nodeloop_static)
-ndl_pkg_config(nodeloop "${NDL_PC_ABOUT}" "-lnodeloop" "-pthread")
+ndl_pkg_config(nodeloop "${NDL_PC_ABOUT}" "" "-lnodeloop" "-pthread")
 if(NDL_FAULTS)
   ndl_install_targets(nodeloopFaultsTargets nodeloop_faults)
   install(FILES cmake/FindFIU.cmake DESTINATION ${NDL_CMAKE_DIR})
-  # Static only, so everything it needs is in Libs.
+  # Static only, so everything it needs is in Libs, and libfiu (its own
+  # libfiu.pc says where it is) in Requires.
   ndl_pkg_config(nodeloop-faults "${NDL_PC_ABOUT}, and libfiu fault points"
-    "-lnodeloop-faults -lfiu -pthread" "")
+    "libfiu" "-lnodeloop-faults -pthread" "")
 endif()
 install(FILES include/nodeloop.h include/nodeloop_value.h include/nodeloop_trace.h
   include/nodeloop_sim.h include/nodeloop_net.h include/nodeloop_faults.h

@@ -26,20 +26,26 @@ fail() {
 way=install
 cmake --install "$build" --prefix "$scratch/prefix" > "$scratch/install.log" 2>&1 ||
   fail "cmake --install failed: $(cat "$scratch/install.log")"
-lib=$(dirname "$(find "$scratch/prefix" -name libnodeloop.so.0 | head -n 1)")
-[ -e "$lib/libnodeloop.a" ] || fail "libnodeloop.so.0 or libnodeloop.a not installed"
+lib=$(dirname "$(find "$scratch/prefix" -name libnodeloop.so | head -n 1)")
+[ -e "$lib/libnodeloop.a" ] || fail "libnodeloop.so or libnodeloop.a not installed"
+# The SONAME: libnodeloop.so.MAJOR.MINOR before 1.0, whose minor releases
+# may break the ABI (the CMake package's SameMinorVersion says the same).
+soname=$(readelf -d "$lib/libnodeloop.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[[ $soname =~ ^libnodeloop\.so\.0\.[0-9]+$ || $soname =~ ^libnodeloop\.so\.[1-9][0-9]*$ ]] ||
+  fail "SONAME $soname: not libnodeloop.so.0.MINOR (or .MAJOR from 1.0)"
+[ -e "$lib/$soname" ] || fail "$soname not installed"
 export PKG_CONFIG_PATH=$lib/pkgconfig
 faults=OFF
 [ -e "$lib/libnodeloop-faults.a" ] && faults=ON
 
 # check WAY PROGRAM NEEDED...: the program runs and passes, and of
-# libnodeloop.so.0 and libfiu it loads exactly the NEEDED ones.
+# the SONAME and libfiu it loads exactly the NEEDED ones.
 check() {
   way=$1
   local out needed lib want has
   out=$("$2" 2>&1) || fail "the consumer failed: $out"
   needed=$(readelf -d "$2" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-  for lib in libnodeloop.so.0 libfiu; do
+  for lib in "$soname" libfiu; do
     want=no has=no
     [[ " ${*:3} " == *" $lib "* ]] && want=yes
     grep -q "^$lib" <<<"$needed" && has=yes
@@ -67,7 +73,7 @@ if ! { cmake -S "$here" -B "$scratch/cmake" -DCMAKE_PREFIX_PATH="$scratch/prefix
   -DFAULTS=$faults && cmake --build "$scratch/cmake"; } > "$scratch/cmake.log" 2>&1; then
   fail "the build failed: $(tail -n 20 "$scratch/cmake.log")"
 fi
-check cmake-shared "$scratch/cmake/consumer-shared" libnodeloop.so.0
+check cmake-shared "$scratch/cmake/consumer-shared" "$soname"
 check cmake-static "$scratch/cmake/consumer-static"
 [ $faults = OFF ] || check cmake-faults "$scratch/cmake/consumer-faults" libfiu
 
@@ -82,7 +88,7 @@ pc() {
     fail "cc ${*:3} \$(pkg-config --cflags --libs $2) failed: $(cat "$scratch/$way.log")"
 }
 pc pc-shared nodeloop -Wl,-rpath,"$lib"
-check pc-shared "$scratch/pc-shared" libnodeloop.so.0
+check pc-shared "$scratch/pc-shared" "$soname"
 # pkg-config --static is for a wholly static program (ld warns that
 # getaddrinfo in it still needs glibc's shared libraries: see pc-static.log).
 pc pc-static "--static nodeloop" -static
