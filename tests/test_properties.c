@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tools/cli/cli.h"
 #include "tools/reference/program.h"
 #include "tools/reference/reference.h"
 #include "tools/reference/runner.h"
@@ -26,8 +27,8 @@ static void report(uint64_t seed, struct prog *p, int prop) {
   prop_check(p, &o, &out);
   fprintf(stderr, "shrunk: property=%s: %s\n", prop_name(out.prop), out.msg);
   prog_print(p, stderr);
-  fprintf(stderr, "replay: nodeloop-sim --random --seed %llu\n",
-          (unsigned long long)seed);
+  fprintf(stderr, "replay: nodeloop-sim --random --seed %llu  # build %s\n",
+          (unsigned long long)seed, cli_build_id());
 }
 
 /* Runs SEEDS seeds from first; the property must hold on every one. */
