@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "driver.h"
 
 /* The values of key over the successful runs of one side, in run order. */
@@ -158,19 +159,6 @@ void bench_report_text(FILE *f, const struct bench_info *info,
 
 /* ---- JSON */
 
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s != '\0'; s++) {
-    if (*s == '"' || *s == '\\')
-      fprintf(f, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20)
-      fprintf(f, "\\u%04x", (unsigned)*s);
-    else
-      fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static void json_number(FILE *f, double v) {
   if (isfinite(v))
     fprintf(f, "%.9g", v);
@@ -216,11 +204,11 @@ static void json_metric(FILE *f, const struct bench_result *r,
   struct row row;
   compute(r, m, &row);
   fputs("        {\"key\": ", f);
-  json_string(f, m->key);
+  cli_json_string(f, m->key);
   fputs(", \"label\": ", f);
-  json_string(f, m->label);
+  cli_json_string(f, m->label);
   fputs(", \"unit\": ", f);
-  json_string(f, m->unit);
+  cli_json_string(f, m->unit);
   fputs(",\n         ", f);
   json_side(f, r, BENCH_NODELOOP, m, &row);
   fputs(",\n         ", f);
@@ -246,11 +234,11 @@ void bench_report_json(FILE *f, const struct bench_info *info,
                        const struct bench_result *results, int count) {
   int i, j;
   fputs("{\n  \"mode\": ", f);
-  json_string(f, info->mode);
+  cli_json_string(f, info->mode);
   fprintf(f, ",\n  \"repetitions\": %d,\n  \"libuv_version\": ", info->reps);
-  json_string(f, info->libuv_version);
+  cli_json_string(f, info->libuv_version);
   fputs(",\n  \"build_type\": ", f);
-  json_string(f, info->build_type);
+  cli_json_string(f, info->build_type);
   fprintf(f, ",\n  \"machine\": {\"cpus\": %ld, \"loadavg_start\": [",
           info->cpus);
   for (i = 0; i < 3; i++)
@@ -264,9 +252,9 @@ void bench_report_json(FILE *f, const struct bench_info *info,
   for (i = 0; i < count; i++) {
     const struct bench_result *r = &results[i];
     fputs("    {\"name\": ", f);
-    json_string(f, r->w->name);
+    cli_json_string(f, r->w->name);
     fputs(", \"about\": ", f);
-    json_string(f, r->w->about);
+    cli_json_string(f, r->w->about);
     fprintf(f,
             ", \"n\": %llu,\n     \"runs\": {\"nodeloop\": %d, \"libuv\": %d}, "
             "\"failures\": {\"nodeloop\": %d, \"libuv\": %d},\n"

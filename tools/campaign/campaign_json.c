@@ -9,40 +9,24 @@
 
 #include "cli.h"
 
-void campaign_json_string(FILE *f, const char *s) {
-  const unsigned char *p = (const unsigned char *)s;
-  fputc('"', f);
-  for (; *p != '\0'; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p == '\n')
-      fputs("\\n", f);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
 void campaign_json_failure(FILE *f, const struct campaign *c, uint64_t seed,
                            const char *replay, const struct campaign_seed *r) {
   fputs("{\"type\":\"failure\",\"tool\":", f);
-  campaign_json_string(f, c->tool);
+  cli_json_string(f, c->tool);
   fputs(",\"build\":", f);
-  campaign_json_string(f, cli_build_id());
+  cli_json_string(f, cli_build_id());
   fprintf(f, ",\"seed\":%" PRIu64 ",\"replay\":", seed);
-  campaign_json_string(f, replay);
+  cli_json_string(f, replay);
   fputs(",\"failure\":", f);
-  campaign_json_string(f, r->failure);
+  cli_json_string(f, r->failure);
   fputs(",\"program\":", f);
   if (r->program != NULL)
-    campaign_json_string(f, r->program);
+    cli_json_string(f, r->program);
   else
     fputs("null", f);
   fputs(",\"plan\":", f);
   if (r->plan != NULL)
-    campaign_json_string(f, r->plan);
+    cli_json_string(f, r->plan);
   else
     fputs("null", f);
   fputs("}\n", f);
@@ -52,13 +36,13 @@ void campaign_json_summary(FILE *f, const struct campaign_summary *s,
                            const char *const *count_names) {
   size_t i;
   fputs("{\"type\":\"summary\",\"tool\":", f);
-  campaign_json_string(f, s->tool);
+  cli_json_string(f, s->tool);
   fputs(",\"build\":", f);
-  campaign_json_string(f, s->build);
+  cli_json_string(f, s->build);
   fputs(",\"mode\":", f);
-  campaign_json_string(f, s->mode);
+  cli_json_string(f, s->mode);
   fputs(",\"options\":", f);
-  campaign_json_string(f, s->options);
+  cli_json_string(f, s->options);
   fprintf(f, ",\"first_seed\":%" PRIu64 ",\"runs\":%" PRIu64 ",\"shard\":",
           s->first, s->runs);
   if (s->shards != 0)
@@ -91,7 +75,7 @@ int campaign_json_u64(const char *line, const char *key, uint64_t *v) {
   return end == at ? -1 : 0;
 }
 
-/* Reads a string value, unescaping what campaign_json_string escapes. */
+/* Reads a string value, unescaping what cli_json_string escapes. */
 static int read_string(const char *line, const char *key, char *out,
                        size_t cap) {
   const char *p = value_of(line, key);

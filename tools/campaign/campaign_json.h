@@ -26,9 +26,6 @@ struct campaign_summary {
   uint64_t counts[CAMPAIGN_MAX_COUNTS];
 };
 
-/* Writes s as a JSON string, quoted and escaped. */
-void campaign_json_string(FILE *f, const char *s);
-
 void campaign_json_failure(FILE *f, const struct campaign *c, uint64_t seed,
                            const char *replay, const struct campaign_seed *r);
 

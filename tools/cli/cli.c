@@ -110,3 +110,19 @@ int cli_no_operands(const char *tool, int argc, char *const argv[]) {
     return 0;
   return cli_usage_error(tool, "unexpected argument '%s'", argv[optind]);
 }
+
+void cli_json_string(FILE *f, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  fputc('"', f);
+  for (; *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", f);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}

@@ -1,16 +1,17 @@
 /*
  * What the command-line tools (nodeloop-demo, nodeloop-sim, nodeloop-faults,
  * nodeloop-bench) share: strict numbers, --version, --list-faults, and the
- * one-line usage error. Each tool parses its own options with getopt_long
- * (opterr = 0, the option string ":h", and "help" as 'h' in its table), and
- * hands whatever is not its own to cli_common_option(). The ':' that starts
- * the option string makes getopt_long tell a missing value from an unknown
- * option.
+ * one-line usage error, and the JSON string writer of their reports. Each tool
+ * parses its own options with getopt_long (opterr = 0, the option string ":h",
+ * and "help" as 'h' in its table), and hands whatever is not its own to
+ * cli_common_option(). The ':' that starts the option string makes getopt_long
+ * tell a missing value from an unknown option.
  */
 #ifndef NDL_TOOLS_CLI_H
 #define NDL_TOOLS_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* The exit status of every usage error. */
 #define CLI_USAGE 2
@@ -52,5 +53,9 @@ const char *cli_build_id(void);
 /* The usage error for the arguments left at argv[optind], if any: returns
  * CLI_USAGE after saying so, or 0 when there are none. */
 int cli_no_operands(const char *tool, int argc, char *const argv[]);
+
+/* Writes s to f as a JSON string: quoted, with '"', '\\' and control
+ * characters escaped ("\n" for a newline, \u00XX for the rest). */
+void cli_json_string(FILE *f, const char *s);
 
 #endif
