@@ -107,9 +107,47 @@ static void draw(uint64_t *s, struct dp_prog *p) {
   }
 }
 
+/* The TCP echo came after the other kinds. A stream of its own decides
+ * whether a program ends with one (a quarter do), so that a seed drawing
+ * none makes the program it made before the echo existed. Its children,
+ * which run in the close phase, are of the kinds whose order there Node
+ * defines. */
+static void draw_tcp(uint64_t seed, struct dp_prog *p) {
+  static const uint8_t kids[] = {DK_TIMEOUT, DK_IMMEDIATE, DK_NEXT_TICK,
+                                 DK_MICROTASK};
+  uint64_t s = seed ^ 0x3c6ef372fe94f82bu;
+  struct dp_prog q = *p;
+  int parents[DP_MAX_OPS], np = 0, me, j, nkids;
+  if (below(&s, 4) != 0 || q.n + 3 > DP_MAX_OPS)
+    return;
+  for (j = 0; j < q.n; j++)
+    if (dp_kind_has_callback(q.op[j].kind) && depth(&q, j) < GEN_MAX_DEPTH)
+      parents[np++] = j;
+  me = q.n++;
+  memset(&q.op[me], 0, sizeof(q.op[me]));
+  q.op[me].kind = DK_TCP;
+  q.op[me].target = -1;
+  q.op[me].parent = (int16_t)(np == 0 || below(&s, 2) == 0
+                                  ? -1
+                                  : parents[below(&s, (uint32_t)np)]);
+  q.op[me].count = 1 + below(&s, 4096);
+  for (nkids = (int)below(&s, 3); nkids > 0; nkids--) {
+    struct dp_op *o = &q.op[q.n++];
+    memset(o, 0, sizeof(*o));
+    o->parent = (int16_t)me;
+    o->target = -1;
+    o->kind = kids[below(&s, sizeof(kids))];
+    if (o->kind == DK_TIMEOUT)
+      o->delay_ms = 40 * (1 + below(&s, 2));
+  }
+  if (dp_max_lines(&q) <= DP_MAX_LINES)
+    *p = q;
+}
+
 void dp_generate(uint64_t seed, struct dp_prog *p) {
   uint64_t s = seed;
   do
     draw(&s, p);
   while (dp_max_lines(p) > DP_MAX_LINES);
+  draw_tcp(seed, p);
 }

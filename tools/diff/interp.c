@@ -7,9 +7,12 @@
 #include "interp.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "nodeloop_net.h"
 
 #define MAX_INSTANCES 1024
 
@@ -19,8 +22,11 @@ struct inst {
   struct run *r;
   int op;
   int index;
-  unsigned calls; /* intervals: calls so far; promises: the link running */
-  ndl_id id;      /* timers */
+  unsigned calls;    /* intervals: calls so far; promises: the link running */
+  ndl_id id;         /* timers */
+  ndl_tcp *listener; /* TCP echo: the server, until the client closes */
+  ndl_tcp *client;   /* TCP echo: the client */
+  size_t got;        /* TCP echo: the bytes that came back */
 };
 
 struct run {
@@ -234,7 +240,125 @@ static void on_crypto(ndl_loop *loop, const ndl_value *v, void *arg) {
   body(r, in->op);
 }
 
-/* The latest instance of op target, or NULL. */
+/* ---- The TCP echo, written as Node's net module behaves by default. */
+
+static void server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+}
+
+/* The last echo is out: the server's end of the connection is done. */
+static void server_flushed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  ndl_tcp_close(tcp, server_closed, NULL);
+}
+
+/* Echoes; at the client's end, ends too once the echo is out
+ * (allowHalfOpen false). */
+static void server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  if (v->kind == NDL_STRING) {
+    check(in->r, "ndl_tcp_write",
+          ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
+    return;
+  }
+  if (v->kind == NDL_UNDEFINED &&
+      ndl_tcp_write(tcp, NULL, 0, server_flushed, NULL) == 0 &&
+      ndl_tcp_shutdown(tcp) == 0)
+    return;
+  ndl_tcp_close(tcp, server_closed, NULL);
+}
+
+static void server_connection(ndl_tcp *listener, const ndl_value *v,
+                              void *arg) {
+  struct inst *in = arg;
+  ndl_tcp *conn;
+  if (v->kind == NDL_ERROR) {
+    fail(in->r, "listen: %s", ndl_err_name(v->as.err.code));
+    return;
+  }
+  check(in->r, "ndl_tcp_accept", ndl_tcp_accept(listener, &conn));
+  check(in->r, "ndl_tcp_read_start", ndl_tcp_read_start(conn, server_read, in));
+}
+
+/* 'close': the listener closes (srv.close()), then the children run. */
+static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  struct run *r = in->r;
+  (void)tcp;
+  (void)v;
+  record(r, EV_MACRO, in->op, in->index, 0);
+  say(r, "k%d close", in->op);
+  check(r, "ndl_tcp_close", ndl_tcp_close(in->listener, NULL, NULL));
+  in->listener = NULL;
+  body(r, in->op);
+}
+
+/* 'end' comes from a nextTick after the read that found it, and the
+ * socket, ended both ways, is destroyed. */
+static void client_end(ndl_loop *loop, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  (void)loop;
+  (void)v;
+  say(in->r, "k%d end %zu", in->op, in->got);
+  check(in->r, "ndl_tcp_close", ndl_tcp_close(in->client, client_closed, in));
+}
+
+static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  if (v->kind == NDL_STRING) {
+    in->got += v->as.str.len;
+    return;
+  }
+  if (v->kind == NDL_ERROR) {
+    say(in->r, "k%d %s", in->op, ndl_err_name(v->as.err.code));
+    check(in->r, "ndl_tcp_close", ndl_tcp_close(tcp, client_closed, in));
+    return;
+  }
+  check(in->r, "ndl_next_tick",
+        ndl_next_tick(ndl_tcp_loop(tcp), client_end, in));
+}
+
+/* 'connect': c.end(data) writes the bytes and then the FIN. */
+static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  static const char xs[4096] = {0};
+  const struct dp_op *o = &in->r->p->op[in->op];
+  if (v->kind == NDL_ERROR) {
+    say(in->r, "k%d %s", in->op, ndl_err_name(v->as.err.code));
+    check(in->r, "ndl_tcp_close", ndl_tcp_close(tcp, client_closed, in));
+    return;
+  }
+  say(in->r, "k%d connect", in->op);
+  check(in->r, "ndl_tcp_read_start", ndl_tcp_read_start(tcp, client_read, in));
+  check(in->r, "ndl_tcp_write",
+        ndl_tcp_write(tcp, xs, o->count < sizeof(xs) ? o->count : sizeof(xs),
+                      NULL, NULL));
+  check(in->r, "ndl_tcp_shutdown", ndl_tcp_shutdown(tcp));
+}
+
+/* 'listening' comes from a nextTick queued by listen(). */
+static void tcp_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  int port = 0;
+  (void)v;
+  check(in->r, "ndl_tcp_port", ndl_tcp_port(in->listener, &port));
+  check(in->r, "ndl_tcp_connect",
+        ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, in,
+                        &in->client));
+}
+
+static void start_tcp(struct run *r, struct inst *in) {
+  int err = ndl_tcp_listen(r->loop, "127.0.0.1", 0, 8, server_connection, in,
+                           &in->listener);
+  check(r, "ndl_tcp_listen", err);
+  if (err == 0)
+    check(r, "ndl_next_tick", ndl_next_tick(r->loop, tcp_listening, in));
+  record(r, EV_POOL_ISSUE, in->op, in->index, 0);
+}
+
 static struct inst *latest(struct run *r, int target) {
   return r->latest[target] < 0 ? NULL : &r->inst[r->latest[target]];
 }
@@ -313,6 +437,9 @@ static void exec(struct run *r, int i) {
     snprintf(path, sizeof(path), "%s/%s", r->dir, dp_file_name(o->count));
     check(r, "ndl_fs_read", ndl_fs_read(r->loop, path, 0, on_read, in));
     record(r, EV_POOL_ISSUE, i, in->index, 0);
+    break;
+  case DK_TCP:
+    start_tcp(r, in);
     break;
   case DK_CRYPTO:
     check(r, "ndl_crypto_encrypt",

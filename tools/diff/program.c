@@ -4,8 +4,9 @@
 #include <string.h>
 
 static const char *const kind_names[DK_COUNT] = {
-    "timeout", "interval", "immediate", "nextTick", "microtask", "promise",
-    "busy",    "clear",    "unref",     "ref",      "readFile",  "crypto"};
+    "timeout",  "interval", "immediate", "nextTick", "microtask",
+    "promise",  "busy",     "clear",     "unref",    "ref",
+    "readFile", "crypto",   "tcp"};
 
 static const char *const file_names[DP_FILES] = {"a.txt", "b.txt",
                                                  "missing.txt"};
@@ -27,8 +28,10 @@ int dp_kind_is_timer(int kind) {
   return kind == DK_TIMEOUT || kind == DK_INTERVAL;
 }
 
-/* How many times op i's callback runs per run of the op itself. */
-static uint64_t calls_per_run(const struct dp_op *o) {
+/* How many lines op i prints per run of the op itself. */
+static uint64_t lines_per_run(const struct dp_op *o) {
+  if (o->kind == DK_TCP)
+    return 3; /* connect, end, close */
   return o->kind == DK_INTERVAL || o->kind == DK_PROMISE ? o->count : 1;
 }
 
@@ -46,7 +49,7 @@ uint64_t dp_max_lines(const struct dp_prog *p) {
     }
     runs[i] = parent_calls;
     if (dp_kind_has_callback(o->kind))
-      total += runs[i] * calls_per_run(o);
+      total += runs[i] * lines_per_run(o);
   }
   return total;
 }
@@ -77,6 +80,9 @@ static void print_op(const struct dp_prog *p, int i, int depth, FILE *f) {
     break;
   case DK_FS_READ:
     fprintf(f, " %s", dp_file_name(o->count));
+    break;
+  case DK_TCP:
+    fprintf(f, " %u bytes", (unsigned)o->count);
     break;
   default:
     break;

@@ -9,7 +9,15 @@
  * line naming its op: "t3" (timeout), "v3.2" (interval, second call), "m3"
  * (immediate), "n3" (nextTick), "q3" (queueMicrotask), "p3.1" (first link
  * of a promise chain), "f3 12" or "f3 ENOENT" (fs.readFile), "c3" (crypto
- * work on the pool). Busy, clear, ref and unref print nothing.
+ * work on the pool), and for a TCP echo three lines, "k3 connect",
+ * "k3 end 1200" (the bytes that came back) and "k3 close". Busy, clear,
+ * ref and unref print nothing.
+ *
+ * A TCP echo listens on 127.0.0.1, connects once 'listening' comes (a
+ * nextTick), sends count bytes with end(), reads the echo to its end and
+ * closes; the server echoes and ends when the client has. Its children
+ * run in the client's close callback (the close phase), after the
+ * listener is closed.
  *
  * A promise chain's children run in its last link. An interval clears
  * itself at the end of its count-th call. Clear, ref and unref name an
@@ -38,6 +46,7 @@ enum dp_kind {
   DK_REF,       /* target's latest instance .ref() */
   DK_FS_READ,   /* fs.readFile of fixture `count` (the last is missing) */
   DK_CRYPTO,    /* one task of CPU work on the pool */
+  DK_TCP,       /* a TCP echo of count bytes over loopback */
   DK_COUNT
 };
 
