@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "nodeloop_net.h"
+#include "tools/reference/echo.h"
 
 #define MAX_INSTANCES 1024
 
@@ -240,36 +241,9 @@ static void on_crypto(ndl_loop *loop, const ndl_value *v, void *arg) {
   body(r, in->op);
 }
 
-/* ---- The TCP echo, written as Node's net module behaves by default. */
-
-static void server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)tcp;
-  (void)v;
-  (void)arg;
-}
-
-/* The last echo is out: the server's end of the connection is done. */
-static void server_flushed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)v;
-  (void)arg;
-  ndl_tcp_close(tcp, server_closed, NULL);
-}
-
-/* Echoes; at the client's end, ends too once the echo is out
- * (allowHalfOpen false). */
-static void server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  struct inst *in = arg;
-  if (v->kind == NDL_STRING) {
-    check(in->r, "ndl_tcp_write",
-          ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
-    return;
-  }
-  if (v->kind == NDL_UNDEFINED &&
-      ndl_tcp_write(tcp, NULL, 0, server_flushed, NULL) == 0 &&
-      ndl_tcp_shutdown(tcp) == 0)
-    return;
-  ndl_tcp_close(tcp, server_closed, NULL);
-}
+/* ---- The TCP echo, written as Node's net module behaves by default: the
+ * server (echo_serve) ends once the client has, as allowHalfOpen false
+ * does. */
 
 static void server_connection(ndl_tcp *listener, const ndl_value *v,
                               void *arg) {
@@ -280,7 +254,7 @@ static void server_connection(ndl_tcp *listener, const ndl_value *v,
     return;
   }
   check(in->r, "ndl_tcp_accept", ndl_tcp_accept(listener, &conn));
-  check(in->r, "ndl_tcp_read_start", ndl_tcp_read_start(conn, server_read, in));
+  check(in->r, "echo_serve", echo_serve(conn));
 }
 
 /* 'close': the listener closes (srv.close()), then the children run. */

@@ -63,13 +63,19 @@ static void server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   ndl_tcp_close(tcp, server_closed, NULL);
 }
 
+int echo_serve(ndl_tcp *conn) {
+  int err = ndl_tcp_read_start(conn, server_read, NULL);
+  if (err != 0)
+    ndl_tcp_close(conn, server_closed, NULL);
+  return err;
+}
+
 static void server_accept(ndl_tcp *listener, const ndl_value *v, void *arg) {
   ndl_tcp *tcp;
   (void)arg;
   if (v->kind == NDL_ERROR || ndl_tcp_accept(listener, &tcp) != 0)
     return;
-  if (ndl_tcp_read_start(tcp, server_read, NULL) != 0)
-    ndl_tcp_close(tcp, server_closed, NULL);
+  echo_serve(tcp);
 }
 
 static void reset_accept(ndl_tcp *listener, const ndl_value *v, void *arg) {

@@ -25,6 +25,10 @@ struct echo_outcome {
 typedef void (*echo_done_fn)(ndl_loop *loop, const struct echo_outcome *o,
                              void *arg);
 
+/* Serves an accepted connection: echoes what it reads, ends once the peer
+ * has ended and the echo is out, and closes then (or on an error, or when
+ * it cannot start reading: that error is returned). */
+int echo_serve(ndl_tcp *conn);
 /* Listens on 127.0.0.1:ECHO_PORT, and on RESETTING_PORT for a server
  * that resets every connection as it accepts it; both unref'd: they do
  * not keep the loop alive. */
