@@ -16,8 +16,6 @@
 
 #include "alloc.h"
 
-#define NS_PER_MS 1000000u
-
 void ndl__core_emit_to_sink(const struct ndl__core *c, ndl_trace_kind kind,
                             ndl_cb_kind cb_kind, ndl_id id, const char *text,
                             const char *label) {
@@ -50,6 +48,7 @@ int ndl__core_init(struct ndl__core *c, ndl_loop *loop, unsigned id_bits,
   if ((err = ndl__reg_init(&c->reg, id_bits == 0 ? 32 : id_bits)) != 0)
     return err;
   ndl__heap_init(&c->timers);
+  ndl__tlists_init(&c->tlists);
   phase_queue_init(&c->immediates);
   ndl__list_init(&c->next_ticks);
   ndl__list_init(&c->microtasks);
@@ -76,6 +75,7 @@ void ndl__core_free(struct ndl__core *c) {
     c->cancelled++;
   }
   ndl__heap_free(&c->timers);
+  ndl__tlists_free(&c->tlists);
   ndl__reg_free(&c->reg);
 }
 
@@ -128,6 +128,13 @@ void ndl__core_arm(struct ndl__core *c, uint32_t slot, uint64_t start_ns) {
                           ? UINT64_MAX
                           : start_ns + cb->u.repeat_ns;
   ndl__heap_insert(&c->timers, deadline, c->timer_seq++, slot);
+  if (c->node_timer_order) {
+    /* There is one: made when the timer was added, and kept while a
+     * timers phase (which re-arms intervals) runs. */
+    struct ndl__tlist *l = ndl__tlists_get(&c->tlists, cb->u.repeat_ns);
+    if (l != NULL)
+      ndl__tlists_append(&c->tlists, &c->reg, l, slot, deadline);
+  }
 }
 
 int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns, int64_t delay_ms,
@@ -143,6 +150,9 @@ int ndl__core_add_timer(struct ndl__core *c, uint64_t now_ns, int64_t delay_ms,
   if (err)
     return err;
   err = ndl__heap_reserve(&c->timers, c->timer_count + 1, c->reg.cap);
+  if (err == 0 && c->node_timer_order &&
+      ndl__tlists_get(&c->tlists, (uint64_t)delay_ms * NS_PER_MS) == NULL)
+    err = NDL_ENOMEM;
   if (err) {
     unregister(c, slot, saved_last);
     return err;
@@ -179,12 +189,16 @@ static void cancel(struct ndl__core *c, uint32_t slot) {
   ndl_cb_kind kind = (ndl_cb_kind)cb->kind;
   void (*release)(void *);
   void *arg;
+  struct ndl__list *on = cb->list; /* Node's order: the timer's list */
 
   if (kind == NDL_CB_TIMEOUT || kind == NDL_CB_INTERVAL) {
     ndl__heap_remove(&c->timers, slot);
     c->timer_count--;
   }
   ndl__list_unlink(&c->reg, slot);
+  if (c->node_timer_order && on != NULL &&
+      (kind == NDL_CB_TIMEOUT || kind == NDL_CB_INTERVAL))
+    ndl__tlists_after_remove(&c->tlists, (struct ndl__tlist *)on);
   if (ndl__core_holds_value(cb))
     ndl_value_clear(&cb->u.value);
   if (cb->refed)

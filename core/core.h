@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "timer_lists.h"
+
+#define NS_PER_MS 1000000u
 #include "nodeloop.h"
 #include "registry.h"
 
@@ -63,6 +66,10 @@ struct ndl__core {
   struct ndl__heap timers;
   uint32_t timer_count; /* live timers, armed or in the due batch */
   uint64_t timer_seq;
+  /* NDL_TIMER_ORDER_NODE: the due timers run in Node's order, which the
+   * per-duration lists decide (timer_lists.c). */
+  int node_timer_order;
+  struct ndl__tlists tlists;
   struct ndl__phase_queue immediates;
   struct ndl__list next_ticks;
   struct ndl__list microtasks;

@@ -146,23 +146,63 @@ void ndl__core_tick_begin(struct ndl__core *c, uint64_t now_ns) {
   ndl__core_emit(c, NDL_TRACE_TICK, NDL_CB_KIND_COUNT, 0, NULL, NULL);
 }
 
+/* Runs a due timer taken off the heap (and off its list). */
+static void run_timer(struct ndl__core *c, uint32_t slot) {
+  if (ndl__reg_at(&c->reg, slot)->kind == NDL_CB_INTERVAL)
+    run_interval(c, slot);
+  else
+    run_once(c, slot, &undefined_value);
+  drain_ticks(c);
+}
+
+/* Node's order (timer_lists.c): the first list whose expiry has come runs
+ * every due timer it holds; at its first timer not yet due it is
+ * rescheduled, at max(that deadline, now + 1 ms) with a new id, as
+ * listOnTimeout() does, and the next list is looked at. */
+static void run_timers_node_order(struct ndl__core *c) {
+  struct ndl__tlist *l;
+  c->tlists.in_phase = 1;
+  while ((l = ndl__tlists_first(&c->tlists)) != NULL &&
+         l->expiry_ns <= c->now_ns) {
+    for (;;) {
+      uint32_t slot = l->timers.head;
+      uint64_t due;
+      if (slot == NDL__NIL) {
+        l->queued = 0;
+        break;
+      }
+      due = c->timers.v[c->timers.pos[slot]].deadline;
+      if (due > c->now_ns) {
+        l->expiry_ns =
+            due > c->now_ns + NS_PER_MS ? due : c->now_ns + NS_PER_MS;
+        l->id = c->tlists.next_id++;
+        break;
+      }
+      ndl__list_unlink(&c->reg, slot);
+      ndl__heap_remove(&c->timers, slot);
+      run_timer(c, slot);
+    }
+  }
+  c->tlists.in_phase = 0;
+  ndl__tlists_sweep(&c->tlists);
+}
+
 void ndl__core_run_timers(struct ndl__core *c) {
   struct ndl__list due;
   const struct ndl__heap_entry *min;
   uint32_t slot;
 
   enter(c, NDL_PHASE_TIMERS);
+  if (c->node_timer_order) {
+    run_timers_node_order(c);
+    return;
+  }
   ndl__list_init(&due);
   while ((min = ndl__heap_min(&c->timers)) != NULL &&
          min->deadline <= c->now_ns)
     ndl__list_push(&c->reg, &due, ndl__heap_pop(&c->timers).slot);
-  while ((slot = ndl__list_shift(&c->reg, &due)) != NDL__NIL) {
-    if (ndl__reg_at(&c->reg, slot)->kind == NDL_CB_INTERVAL)
-      run_interval(c, slot);
-    else
-      run_once(c, slot, &undefined_value);
-    drain_ticks(c);
-  }
+  while ((slot = ndl__list_shift(&c->reg, &due)) != NDL__NIL)
+    run_timer(c, slot);
 }
 
 void ndl__core_run_pending(struct ndl__core *c) {
@@ -184,16 +224,33 @@ int ndl__core_poll_now(const struct ndl__core *c) {
          ndl__phase_queued(&c->closing) != 0;
 }
 
-int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
+/* When the next timers phase is due: the earliest deadline, or in Node's
+ * order the first list's expiry, which may come before any of its timers
+ * is due (its first timer was cleared): Node wakes then too. */
+static int next_expiry(const struct ndl__core *c, uint64_t *at) {
   const struct ndl__heap_entry *min;
+  const struct ndl__tlist *l;
+  if (c->node_timer_order) {
+    if ((l = ndl__tlists_first(&c->tlists)) == NULL)
+      return 0;
+    *at = l->expiry_ns;
+    return 1;
+  }
+  if ((min = ndl__heap_min(&c->timers)) == NULL)
+    return 0;
+  *at = min->deadline;
+  return 1;
+}
+
+int64_t ndl__core_poll_timeout(const struct ndl__core *c, uint64_t now_ns) {
+  uint64_t at;
   if (ndl__core_poll_now(c))
     return 0;
-  min = ndl__heap_min(&c->timers);
-  if (min == NULL)
+  if (!next_expiry(c, &at))
     return -1;
-  if (min->deadline <= now_ns)
+  if (at <= now_ns)
     return 0;
-  return (int64_t)(min->deadline - now_ns);
+  return (int64_t)(at - now_ns);
 }
 
 void ndl__core_enter_poll(struct ndl__core *c) {

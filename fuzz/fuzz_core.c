@@ -1,7 +1,8 @@
 /*
  * The public API on a sim loop, driven by the input: the first bytes choose
- * the world (pool size, jitter, id width, inline work), then main and every
- * callback read calls to make from the input, valid and invalid arguments
+ * the world (pool size, jitter, id width, inline work, timer order), then
+ * main and every callback read calls to make from the input, valid and
+ * invalid arguments
  * mixed (negative and huge delays, NULL callbacks, stale and made-up ids,
  * the wrong clear for a kind, a watched fd twice, bad event bits, ndl_run
  * and ndl_loop_free from inside, ndl_stop).
@@ -493,6 +494,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   opts.threadpool_size = 1 + b % 8;
   opts.sim_inline_work = (b & 8) != 0;
   opts.sim_work_spread_ns = (b & 16) ? (uint64_t)fuzz_byte(&f.in) * 100000u : 0;
+  opts.timer_order = (b & 32) ? NDL_TIMER_ORDER_NODE : NDL_TIMER_ORDER_DEADLINE;
   b = fuzz_byte(&f.in);
   opts.id_bits = b % 3 == 0 ? 2 + b % 7 : 0;
   opts.sim_seed = fuzz_byte(&f.in);

@@ -106,6 +106,21 @@ typedef enum ndl_backend {
  * @addtogroup loop
  * @{
  */
+/** In which order one timers phase runs the timers that are due. The two
+ * differ only when the loop runs late, so that timers of different delays
+ * are due at once. */
+typedef enum ndl_timer_order {
+  /** By deadline, then by the order the timers were set: the order a
+   * program can work out from its own calls (the default). */
+  NDL_TIMER_ORDER_DEADLINE = 0,
+  /** Node's: one list per delay, each in the order its timers were set
+   * or re-armed, the lists by the deadline their first timer had when the
+   * list was made or last found not due; a phase runs every due timer of
+   * a list before it looks at the next list (lib/internal/timers.js). A
+   * late loop may then run a later deadline first. docs/semantics.md. */
+  NDL_TIMER_ORDER_NODE
+} ndl_timer_order;
+
 /** What ndl_loop_new() takes; ndl_options_init() fills in the defaults. */
 typedef struct ndl_options {
   ndl_backend backend; /**< NDL_BACKEND_LINUX (default) or NDL_BACKEND_SIM */
@@ -132,6 +147,9 @@ typedef struct ndl_options {
    * draw in [0, sim_net_latency_ns]. 0 means 100 us, a loopback's order of
    * magnitude. */
   uint64_t sim_net_latency_ns;
+  /** The order of the timers due in one timers phase (see
+   * ndl_timer_order). */
+  ndl_timer_order timer_order;
 } ndl_options;
 
 /** Fills *opts with the defaults: linux backend, 4 threads, no trace. */

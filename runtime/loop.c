@@ -101,6 +101,9 @@ int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
   if (opts->id_bits != 0 &&
       (opts->id_bits < NDL__ID_BITS_MIN || opts->id_bits > NDL__ID_BITS_MAX))
     return NDL_EINVAL;
+  if (opts->timer_order != NDL_TIMER_ORDER_DEADLINE &&
+      opts->timer_order != NDL_TIMER_ORDER_NODE)
+    return NDL_EINVAL;
   if ((err = pool_size(opts, &threads)) != 0)
     return err;
 
@@ -111,6 +114,7 @@ int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
                        opts->trace_ctx);
   if (err)
     goto fail_core;
+  loop->core.node_timer_order = opts->timer_order == NDL_TIMER_ORDER_NODE;
   if (opts->backend == NDL_BACKEND_SIM) {
     ndl_options sim = *opts;
     sim.threadpool_size = threads;

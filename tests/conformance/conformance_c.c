@@ -2,7 +2,10 @@
  * conformance-c: runs one conformance scenario's C program.
  *
  *   conformance-c --list              every scenario: name and backends
- *   conformance-c <name> <linux|sim>  runs it; the lines go to stdout
+ *   conformance-c <name> <linux|sim> [node-order]
+ *                                     runs it; the lines go to stdout;
+ *                                     node-order: with Node's timer order
+ *                                     (NDL_TIMER_ORDER_NODE)
  *
  * The program runs with tests/conformance/ as its working directory (or
  * $NDL_CONFORMANCE_DIR), as the .js files do, so that both read the same
@@ -102,7 +105,7 @@ static void list(void) {
 
 static int usage(void) {
   fprintf(stderr, "usage: conformance-c --list\n"
-                  "       conformance-c <scenario> <linux|sim>\n");
+                  "       conformance-c <scenario> <linux|sim> [node-order]\n");
   return 2;
 }
 
@@ -125,13 +128,15 @@ int main(int argc, char **argv) {
     list();
     return 0;
   }
-  if (argc != 3)
+  if (argc != 3 && !(argc == 4 && strcmp(argv[3], "node-order") == 0))
     return usage();
   if ((s = find(argv[1])) == NULL) {
     fprintf(stderr, "conformance-c: no scenario named %s\n", argv[1]);
     return 2;
   }
   ndl_options_init(&opts);
+  if (argc == 4)
+    opts.timer_order = NDL_TIMER_ORDER_NODE;
   if (strcmp(argv[2], "sim") == 0) {
     opts.backend = NDL_BACKEND_SIM;
   } else if (strcmp(argv[2], "linux") != 0) {

@@ -14,7 +14,12 @@
 #                   "[nodeloop]" sections pin both outputs, and a
 #                   "status: deliberate" or "status: open" line says whether
 #                   the difference is a decision or a reported bug. Node must
-#                   still print the first, nodeloop the second.
+#                   still print the first, nodeloop the second. A line
+#                   "node_order: as node" says that with Node's timer order
+#                   (NDL_TIMER_ORDER_NODE) nodeloop prints Node's lines.
+# Every C twin also runs with Node's timer order (conformance-c's
+# "node-order"), and must print what it prints without it, except where a
+# .differs file says "node_order: as node": then node's lines.
 # Lines starting with "#" in a sidecar are comments.
 #
 # A scenario whose node runs disagree with each other (and that has no
@@ -104,12 +109,35 @@ fail() {
 
 # run_c NAME BACKEND OUT: runs the C twin; returns its exit status.
 run_c() {
-  timeout 60 "$bin" "$1" "$2" </dev/null >"$3" 2>"$tmp/c.err"
+  timeout 60 "$bin" "$1" "$2" ${4:+"$4"} </dev/null >"$3" 2>"$tmp/c.err"
   local rc=$?
   if [ $rc != 0 ]; then
     sed 's/^/    /' "$tmp/c.err"
   fi
   return $rc
+}
+
+# check_c NAME BACKEND WANT [node-order]: runs the C twin and compares its
+# lines with WANT, or with the alternatives of NAME.allowed.
+check_c() {
+  local out=$tmp/c.$2${4:+.$4} how=${4:+ with Node\'s timer order}
+  if ! run_c "$1" "$2" "$out" "${4:-}"; then
+    fail "$1" "conformance-c $1 $2 ${4:-}failed"
+    return 1
+  fi
+  if [ $kind = allowed ]; then
+    one_of "$out" "$tmp/alt" "$nalt" && return 0
+    fail "$1" "nodeloop ($2)$how printed an order $1.allowed does not list" \
+      "$tmp/alt.1" "$out"
+    return 1
+  fi
+  cmp -s "$3" "$out" && return 0
+  if [ $kind = differs ] && [ "$3" = "$tmp/want.c" ]; then
+    fail "$1" "nodeloop ($2)$how no longer prints what $1.differs pins" "$3" "$out"
+  else
+    fail "$1" "nodeloop ($2)$how differs from node" "$3" "$out"
+  fi
+  return 1
 }
 
 if [ $# -gt 0 ]; then
@@ -146,11 +174,13 @@ while read -r name backends; do
   # What node must print, and what the C programs must print.
   nalt=0
   kind=plain
+  node_order=
   if [ -f "$dir/$name.differs" ]; then
     kind=differs
     section "$dir/$name.differs" node >"$tmp/want.node"
     section "$dir/$name.differs" nodeloop >"$tmp/want.c"
     status=$(awk '/^status:/ { print $2 }' "$dir/$name.differs")
+    node_order=$(awk '/^node_order:/ { print $2 }' "$dir/$name.differs")
     for ((i = 1; i <= runs; i++)); do
       if ! cmp -s "$tmp/want.node" "$tmp/node.$i"; then
         fail "$name" "node no longer prints what $name.differs pins (run $i)" \
@@ -185,35 +215,29 @@ while read -r name backends; do
   fi
   [ $ok = 1 ] || continue
 
-  # The C twin on each backend it supports.
+  # The C twin on each backend it supports, as it is and with Node's timer
+  # order: what is wanted without it, or node's lines where the .differs
+  # file says so.
+  want_node_order=$tmp/want.c
+  [ "$node_order" = as ] && want_node_order=$tmp/want.node
   done_on=()
   for backend in ${backends//,/ }; do
-    if ! run_c "$name" "$backend" "$tmp/c.$backend"; then
-      fail "$name" "conformance-c $name $backend failed"
-      ok=0
-      continue
-    fi
-    if [ $kind = allowed ]; then
-      if ! one_of "$tmp/c.$backend" "$tmp/alt" "$nalt"; then
-        fail "$name" "nodeloop ($backend) printed an order $name.allowed does not list" \
-          "$tmp/alt.1" "$tmp/c.$backend"
-        ok=0
-      fi
-    elif ! cmp -s "$tmp/want.c" "$tmp/c.$backend"; then
-      if [ $kind = differs ]; then
-        fail "$name" "nodeloop ($backend) no longer prints what $name.differs pins" \
-          "$tmp/want.c" "$tmp/c.$backend"
-      else
-        fail "$name" "nodeloop ($backend) differs from node" \
-          "$tmp/want.c" "$tmp/c.$backend"
-      fi
+    if check_c "$name" "$backend" "$tmp/want.c" &&
+      check_c "$name" "$backend" "$want_node_order" node-order; then
+      done_on+=("$backend")
+    else
       ok=0
     fi
-    done_on+=("$backend")
   done
   [ $ok = 1 ] || continue
   case $kind in
-  differs) echo "ok   $name (${done_on[*]}; differs from node: $status)" ;;
+  differs)
+    if [ "$node_order" = as ]; then
+      echo "ok   $name (${done_on[*]}; differs from node: $status; with Node's timer order as node)"
+    else
+      echo "ok   $name (${done_on[*]}; differs from node: $status)"
+    fi
+    ;;
   allowed) echo "ok   $name (${done_on[*]}; one of $nalt allowed orders)" ;;
   *) echo "ok   $name (${done_on[*]})" ;;
   esac

@@ -1,7 +1,8 @@
 /*
  * Timer scenarios: deadline and insertion order, 0 as 1 ms, nesting,
- * clearing, intervals, unref, and the two places where nodeloop's timers
- * deliberately differ from Node's (timers_late_lists,
+ * clearing, intervals, unref, and the places where nodeloop's timers
+ * deliberately differ from Node's (timers_late_lists and the two other
+ * rules of Node's per-delay lists, which NDL_TIMER_ORDER_NODE follows;
  * interval_rearm_after_slow_callback). Each function is the C form of
  * tests/conformance/<name>.js.
  */
@@ -237,6 +238,45 @@ static void late_lists(ndl_loop *loop, void *arg) {
   conf_busy(loop, 60);
 }
 
+static void late_list_cleared_head(ndl_loop *loop, void *arg) {
+  ndl_id a1;
+  (void)arg;
+  CONF_OK(ndl_set_timeout(loop, 40, conf_say, "a1 40ms, set at 0", &a1));
+  say_timeout(loop, 48, "c 48ms, set at 0");
+  conf_busy(loop, 20);
+  say_timeout(loop, 40, "a2 40ms, set at 20");
+  CONF_OK(ndl_clear_timeout(loop, a1));
+  conf_busy(loop, 60);
+}
+
+static ndl_id rearm_interval;
+static int rearm_calls;
+
+static void busy_60(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  conf_busy(loop, 60);
+}
+
+static void rearm_cb(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  conf_log("interval 40ms, call %d", ++rearm_calls);
+  if (rearm_calls == 1) {
+    conf_busy(loop, 4);
+    say_timeout(loop, 40, "t 40ms, set in call 1");
+    CONF_OK(ndl_set_immediate(loop, busy_60, NULL, NULL));
+  } else {
+    CONF_OK(ndl_clear_interval(loop, rearm_interval));
+  }
+}
+
+static void late_list_interval_rearm(ndl_loop *loop, void *arg) {
+  (void)arg;
+  rearm_calls = 0;
+  CONF_OK(ndl_set_interval(loop, 40, rearm_cb, NULL, &rearm_interval));
+}
+
 static void slow_a(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)v;
   (void)arg;
@@ -307,6 +347,8 @@ const struct conf_scenario conf_timer_scenarios[] = {
     {"unref_timer_fires_while_alive", unref_fires_while_alive, exit_line},
     {"timer_has_ref", timer_has_ref, NULL},
     {"timers_late_lists", late_lists, NULL},
+    {"timers_late_list_cleared_head", late_list_cleared_head, NULL},
+    {"timers_late_list_interval_rearm", late_list_interval_rearm, NULL},
     {"interval_rearm_after_slow_callback", rearm_after_slow, NULL},
     {"timeout_vs_immediate_main", timeout_vs_immediate, NULL},
     {NULL, NULL, NULL}};

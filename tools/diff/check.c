@@ -79,7 +79,8 @@ static int linux_again(const struct dp_config *c, const struct dp_prog *p,
   int k, same = 1;
   for (k = 0; k < 2 && same; k++) {
     struct dp_output o;
-    if (dp_interpret(p, NDL_BACKEND_LINUX, c->fixtures, c->plant, 0, &o) != 0)
+    if (dp_interpret(p, NDL_BACKEND_LINUX, c->order, c->fixtures, c->plant, 0,
+                     &o) != 0)
       return -1;
     same = differs(r, &o);
     dp_output_free(&o);
@@ -119,10 +120,12 @@ int dp_check(const struct dp_config *c, const struct dp_prog *p,
   struct dp_output sim, lin;
   int d;
   memset(r, 0, sizeof(*r));
-  if (dp_interpret(p, NDL_BACKEND_SIM, c->fixtures, c->plant, sim_seed, &sim) !=
-      0)
+  if (dp_interpret(p, NDL_BACKEND_SIM, c->order, c->fixtures, c->plant,
+                   sim_seed, &sim) != 0)
     return -1;
-  if (!sim.failed && (r->timing = dp_timing_check(p, &sim)) != DT_OK) {
+  if (!sim.failed &&
+      (r->timing = dp_timing_check(
+           p, &sim, c->order == NDL_TIMER_ORDER_NODE)) != DT_OK) {
     dp_output_free(&sim);
     if (r->timing < 0)
       return -1;
@@ -148,7 +151,8 @@ int dp_check(const struct dp_config *c, const struct dp_prog *p,
   }
   dp_output_free(&sim);
   if (c->backends & DP_LINUX) {
-    if (dp_interpret(p, NDL_BACKEND_LINUX, c->fixtures, c->plant, 0, &lin) != 0)
+    if (dp_interpret(p, NDL_BACKEND_LINUX, c->order, c->fixtures, c->plant, 0,
+                     &lin) != 0)
       return -1;
     if (differs(r, &lin)) {
       if ((d = linux_again(c, p, r)) < 0)

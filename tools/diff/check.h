@@ -18,7 +18,8 @@ struct dp_config {
   const char *script;   /* where the generated script is written */
   unsigned backends;    /* DP_LINUX | DP_SIM */
   enum dp_plant plant;
-  unsigned node_runs; /* Node runs per program, all of which must agree */
+  ndl_timer_order order; /* the loops' (--timer-order) */
+  unsigned node_runs;    /* Node runs per program, all of which must agree */
 };
 
 enum dp_verdict {

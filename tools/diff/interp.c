@@ -460,8 +460,9 @@ static int mirror_fixtures(struct run *r) {
 }
 
 int dp_interpret(const struct dp_prog *p, ndl_backend backend,
-                 const char *fixture_dir, enum dp_plant plant,
-                 uint64_t sim_seed, struct dp_output *out) {
+                 ndl_timer_order order, const char *fixture_dir,
+                 enum dp_plant plant, uint64_t sim_seed,
+                 struct dp_output *out) {
   struct run *r = calloc(1, sizeof(*r));
   ndl_options opts;
   ndl_stats st;
@@ -478,6 +479,7 @@ int dp_interpret(const struct dp_prog *p, ndl_backend backend,
     r->latest[i] = -1;
   ndl_options_init(&opts);
   opts.backend = backend;
+  opts.timer_order = order;
   if (r->sim) {
     opts.sim_seed = sim_seed;
     opts.sim_work_spread_ns = 1000000u;

@@ -64,12 +64,12 @@ struct dp_output {
   size_t nev, evcap;
 };
 
-/* Runs p on backend; fixture_dir holds the files fs.readFile reads (on sim
- * they are copied to the simulated disk first). sim_seed seeds the sim.
- * Returns 0, or -1 when memory ran out. */
+/* Runs p on backend, its timers in order; fixture_dir holds the files
+ * fs.readFile reads (on sim they are copied to the simulated disk first).
+ * sim_seed seeds the sim. Returns 0, or -1 when memory ran out. */
 int dp_interpret(const struct dp_prog *p, ndl_backend backend,
-                 const char *fixture_dir, enum dp_plant plant,
-                 uint64_t sim_seed, struct dp_output *out);
+                 ndl_timer_order order, const char *fixture_dir,
+                 enum dp_plant plant, uint64_t sim_seed, struct dp_output *out);
 void dp_output_free(struct dp_output *o);
 
 #endif

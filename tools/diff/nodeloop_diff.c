@@ -38,6 +38,7 @@ struct cli {
   uint64_t seed, runs, node_runs;
   unsigned backends;
   enum dp_plant plant;
+  ndl_timer_order order;
   const char *out, *node, *fixtures;
   int print, stop_at_first;
 };
@@ -55,7 +56,7 @@ static void usage(void) {
       "usage: nodeloop-diff [--seed S] [--runs K] [--backend linux|sim|both]\n"
       "                     [--out DIR] [--node-runs N] [--node CMD]\n"
       "                     [--fixtures DIR] [--plant NAME] [--print]\n"
-      "                     [--stop-at-first]\n"
+      "                     [--stop-at-first] [--timer-order deadline|node]\n"
       "       nodeloop-diff --help | --version\n"
       "\n"
       "Generates programs from seeds S to S+K-1, runs each under node and on\n"
@@ -77,6 +78,9 @@ static void usage(void) {
       "                        tick-as-microtask or immediate-as-timeout\n"
       "      --print           print each program, its script and its lines\n"
       "      --stop-at-first   stop after the first difference\n"
+      "      --timer-order O   the loops' timer order: deadline (default),\n"
+      "                        or node (NDL_TIMER_ORDER_NODE), with which\n"
+      "                        no late-phase program is refused\n"
       "  -h, --help            print this help\n"
       "      --version         print the version and the build\n"
       "\n"
@@ -96,7 +100,8 @@ enum {
   OPT_FIXTURES,
   OPT_PLANT,
   OPT_PRINT,
-  OPT_STOP
+  OPT_STOP,
+  OPT_TIMER_ORDER
 };
 
 static int parse(int argc, char **argv, struct cli *c) {
@@ -111,6 +116,7 @@ static int parse(int argc, char **argv, struct cli *c) {
       {"plant", required_argument, NULL, OPT_PLANT},
       {"print", no_argument, NULL, OPT_PRINT},
       {"stop-at-first", no_argument, NULL, OPT_STOP},
+      {"timer-order", required_argument, NULL, OPT_TIMER_ORDER},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, CLI_OPT_VERSION},
       {NULL, 0, NULL, 0}};
@@ -148,6 +154,15 @@ static int parse(int argc, char **argv, struct cli *c) {
         c->plant = DP_PLANT_IMMEDIATE_AS_TIMEOUT;
       else
         return cli_usage_error(TOOL, "--plant: no planted bug named %s",
+                               optarg);
+      break;
+    case OPT_TIMER_ORDER:
+      if (strcmp(optarg, "deadline") == 0)
+        c->order = NDL_TIMER_ORDER_DEADLINE;
+      else if (strcmp(optarg, "node") == 0)
+        c->order = NDL_TIMER_ORDER_NODE;
+      else
+        return cli_usage_error(TOOL, "--timer-order: deadline or node, not %s",
                                optarg);
       break;
     case OPT_OUT:
@@ -318,6 +333,7 @@ int main(int argc, char **argv) {
                   3,
                   DP_LINUX | DP_SIM,
                   DP_PLANT_NONE,
+                  NDL_TIMER_ORDER_DEADLINE,
                   NULL,
                   "node",
                   NDL_DIFF_FIXTURES,
@@ -345,6 +361,7 @@ int main(int argc, char **argv) {
   cfg.script = script;
   cfg.backends = c.backends;
   cfg.plant = c.plant;
+  cfg.order = c.order;
   cfg.node_runs = (unsigned)c.node_runs;
 
   for (k = 0; k < c.runs; k++) {

@@ -48,7 +48,9 @@ enum dp_timing {
 const char *dp_timing_reason(int t);
 
 /* Checks the timeline of p's sim run: DT_OK, or why p is refused; -1
- * when memory ran out. */
-int dp_timing_check(const struct dp_prog *p, const struct dp_output *sim);
+ * when memory ran out. With node_order (the run kept Node's timer order)
+ * a late phase's order is Node's, so DT_LATE_LISTS refuses nothing. */
+int dp_timing_check(const struct dp_prog *p, const struct dp_output *sim,
+                    int node_order);
 
 #endif
