@@ -14,7 +14,9 @@
  *   - write:    undefined once the bytes are in the kernel, or an error;
  *   - listen:   undefined when a connection waits for ndl_tcp_accept(), or
  *               an error;
- *   - close:    undefined; the handle is freed when the callback returns.
+ *   - close:    a connection's: an int, 1 when an error was reported on it
+ *               (Node's hadError), else 0; a listener's: undefined. The
+ *               handle is freed when the callback returns.
  *
  * No callback ever runs inside the call that registered it. Callbacks run
  * in the poll phase, when the socket is ready, except where a function says
@@ -120,7 +122,10 @@ NDL_EXTERN int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len,
 NDL_EXTERN int ndl_tcp_shutdown(ndl_tcp *tcp);
 /** Closes the socket at once. Reading stops; queued writes fail with
  * NDL_ECANCELED. on_close (may be NULL) runs in the close phase, after the
- * failed writes' callbacks, after which the handle is freed.
+ * failed writes' callbacks, after which the handle is freed. A
+ * connection's on_close gets an int, Node's hadError: 1 when an error was
+ * reported on it (connect, read or write), else 0; a listener's gets
+ * undefined, as a server's 'close' event has no argument.
  * With on_close NULL and no write queued it fails only with NDL_EINVAL:
  * when no memory is left for the close phase's step, the socket closes at
  * once and the handle's memory is reclaimed by ndl_loop_free().

@@ -9,8 +9,9 @@
 #include "core/alloc.h"
 #include "tcp.h"
 
-void ndl__tcp_set_error(ndl_value *v, int err, const char *syscall,
-                        const char *where) {
+void ndl__tcp_set_error(ndl_tcp *tcp, ndl_value *v, int err,
+                        const char *syscall, const char *where) {
+  tcp->had_error = 1;
   memset(v, 0, sizeof(*v));
   if (ndl_value_set_error(v, err, "%s %s%s%s", syscall, ndl_err_name(err),
                           where != NULL ? " " : "",
@@ -193,10 +194,18 @@ static void on_io(ndl_loop *loop, const ndl_value *events, void *arg) {
   }
 }
 
+/* A connection's close callback gets Node's hadError as an int; a
+ * listener's, as a server's 'close', gets undefined. */
 static void run_close(ndl_loop *loop, const ndl_value *v, void *arg) {
   ndl_tcp *tcp = arg;
+  ndl_value had_error;
   (void)loop;
   ndl__tcp_fail_writes(tcp, NDL_ECANCELED);
+  if (!tcp->listener) {
+    memset(&had_error, 0, sizeof(had_error));
+    ndl_value_set_int(&had_error, tcp->had_error);
+    v = &had_error;
+  }
   if (tcp->close_cb != NULL)
     tcp->close_cb(tcp, v, tcp->close_arg);
   ndl__tcp_release(tcp);

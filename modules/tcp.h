@@ -64,16 +64,19 @@ struct ndl_tcp {
 
   ndl_tcp_cb close_cb;
   void *close_arg;
+  int listener;  /* made by ndl_tcp_listen */
+  int had_error; /* an error was reported: Node's hadError */
 
   char host[256]; /* while resolving */
   int port;
 };
 
-/* An error value as Node's net module makes it: the message is
- * "<syscall> <NAME>" or "<syscall> <NAME> <where>" ("connect ECONNREFUSED
- * 127.0.0.1:80"), and err.syscall is syscall, a static string. */
-void ndl__tcp_set_error(ndl_value *v, int err, const char *syscall,
-                        const char *where);
+/* An error value as Node's net module makes it, for reporting on tcp: the
+ * message is "<syscall> <NAME>" or "<syscall> <NAME> <where>" ("connect
+ * ECONNREFUSED 127.0.0.1:80"), and err.syscall is syscall, a static
+ * string. The handle remembers that it had an error (Node's hadError). */
+void ndl__tcp_set_error(ndl_tcp *tcp, ndl_value *v, int err,
+                        const char *syscall, const char *where);
 ndl_tcp *ndl__tcp_new(ndl_loop *loop, int fd, enum tcp_state state);
 /* Drops a reference; the last one frees the handle. */
 void ndl__tcp_release(ndl_tcp *tcp);

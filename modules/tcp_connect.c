@@ -31,7 +31,7 @@ static int fail_connect(ndl_tcp *tcp, int err, int now) {
   char where[300];
   int deferred = 0;
   snprintf(where, sizeof(where), "%s:%d", tcp->host, tcp->port);
-  ndl__tcp_set_error(&v, err, "connect", where);
+  ndl__tcp_set_error(tcp, &v, err, "connect", where);
   tcp->state = OPEN;
   if (now)
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
@@ -64,7 +64,7 @@ static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
   if (tcp->state == RESOLVING) {
     if (r->err != 0) {
       ndl_value e;
-      ndl__tcp_set_error(&e, NDL_EAI, "getaddrinfo", tcp->host);
+      ndl__tcp_set_error(tcp, &e, NDL_EAI, "getaddrinfo", tcp->host);
       tcp->state = OPEN;
       tcp->connect_cb(tcp, &e, tcp->connect_arg);
       ndl_value_clear(&e);
@@ -145,7 +145,7 @@ void ndl__tcp_finish_connect(ndl_tcp *tcp) {
   if (err != 0) {
     char where[300];
     snprintf(where, sizeof(where), "%s:%d", tcp->host, tcp->port);
-    ndl__tcp_set_error(&v, err, "connect", where);
+    ndl__tcp_set_error(tcp, &v, err, "connect", where);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
     ndl_value_clear(&v);
   } else {
@@ -175,6 +175,7 @@ int ndl_tcp_listen(ndl_loop *loop, const char *host, int port, int backlog,
   }
   tcp->connect_cb = on_connection;
   tcp->connect_arg = arg;
+  tcp->listener = 1;
   if ((err = tcp->net->listen(tcp->platform, tcp->fd, &addr,
                               backlog == 0 ? 511 : backlog)) != 0 ||
       (err = ndl__tcp_update_interest(tcp)) != 0) {
@@ -197,7 +198,7 @@ void ndl__tcp_on_connectable(ndl_tcp *tcp) {
   if (err != 0) {
     if (err == NDL_EAGAIN || err == NDL_EINTR || err == NDL_ECONNABORTED)
       return; /* nothing to take now; the peer gave up; try again later */
-    ndl__tcp_set_error(&v, err, "accept", NULL);
+    ndl__tcp_set_error(tcp, &v, err, "accept", NULL);
     tcp->connect_cb(tcp, &v, tcp->connect_arg);
     ndl_value_clear(&v);
     return;

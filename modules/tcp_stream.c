@@ -58,7 +58,7 @@ void ndl__tcp_on_readable(ndl_tcp *tcp) {
     tcp->reading = 0;
     ndl__tcp_update_interest(tcp);
     if (n < 0)
-      ndl__tcp_set_error(&v, (int)n, "read", NULL);
+      ndl__tcp_set_error(tcp, &v, (int)n, "read", NULL);
     tcp->read_cb(tcp, &v, tcp->read_arg);
     ndl_value_clear(&v);
     return;
@@ -83,7 +83,7 @@ void ndl__tcp_fail_writes(ndl_tcp *tcp, int err) {
   while ((req = shift_write(tcp)) != NULL) {
     if (req->cb != NULL) {
       ndl_value v;
-      ndl__tcp_set_error(&v, err, "write", NULL);
+      ndl__tcp_set_error(tcp, &v, err, "write", NULL);
       req->cb(tcp, &v, req->arg);
       ndl_value_clear(&v);
     }
@@ -151,7 +151,7 @@ void ndl__tcp_on_writable(ndl_tcp *tcp) {
   if (err != 0 && tcp->state == OPEN) {
     ndl_value v;
     ndl__tcp_fail_writes(tcp, err);
-    ndl__tcp_set_error(&v, err, "write", NULL);
+    ndl__tcp_set_error(tcp, &v, err, "write", NULL);
     if (tcp->state == OPEN)
       end_reading(tcp, &v, 1);
     ndl_value_clear(&v);
@@ -197,7 +197,7 @@ int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len, ndl_tcp_cb cb,
      * as it never runs a callback. */
     ndl_value v;
     int deferred = 0;
-    ndl__tcp_set_error(&v, err, "write", NULL);
+    ndl__tcp_set_error(tcp, &v, err, "write", NULL);
     req = shift_write(tcp);
     if (req->cb != NULL)
       deferred = ndl__tcp_defer(tcp, &v, req->cb, req->arg);

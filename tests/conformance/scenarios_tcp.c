@@ -265,11 +265,15 @@ static void close_order(ndl_loop *loop, void *arg) {
 
 /* ---- tcp_connect_refused: a port that was just closed. */
 
+/* Node's 'close' (hadError): the close callback's int. */
+static const char *had_error(const ndl_value *v) {
+  return v->kind != NDL_INT ? "?" : v->as.i ? "true" : "false";
+}
+
 static void refused_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)tcp;
-  (void)v;
   (void)arg;
-  conf_log("close");
+  conf_log("close, hadError %s", had_error(v));
 }
 
 static void refused(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -399,9 +403,8 @@ static void reset_listener_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
 
 static void reset_socket_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)tcp;
-  (void)v;
   (void)arg;
-  conf_log("server: socket closed");
+  conf_log("server: socket closed, hadError %s", had_error(v));
 }
 
 static void reset_server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -423,9 +426,8 @@ static void reset_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
 
 static void reset_client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)tcp;
-  (void)v;
   (void)arg;
-  conf_log("client: closed");
+  conf_log("client: closed, hadError %s", had_error(v));
   CONF_OK(ndl_tcp_close(listener, reset_listener_closed, NULL));
 }
 

@@ -1,7 +1,7 @@
 // A connection refused: the error reaches the connect callback (err.code,
 // err.syscall, and Node's message, "connect ECONNREFUSED 127.0.0.1:<port>"),
 // an immediate set there runs in the check phase, and the socket's close
-// callback after it, in the close phase.
+// callback after it, in the close phase, with hadError.
 const net = require('net');
 const log = (s) => console.log(s);
 const probe = net.createServer();
@@ -15,6 +15,6 @@ probe.listen(0, '127.0.0.1', () => {
       log('message ' + err.message.replace(/:\d+$/, ':PORT'));
       setImmediate(() => log('immediate'));
     });
-    c.on('close', () => log('close'));
+    c.on('close', (hadError) => log('close, hadError ' + hadError));
   });
 });

@@ -1,7 +1,9 @@
 // A reset (socket.resetAndDestroy()): the server resets the connection when
 // the client's first bytes arrive. The server socket's close comes in that
 // iteration's close phase; the client reads no end of stream but an error,
-// "read ECONNRESET", and closes after it. The listener closes last.
+// "read ECONNRESET", and closes after it: its close says hadError, the
+// server socket's (which reset, and had no error) does not. The listener
+// closes last.
 const net = require('net');
 const log = (s) => console.log(s);
 const server = net.createServer((sock) => {
@@ -9,7 +11,7 @@ const server = net.createServer((sock) => {
     log('server: data ' + d);
     sock.resetAndDestroy();
   });
-  sock.on('close', () => log('server: socket closed'));
+  sock.on('close', (hadError) => log('server: socket closed, hadError ' + hadError));
 });
 server.listen(0, '127.0.0.1', () => {
   const c = net.connect(server.address().port, '127.0.0.1', () => {
@@ -22,8 +24,8 @@ server.listen(0, '127.0.0.1', () => {
     log('client: syscall ' + err.syscall);
     log('client: message ' + err.message);
   });
-  c.on('close', () => {
-    log('client: closed');
+  c.on('close', (hadError) => {
+    log('client: closed, hadError ' + hadError);
     server.close(() => log('server: closed'));
   });
 });
