@@ -324,6 +324,18 @@ static int differed(const struct cli *c, const struct dp_config *cfg,
   if (c->out != NULL)
     write_pair(c, cfg, seed, "minimal", p, &m);
   dp_result_free(&m);
+  printf("  replay: " TOOL " --seed %" PRIu64 " --runs 1 --backend %s%s%s%s  "
+         "# build %s\n",
+         seed,
+         c->backends == (DP_LINUX | DP_SIM) ? "both"
+         : c->backends == DP_LINUX          ? "linux"
+                                            : "sim",
+         c->order == NDL_TIMER_ORDER_NODE ? " --timer-order node" : "",
+         c->plant != DP_PLANT_NONE ? " --plant " : "",
+         c->plant == DP_PLANT_TICK_AS_MICROTASK      ? "tick-as-microtask"
+         : c->plant == DP_PLANT_IMMEDIATE_AS_TIMEOUT ? "immediate-as-timeout"
+                                                     : "",
+         cli_build_id());
   return 0;
 }
 
