@@ -125,7 +125,11 @@ NDL_EXTERN int ndl_tcp_shutdown(ndl_tcp *tcp);
  * failed writes' callbacks, after which the handle is freed. A
  * connection's on_close gets an int, Node's hadError: 1 when an error was
  * reported on it (connect, read or write), else 0; a listener's gets
- * undefined, as a server's 'close' event has no argument.
+ * undefined, as a server's 'close' event has no argument. A listener
+ * stops listening at once, but while connections it accepted are open its
+ * on_close waits, as Node's server.close(cb) does: it runs from a nextTick
+ * queued when the last of them is closed (before that one's own on_close,
+ * in the close phase).
  * With on_close NULL and no write queued it fails only with NDL_EINVAL:
  * when no memory is left for the close phase's step, the socket closes at
  * once and the handle's memory is reclaimed by ndl_loop_free().

@@ -194,12 +194,44 @@ static void on_io(ndl_loop *loop, const ndl_value *events, void *arg) {
   }
 }
 
+/* A closed listener's callback, once its last connection is closed: from
+ * a nextTick queued then, as Node's server emits 'close' when the last
+ * socket is destroyed (before that socket's own 'close'); the listener is
+ * freed after it. */
+static void run_server_closed(ndl_loop *loop, const ndl_value *v, void *arg) {
+  ndl_tcp *server = arg;
+  (void)loop;
+  if (server->close_cb != NULL)
+    server->close_cb(server, v, server->close_arg);
+  ndl__tcp_release(server);
+}
+
+/* The loop was freed first. */
+static void drop_server_closed(void *arg) {
+  ndl__tcp_release(arg);
+}
+
+static void listener_drained(ndl_tcp *server) {
+  static const ndl_value undefined = {NDL_UNDEFINED, {{NULL, 0}}};
+  ndl_id id;
+  server->close_waits = 0;
+  if (ndl__next_tick_id(server->loop, run_server_closed, server, &id) == 0)
+    ndl__set_release(server->loop, id, drop_server_closed);
+  else
+    run_server_closed(server->loop, &undefined, server); /* no memory: now */
+}
+
 /* A connection's close callback gets Node's hadError as an int; a
- * listener's, as a server's 'close', gets undefined. */
+ * listener's, as a server's 'close', gets undefined, and waits for the
+ * connections it accepted (listener_drained). */
 static void run_close(ndl_loop *loop, const ndl_value *v, void *arg) {
   ndl_tcp *tcp = arg;
   ndl_value had_error;
   (void)loop;
+  if (tcp->listener && tcp->conns > 0) {
+    tcp->close_waits = 1; /* keeps its reference until then */
+    return;
+  }
   ndl__tcp_fail_writes(tcp, NDL_ECANCELED);
   if (!tcp->listener) {
     memset(&had_error, 0, sizeof(had_error));
@@ -234,6 +266,13 @@ static int close_now(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
   if (tcp->fd >= 0)
     tcp->net->close(tcp->platform, tcp->fd);
   tcp->fd = -1;
+  if (tcp->server != NULL) {
+    ndl_tcp *server = tcp->server;
+    tcp->server = NULL;
+    if (--server->conns == 0 && server->close_waits)
+      listener_drained(server);
+    ndl__tcp_release(server);
+  }
   return 0;
 }
 

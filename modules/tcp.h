@@ -66,6 +66,12 @@ struct ndl_tcp {
   void *close_arg;
   int listener;  /* made by ndl_tcp_listen */
   int had_error; /* an error was reported: Node's hadError */
+  /* A listener counts the connections it accepted that are not yet
+   * closed; once closed itself, it waits for them before its close
+   * callback (Node's server.close). Each holds a reference on it. */
+  ndl_tcp *server; /* a connection: the listener that accepted it */
+  unsigned conns;
+  int close_waits;
 
   char host[256]; /* while resolving */
   int port;

@@ -224,6 +224,9 @@ int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client) {
   }
   server->accepted_fd = -1;
   ndl__tcp_update_interest(server);
+  tcp->server = server;
+  server->conns++;
+  server->refs++;
   *client = tcp;
   return 0;
 }

@@ -467,6 +467,97 @@ static void reset(ndl_loop *loop, void *arg) {
   listen_then(loop, reset_connection, reset_listening);
 }
 
+/* ---- tcp_server_close_waits: the listener closed with a connection open
+ * calls back once that connection is closed. */
+
+static void waits_server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  (void)arg;
+  conf_log("server: closed");
+}
+
+static void waits_tick(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)loop;
+  (void)v;
+  (void)arg;
+  conf_log("server: tick after socket close");
+}
+
+static void waits_socket_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  conf_log("server: socket closed");
+  CONF_OK(ndl_next_tick(ndl_tcp_loop(tcp), waits_tick, NULL));
+}
+
+/* s.on('data', (d) => s.end(d)), and destroyed at the client's end. */
+static void waits_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    conf_log("server: data %.*s", (int)v->as.str.len, v->as.str.ptr);
+    CONF_OK(ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
+    CONF_OK(ndl_tcp_shutdown(tcp));
+    return;
+  }
+  CONF_OK(ndl_tcp_close(tcp, waits_socket_closed, NULL));
+}
+
+static void waits_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_tcp *conn;
+  int unused;
+  (void)arg;
+  if (v->kind != NDL_UNDEFINED)
+    conf_fail("listen", v->as.err.code);
+  conf_log("server: connection");
+  CONF_OK(ndl_tcp_accept(server, &conn));
+  CONF_OK(ndl_tcp_close(server, waits_server_closed, NULL));
+  /* server.listening: the listener no longer has a socket. */
+  conf_log("server: listening %s",
+           ndl_tcp_port(server, &unused) == NDL_EINVAL ? "false" : "true");
+  CONF_OK(ndl_tcp_read_start(conn, waits_read, NULL));
+}
+
+static char waits_got[64];
+
+static void waits_exit(ndl_loop *loop) {
+  (void)loop;
+  conf_log("client: got %s", waits_got);
+}
+
+static void waits_client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    strncat(waits_got, v->as.str.ptr,
+            v->as.str.len < sizeof(waits_got) - strlen(waits_got) - 1
+                ? v->as.str.len
+                : sizeof(waits_got) - strlen(waits_got) - 1);
+    return;
+  }
+  CONF_OK(ndl_tcp_close(tcp, NULL, NULL));
+}
+
+static void waits_client_connected(ndl_tcp *tcp, const ndl_value *v,
+                                   void *arg) {
+  (void)arg;
+  expect_connected(v);
+  CONF_OK(ndl_tcp_read_start(tcp, waits_client_read, NULL));
+  CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
+  CONF_OK(ndl_tcp_shutdown(tcp));
+}
+
+static void waits_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  connect_to(loop, waits_client_connected);
+}
+
+static void server_close_waits(ndl_loop *loop, void *arg) {
+  (void)arg;
+  waits_got[0] = '\0';
+  listen_then(loop, waits_connection, waits_listening);
+}
+
 const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_echo_events", echo_events, echo_events_exit},
     {"tcp_close_phase_then_timer", close_phase_then_timer, NULL},
@@ -476,4 +567,5 @@ const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_server_close_cb", server_close_cb, NULL},
     {"tcp_write_cb", write_cb, NULL},
     {"tcp_reset", reset, NULL},
+    {"tcp_server_close_waits", server_close_waits, waits_exit},
     {NULL, NULL, NULL}};
