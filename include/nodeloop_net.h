@@ -77,6 +77,20 @@ NDL_EXTERN int ndl_tcp_connect(ndl_loop *loop, const char *host, int port,
 NDL_EXTERN int ndl_tcp_listen(ndl_loop *loop, const char *host, int port,
                               int backlog, ndl_tcp_cb on_connection, void *arg,
                               ndl_tcp **out);
+/** Node's 'listening' event, for a listener that ndl_tcp_listen() made,
+ * called right after it: cb runs once, with undefined, as the callback of
+ * Node's server.listen(port, host, cb) does: Node looks the host up first,
+ * which takes a nextTick even for a numeric address, and emits
+ * 'listening' from a nextTick queued then; so cb runs from a nextTick
+ * queued by a nextTick queued by this call, after a nextTick queued just
+ * after it. (The socket listens already when ndl_tcp_listen() returns;
+ * this is for code ported from Node that starts its clients there.)
+ * Closing the listener before the first of those nextTicks runs cancels
+ * cb.
+ * @return 0, NDL_EINVAL (NULL server or cb, a handle that is not a
+ * listener or is closing), NDL_EBUSY (a listening callback is pending
+ * already), NDL_ENOMEM, NDL_NOIDS. */
+NDL_EXTERN int ndl_tcp_on_listening(ndl_tcp *server, ndl_tcp_cb cb, void *arg);
 /** Takes the waiting connection, as a new open handle in *client.
  * @return 0, NDL_EINVAL (NULL server or client, server not listening),
  * NDL_EAGAIN when none waits, NDL_ENOMEM (the connection is dropped: the

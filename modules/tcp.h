@@ -64,7 +64,9 @@ struct ndl_tcp {
 
   ndl_tcp_cb close_cb;
   void *close_arg;
-  int listener;  /* made by ndl_tcp_listen */
+  int listener;            /* made by ndl_tcp_listen */
+  ndl_tcp_cb listening_cb; /* ndl_tcp_on_listening's, until it runs */
+  void *listening_arg;
   int had_error; /* an error was reported: Node's hadError */
   /* A listener counts the connections it accepted that are not yet
    * closed; once closed itself, it waits for them before its close

@@ -208,6 +208,32 @@ void ndl__tcp_on_connectable(ndl_tcp *tcp) {
   tcp->connect_cb(tcp, &v, tcp->connect_arg);
 }
 
+/* The second hop of 'listening': the lookup's callback listens, and
+ * emits 'listening' from a nextTick (no memory for it: at once). */
+static void listening_looked_up(ndl_tcp *server, const ndl_value *v,
+                                void *arg) {
+  ndl_tcp_cb cb = server->listening_cb;
+  (void)arg;
+  server->listening_cb = NULL;
+  if (server->state != LISTENING)
+    return; /* closed in between: Node's listen does not emit either */
+  if (ndl__tcp_defer(server, NULL, cb, server->listening_arg) != 0)
+    cb(server, v, server->listening_arg);
+}
+
+int ndl_tcp_on_listening(ndl_tcp *server, ndl_tcp_cb cb, void *arg) {
+  int err;
+  if (server == NULL || cb == NULL || server->state != LISTENING)
+    return NDL_EINVAL;
+  if (server->listening_cb != NULL)
+    return NDL_EBUSY;
+  if ((err = ndl__tcp_defer(server, NULL, listening_looked_up, NULL)) != 0)
+    return err;
+  server->listening_cb = cb;
+  server->listening_arg = arg;
+  return 0;
+}
+
 int ndl_tcp_accept(ndl_tcp *server, ndl_tcp **client) {
   ndl_tcp *tcp;
   if (server == NULL || client == NULL || server->state != LISTENING)

@@ -18,11 +18,12 @@
 static ndl_tcp *listener;
 static int port;
 
+/* server.listen(0, HOST, listening): 'listening' from a nextTick. */
 static void listen_then(ndl_loop *loop, ndl_tcp_cb on_connection,
-                        ndl_cb listening) {
+                        ndl_tcp_cb listening) {
   CONF_OK(ndl_tcp_listen(loop, HOST, 0, 16, on_connection, NULL, &listener));
   CONF_OK(ndl_tcp_port(listener, &port));
-  CONF_OK(ndl_next_tick(loop, listening, NULL));
+  CONF_OK(ndl_tcp_on_listening(listener, listening, NULL));
 }
 
 /* ---- A quiet echo server: echoes, ends when the client ends, and closes
@@ -143,7 +144,8 @@ static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
 }
 
-static void echo_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void echo_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   connect_to(loop, client_connected);
@@ -193,7 +195,8 @@ static void ping_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
 }
 
-static void ping_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void ping_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   connect_to(loop, ping_connected);
@@ -242,7 +245,8 @@ static void pair_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
     CONF_OK(ndl_tcp_close(client_b, b_closed, NULL));
 }
 
-static void pair_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void pair_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   client_a = connect_to(loop, pair_connected);
@@ -297,7 +301,8 @@ static void probe_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   connect_to(ndl_tcp_loop(tcp), refused);
 }
 
-static void probe_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void probe_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)loop;
   (void)v;
   (void)arg;
@@ -318,7 +323,8 @@ static void server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   conf_log("server close");
 }
 
-static void close_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void close_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   conf_log("listening");
@@ -380,7 +386,8 @@ static void writer_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   CONF_OK(ndl_set_immediate(loop, writer_ends, NULL, NULL));
 }
 
-static void writer_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void writer_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   writer = connect_to(loop, writer_connected);
@@ -456,7 +463,8 @@ static void reset_client_connected(ndl_tcp *tcp, const ndl_value *v,
   CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
 }
 
-static void reset_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void reset_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   connect_to(loop, reset_client_connected);
@@ -546,7 +554,8 @@ static void waits_client_connected(ndl_tcp *tcp, const ndl_value *v,
   CONF_OK(ndl_tcp_shutdown(tcp));
 }
 
-static void waits_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+static void waits_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   connect_to(loop, waits_client_connected);
@@ -556,6 +565,27 @@ static void server_close_waits(ndl_loop *loop, void *arg) {
   (void)arg;
   waits_got[0] = '\0';
   listen_then(loop, waits_connection, waits_listening);
+}
+
+/* ---- tcp_listening: when 'listening' comes, among nextTicks. */
+
+static void listening_now(ndl_tcp *server, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  conf_log("listening");
+  CONF_OK(ndl_tcp_close(server, NULL, NULL));
+}
+
+static void listening_order(ndl_loop *loop, void *arg) {
+  ndl_tcp *server;
+  (void)arg;
+  CONF_OK(ndl_next_tick(loop, conf_say, "tick before listen"));
+  CONF_OK(ndl_tcp_listen(loop, HOST, 0, 16, echo_connection, NULL, &server));
+  CONF_OK(ndl_tcp_on_listening(server, listening_now, NULL));
+  CONF_OK(ndl_next_tick(loop, conf_say, "tick after listen"));
+  CONF_OK(ndl_queue_microtask(loop, conf_say, "microtask"));
+  CONF_OK(ndl_set_immediate(loop, conf_say, "immediate", NULL));
+  conf_log("main");
 }
 
 const struct conf_scenario conf_tcp_scenarios[] = {
@@ -568,4 +598,5 @@ const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_write_cb", write_cb, NULL},
     {"tcp_reset", reset, NULL},
     {"tcp_server_close_waits", server_close_waits, waits_exit},
+    {"tcp_listening", listening_order, NULL},
     {NULL, NULL, NULL}};
