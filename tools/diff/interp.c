@@ -313,9 +313,10 @@ static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   check(in->r, "ndl_tcp_shutdown", ndl_tcp_shutdown(tcp));
 }
 
-/* 'listening' comes from a nextTick queued by listen(). */
-static void tcp_listening(ndl_loop *loop, const ndl_value *v, void *arg) {
+/* 'listening' (ndl_tcp_on_listening: the nextTicks Node takes). */
+static void tcp_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
   struct inst *in = arg;
+  ndl_loop *loop = ndl_tcp_loop(server);
   int port = 0;
   (void)v;
   check(in->r, "ndl_tcp_port", ndl_tcp_port(in->listener, &port));
@@ -329,7 +330,8 @@ static void start_tcp(struct run *r, struct inst *in) {
                            &in->listener);
   check(r, "ndl_tcp_listen", err);
   if (err == 0)
-    check(r, "ndl_next_tick", ndl_next_tick(r->loop, tcp_listening, in));
+    check(r, "ndl_tcp_on_listening",
+          ndl_tcp_on_listening(in->listener, tcp_listening, in));
   record(r, EV_POOL_ISSUE, in->op, in->index, 0);
 }
 
