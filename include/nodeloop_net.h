@@ -163,6 +163,21 @@ NDL_EXTERN int ndl_tcp_close(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
  * (as ndl_tcp_close(): with on_close or a queued write only; nothing is
  * closed then, and the reset still applies to a later close). */
 NDL_EXTERN int ndl_tcp_reset(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg);
+/** Node's life for a connection (net.Socket's allowHalfOpen and
+ * autoDestroy), for code ported from Node. From this call on the handle
+ * closes itself, with on_close (may be NULL; it gets hadError, as with
+ * ndl_tcp_close()), right after the callback that reported an error on it
+ * (connect, read or write), or once both sides have ended: the peer's end
+ * of stream was read, and this side's end (ndl_tcp_shutdown()) went out.
+ * With allow_half_open 0, Node's default, reading the peer's end also
+ * ends this side, after the read callback and the queued writes, as Node
+ * calls socket.end(). Closing the handle yourself first stops all of it.
+ * When the close cannot be registered (no memory), it is tried again after
+ * the handle's next callback.
+ * @return 0, NDL_EINVAL (NULL tcp, a listener, a closing handle),
+ * NDL_EBUSY (called before for this handle). */
+NDL_EXTERN int ndl_tcp_auto_close(ndl_tcp *tcp, int allow_half_open,
+                                  ndl_tcp_cb on_close, void *arg);
 /** The loop the handle belongs to. tcp must not be NULL. */
 NDL_EXTERN ndl_loop *ndl_tcp_loop(const ndl_tcp *tcp);
 /** An unref'd handle does not keep the loop alive, as Node's

@@ -92,6 +92,7 @@ static void run_deferred(ndl_loop *loop, const ndl_value *v, void *arg) {
   struct deferred *d = arg;
   (void)loop;
   d->cb(d->tcp, v, d->arg);
+  ndl__tcp_settle(d->tcp);
   ndl__tcp_release(d->tcp);
   ndl__free(d);
 }
@@ -175,7 +176,10 @@ static void on_io(ndl_loop *loop, const ndl_value *events, void *arg) {
 
   switch (tcp->state) {
   case CONNECTING:
+    tcp->refs++; /* the connect callback may close the handle */
     ndl__tcp_finish_connect(tcp);
+    ndl__tcp_settle(tcp);
+    ndl__tcp_release(tcp);
     break;
   case LISTENING:
     ndl__tcp_on_connectable(tcp);
@@ -187,6 +191,7 @@ static void on_io(ndl_loop *loop, const ndl_value *events, void *arg) {
     if ((ev & (NDL_READABLE | NDL_HANGUP)) && tcp->reading &&
         tcp->state == OPEN)
       ndl__tcp_on_readable(tcp);
+    ndl__tcp_settle(tcp);
     ndl__tcp_release(tcp);
     break;
   default:
@@ -273,6 +278,30 @@ static int close_now(ndl_tcp *tcp, ndl_tcp_cb on_close, void *arg) {
       listener_drained(server);
     ndl__tcp_release(server);
   }
+  return 0;
+}
+
+void ndl__tcp_settle(ndl_tcp *tcp) {
+  if (!tcp->auto_close || tcp->state != OPEN)
+    return;
+  if (tcp->peer_ended && !tcp->allow_half_open && !tcp->ending &&
+      !tcp->had_error)
+    (void)ndl_tcp_shutdown(tcp); /* settles again once its FIN is out */
+  else if (tcp->had_error || (tcp->peer_ended && tcp->fin_sent))
+    (void)close_now(tcp, tcp->auto_cb, tcp->auto_arg);
+}
+
+int ndl_tcp_auto_close(ndl_tcp *tcp, int allow_half_open, ndl_tcp_cb on_close,
+                       void *arg) {
+  if (tcp == NULL || tcp->listener || tcp->state == CLOSING)
+    return NDL_EINVAL;
+  if (tcp->auto_close)
+    return NDL_EBUSY;
+  tcp->auto_close = 1;
+  tcp->allow_half_open = allow_half_open != 0;
+  tcp->auto_cb = on_close;
+  tcp->auto_arg = arg;
+  ndl__tcp_settle(tcp);
   return 0;
 }
 

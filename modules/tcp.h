@@ -74,6 +74,13 @@ struct ndl_tcp {
   ndl_tcp *server; /* a connection: the listener that accepted it */
   unsigned conns;
   int close_waits;
+  /* ndl_tcp_auto_close: Node's allowHalfOpen and autoDestroy. */
+  int auto_close, allow_half_open;
+  ndl_tcp_cb auto_cb;
+  void *auto_arg;
+  int peer_ended; /* the peer's end of stream was read */
+  int ending;     /* ndl_tcp_shutdown was called */
+  int fin_sent;   /* and the FIN went out */
 
   char host[256]; /* while resolving */
   int port;
@@ -99,6 +106,11 @@ void ndl__tcp_finish_connect(ndl_tcp *tcp);
 void ndl__tcp_on_connectable(ndl_tcp *tcp);
 void ndl__tcp_on_readable(ndl_tcp *tcp);
 void ndl__tcp_on_writable(ndl_tcp *tcp);
+/* ndl_tcp_auto_close's rules, after a callback of the handle's ran or its
+ * FIN went out: end this side when the peer has (unless half-open is
+ * allowed), and close once both sides have ended or an error was
+ * reported. */
+void ndl__tcp_settle(ndl_tcp *tcp);
 /* Hands every queued write err, in order. */
 void ndl__tcp_fail_writes(ndl_tcp *tcp, int err);
 

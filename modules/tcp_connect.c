@@ -71,6 +71,7 @@ static void resolve_done(ndl_loop *loop, const ndl_value *v, void *arg) {
     } else if ((err = start_connect(tcp, &r->addr)) != 0) {
       fail_connect(tcp, err, 1);
     }
+    ndl__tcp_settle(tcp);
   }
   ndl__tcp_release(tcp);
   ndl__free(r);

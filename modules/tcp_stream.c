@@ -56,6 +56,7 @@ void ndl__tcp_on_readable(ndl_tcp *tcp) {
       return;
     /* End of stream, or an error: either way reading is over. */
     tcp->reading = 0;
+    tcp->peer_ended = n == 0;
     ndl__tcp_update_interest(tcp);
     if (n < 0)
       ndl__tcp_set_error(tcp, &v, (int)n, "read", NULL);
@@ -124,7 +125,7 @@ static int send_queued(ndl_tcp *tcp, int complete_now) {
   }
   if (tcp->shutdown_pending) {
     tcp->shutdown_pending = 0;
-    tcp->net->shutdown(tcp->platform, tcp->fd);
+    tcp->fin_sent = tcp->net->shutdown(tcp->platform, tcp->fd) == 0;
   }
   return 0;
 }
@@ -211,10 +212,14 @@ int ndl_tcp_write(ndl_tcp *tcp, const void *data, size_t len, ndl_tcp_cb cb,
 }
 
 int ndl_tcp_shutdown(ndl_tcp *tcp) {
+  int err = 0;
   if (tcp == NULL || tcp->state != OPEN)
     return NDL_EINVAL;
-  if (tcp->wq_head == NULL)
-    return tcp->net->shutdown(tcp->platform, tcp->fd);
-  tcp->shutdown_pending = 1;
-  return 0;
+  tcp->ending = 1;
+  if (tcp->wq_head != NULL)
+    tcp->shutdown_pending = 1;
+  else if ((err = tcp->net->shutdown(tcp->platform, tcp->fd)) == 0)
+    tcp->fin_sent = 1;
+  ndl__tcp_settle(tcp); /* both sides may have ended now */
+  return err;
 }

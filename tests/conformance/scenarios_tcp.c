@@ -588,6 +588,90 @@ static void listening_order(ndl_loop *loop, void *arg) {
   conf_log("main");
 }
 
+/* ---- tcp_auto_close: Node's default socket life (ndl_tcp_auto_close). */
+
+static char auto_got[64];
+
+static void auto_refused_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)arg;
+  conf_log("refused: close, hadError %s", had_error(v));
+}
+
+static void auto_refused(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)arg;
+  if (v->kind == NDL_ERROR)
+    conf_log("refused: error %s", ndl_err_name(v->as.err.code));
+}
+
+static void auto_server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  ndl_tcp *r;
+  (void)arg;
+  conf_log("server: close, hadError %s", had_error(v));
+  CONF_OK(ndl_tcp_close(listener, NULL, NULL));
+  CONF_OK(
+      ndl_tcp_connect(ndl_tcp_loop(tcp), HOST, port, auto_refused, NULL, &r));
+  CONF_OK(ndl_tcp_auto_close(r, 0, auto_refused_closed, NULL));
+}
+
+static void auto_server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  if (v->kind == NDL_STRING) {
+    conf_log("server: data %.*s", (int)v->as.str.len, v->as.str.ptr);
+    CONF_OK(ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
+  } else if (v->kind == NDL_UNDEFINED) {
+    conf_log("server: end");
+  }
+}
+
+static void auto_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_tcp *conn;
+  (void)arg;
+  if (v->kind != NDL_UNDEFINED)
+    conf_fail("listen", v->as.err.code);
+  CONF_OK(ndl_tcp_accept(server, &conn));
+  CONF_OK(ndl_tcp_auto_close(conn, 0, auto_server_closed, NULL));
+  CONF_OK(ndl_tcp_read_start(conn, auto_server_read, NULL));
+}
+
+static void auto_client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  size_t room = sizeof(auto_got) - strlen(auto_got) - 1;
+  (void)tcp;
+  (void)arg;
+  if (v->kind == NDL_STRING)
+    strncat(auto_got, v->as.str.ptr,
+            v->as.str.len < room ? v->as.str.len : room);
+}
+
+static void auto_client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)arg;
+  expect_connected(v);
+  CONF_OK(ndl_tcp_read_start(tcp, auto_client_read, NULL));
+  CONF_OK(ndl_tcp_write(tcp, "ping", 4, NULL, NULL));
+  CONF_OK(ndl_tcp_shutdown(tcp));
+}
+
+static void auto_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
+  ndl_tcp *c;
+  (void)v;
+  (void)arg;
+  CONF_OK(ndl_tcp_connect(ndl_tcp_loop(server), HOST, port,
+                          auto_client_connected, NULL, &c));
+  CONF_OK(ndl_tcp_auto_close(c, 0, NULL, NULL));
+}
+
+static void auto_exit(ndl_loop *loop) {
+  (void)loop;
+  conf_log("client: got %s", auto_got);
+}
+
+static void auto_close(ndl_loop *loop, void *arg) {
+  (void)arg;
+  auto_got[0] = '\0';
+  listen_then(loop, auto_connection, auto_listening);
+}
+
 const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_echo_events", echo_events, echo_events_exit},
     {"tcp_close_phase_then_timer", close_phase_then_timer, NULL},
@@ -599,4 +683,5 @@ const struct conf_scenario conf_tcp_scenarios[] = {
     {"tcp_reset", reset, NULL},
     {"tcp_server_close_waits", server_close_waits, waits_exit},
     {"tcp_listening", listening_order, NULL},
+    {"tcp_auto_close", auto_close, auto_exit},
     {NULL, NULL, NULL}};
