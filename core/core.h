@@ -11,11 +11,11 @@
 #include <stdint.h>
 
 #include "heap.h"
+#include "nodeloop.h"
+#include "registry.h"
 #include "timer_lists.h"
 
 #define NS_PER_MS 1000000u
-#include "nodeloop.h"
-#include "registry.h"
 
 /* Pool work in flight. The loop allocates it (as large as the backend's
  * own record, which begins with this one), the platform owns it from submit

@@ -217,7 +217,7 @@ static void listening_looked_up(ndl_tcp *server, const ndl_value *v,
   (void)arg;
   server->listening_cb = NULL;
   if (server->state != LISTENING)
-    return; /* closed in between: Node's listen does not emit either */
+    return; /* closed before this hop: cb is cancelled, as documented */
   if (ndl__tcp_defer(server, NULL, cb, server->listening_arg) != 0)
     cb(server, v, server->listening_arg);
 }
