@@ -10,6 +10,7 @@
 #define NDL_CONFORMANCE_H
 
 #include "nodeloop.h"
+#include "nodeloop_net.h"
 
 struct conf_scenario {
   const char *name; /* also the .js file's name, without ".js" */
@@ -28,6 +29,8 @@ extern const struct conf_scenario conf_tcp_scenarios[];
 void conf_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A callback that logs its arg, a string. */
 void conf_say(ndl_loop *loop, const ndl_value *v, void *arg);
+/* The same for a TCP callback (a close, say). */
+void conf_tcp_say(ndl_tcp *tcp, const ndl_value *v, void *arg);
 /* Keeps the loop thread busy for ms, as a JS busy-wait does: spinning on
  * the real clock on linux, moving the virtual clock on sim. */
 void conf_busy(ndl_loop *loop, unsigned ms);

@@ -43,6 +43,12 @@ void conf_say(ndl_loop *loop, const ndl_value *v, void *arg) {
   conf_log("%s", (const char *)arg);
 }
 
+void conf_tcp_say(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  (void)tcp;
+  (void)v;
+  conf_log("%s", (const char *)arg);
+}
+
 void conf_busy(ndl_loop *loop, unsigned ms) {
   uint64_t end;
   int err = ndl_sim_advance(loop, ms); /* NDL_ENOTSUP: not a sim */

@@ -215,19 +215,12 @@ static ndl_tcp *client_a, *client_b;
 static int connected;
 static int close_b_from_a; /* else both close together */
 
-static void b_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)tcp;
-  (void)v;
-  (void)arg;
-  conf_log("b close");
-}
-
 static void a_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)v;
   (void)arg;
   conf_log("a close");
   if (close_b_from_a) {
-    CONF_OK(ndl_tcp_close(client_b, b_closed, NULL));
+    CONF_OK(ndl_tcp_close(client_b, conf_tcp_say, "b close"));
     CONF_OK(ndl_set_immediate(ndl_tcp_loop(tcp), conf_say,
                               "immediate from a close", NULL));
   }
@@ -242,7 +235,7 @@ static void pair_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   conf_log("both connected");
   CONF_OK(ndl_tcp_close(client_a, a_closed, NULL));
   if (!close_b_from_a)
-    CONF_OK(ndl_tcp_close(client_b, b_closed, NULL));
+    CONF_OK(ndl_tcp_close(client_b, conf_tcp_say, "b close"));
 }
 
 static void pair_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
@@ -302,8 +295,7 @@ static void probe_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
 }
 
 static void probe_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
-  ndl_loop *loop = ndl_tcp_loop(server);
-  (void)loop;
+  (void)server;
   (void)v;
   (void)arg;
   CONF_OK(ndl_tcp_close(listener, probe_closed, NULL));
@@ -316,19 +308,12 @@ static void connect_refused(ndl_loop *loop, void *arg) {
 
 /* ---- tcp_server_close_cb (deliberate difference). */
 
-static void server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)tcp;
-  (void)v;
-  (void)arg;
-  conf_log("server close");
-}
-
 static void close_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
   ndl_loop *loop = ndl_tcp_loop(server);
   (void)v;
   (void)arg;
   conf_log("listening");
-  CONF_OK(ndl_tcp_close(listener, server_closed, NULL));
+  CONF_OK(ndl_tcp_close(listener, conf_tcp_say, "server close"));
   CONF_OK(ndl_next_tick(loop, conf_say, "tick"));
   CONF_OK(ndl_set_immediate(loop, conf_say, "immediate", NULL));
 }
@@ -342,13 +327,6 @@ static void server_close_cb(ndl_loop *loop, void *arg) {
 
 static ndl_tcp *writer;
 
-static void writer_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)tcp;
-  (void)v;
-  (void)arg;
-  conf_log("close");
-}
-
 static void writer_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)arg;
   if (v->kind == NDL_STRING)
@@ -356,7 +334,7 @@ static void writer_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   if (v->kind == NDL_ERROR)
     conf_fail("client read", v->as.err.code);
   conf_log("end");
-  CONF_OK(ndl_tcp_close(tcp, writer_closed, NULL));
+  CONF_OK(ndl_tcp_close(tcp, conf_tcp_say, "close"));
 }
 
 static void written(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -401,13 +379,6 @@ static void write_cb(ndl_loop *loop, void *arg) {
 
 /* ---- tcp_reset: the server resets when the client's bytes arrive. */
 
-static void reset_listener_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)tcp;
-  (void)v;
-  (void)arg;
-  conf_log("server: closed");
-}
-
 static void reset_socket_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)tcp;
   (void)arg;
@@ -435,7 +406,7 @@ static void reset_client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   (void)tcp;
   (void)arg;
   conf_log("client: closed, hadError %s", had_error(v));
-  CONF_OK(ndl_tcp_close(listener, reset_listener_closed, NULL));
+  CONF_OK(ndl_tcp_close(listener, conf_tcp_say, "server: closed"));
 }
 
 static void reset_client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
@@ -478,13 +449,6 @@ static void reset(ndl_loop *loop, void *arg) {
 /* ---- tcp_server_close_waits: the listener closed with a connection open
  * calls back once that connection is closed. */
 
-static void waits_server_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
-  (void)tcp;
-  (void)v;
-  (void)arg;
-  conf_log("server: closed");
-}
-
 static void waits_tick(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)loop;
   (void)v;
@@ -519,7 +483,7 @@ static void waits_connection(ndl_tcp *server, const ndl_value *v, void *arg) {
     conf_fail("listen", v->as.err.code);
   conf_log("server: connection");
   CONF_OK(ndl_tcp_accept(server, &conn));
-  CONF_OK(ndl_tcp_close(server, waits_server_closed, NULL));
+  CONF_OK(ndl_tcp_close(server, conf_tcp_say, "server: closed"));
   /* server.listening: the listener no longer has a socket. */
   conf_log("server: listening %s",
            ndl_tcp_port(server, &unused) == NDL_EINVAL ? "false" : "true");
