@@ -30,14 +30,21 @@ endfunction()
 
 set(NDL_PC_ABOUT "Node.js's event loop in C11, with a simulated platform")
 ndl_install_targets(nodeloopTargets nodeloop_shared nodeloop_static)
-ndl_pkg_config(nodeloop "${NDL_PC_ABOUT}" "" "-lnodeloop" "-pthread")
+set(ndl_pc_uring_lib "")
+set(ndl_pc_uring_pkg "")
+if(NDL_IO_URING)
+  set(ndl_pc_uring_lib " -luring")
+  set(ndl_pc_uring_pkg " liburing")
+endif()
+ndl_pkg_config(nodeloop "${NDL_PC_ABOUT}" "" "-lnodeloop"
+  "-pthread${ndl_pc_uring_lib}")
 if(NDL_FAULTS)
   ndl_install_targets(nodeloopFaultsTargets nodeloop_faults)
   install(FILES cmake/FindFIU.cmake DESTINATION ${NDL_CMAKE_DIR})
   # Static only, so everything it needs is in Libs, and libfiu (its own
   # libfiu.pc says where it is) in Requires.
   ndl_pkg_config(nodeloop-faults "${NDL_PC_ABOUT}, and libfiu fault points"
-    "libfiu" "-lnodeloop-faults -pthread" "")
+    "libfiu${ndl_pc_uring_pkg}" "-lnodeloop-faults -pthread" "")
 endif()
 install(FILES include/nodeloop.h include/nodeloop_value.h include/nodeloop_trace.h
   include/nodeloop_sim.h include/nodeloop_net.h include/nodeloop_faults.h

@@ -38,6 +38,14 @@
     "clock_gettime(CLOCK_MONOTONIC) fails; the last reading stands in")        \
   X(LINUX_CLOCK_STEP, "linux/clock_step", 0,                                   \
     "the clock steps by the plan's argument in ms (negative: backwards)")      \
+  X(URING_SETUP, "uring/setup", ENOMEM,                                        \
+    "io_uring_queue_init() fails as a loop on io_uring is made")               \
+  X(URING_ENTER, "uring/enter", EINTR,                                         \
+    "io_uring_enter() fails (EINTR, EAGAIN, EBUSY) as the loop waits")         \
+  X(URING_CQE, "uring/cqe", ECANCELED,                                         \
+    "a completion of the ring carries this error (ECANCELED, EINTR, ENOMEM)")  \
+  X(URING_WATCH, "uring/watch", ENOMEM,                                        \
+    "io_uring: an fd cannot be watched (ENOMEM; EBADF, EPERM)")                \
   X(FS_OPEN, "fs/open", EMFILE,                                                \
     "ndl_fs_read() cannot open its file (EMFILE, ENOENT)")                     \
   X(FS_READ, "fs/read", EINTR, "one read() of ndl_fs_read() fails")            \

@@ -96,7 +96,21 @@ typedef void (*ndl_work_fn)(void *arg, ndl_value *result);
 /** Where a loop's clock, poller and pool come from. */
 typedef enum ndl_backend {
   NDL_BACKEND_LINUX = 0, /**< epoll, eventfd, pthreads, CLOCK_MONOTONIC */
-  NDL_BACKEND_SIM        /**< virtual clock, scripted poller, seeded workers */
+  NDL_BACKEND_SIM,       /**< virtual clock, scripted poller, seeded workers */
+  /** io_uring for polling, waiting and wake-ups, the same pool and clock as
+   * linux. Where the kernel refuses io_uring (seccomp, the
+   * kernel.io_uring_disabled sysctl, a kernel before 5.11, a build without
+   * liburing) ndl_loop_new() fails with NDL_ENOTSUP and says why on stderr;
+   * ndl_io_uring_check() asks without creating a loop. */
+  NDL_BACKEND_IO_URING,
+  /** io_uring where the kernel allows it, else linux: the one choice that
+   * falls back. */
+  NDL_BACKEND_AUTO,
+  /** What the NODELOOP_BACKEND environment variable names: "linux",
+   * "io_uring", "sim" or "auto"; linux when it is unset or empty. Any other
+   * value fails ndl_loop_new() with NDL_EINVAL. The default of
+   * ndl_options_init(). */
+  NDL_BACKEND_ENV
 } ndl_backend;
 /** @} */
 
@@ -123,7 +137,7 @@ typedef enum ndl_timer_order {
 
 /** What ndl_loop_new() takes; ndl_options_init() fills in the defaults. */
 typedef struct ndl_options {
-  ndl_backend backend; /**< NDL_BACKEND_LINUX (default) or NDL_BACKEND_SIM */
+  ndl_backend backend; /**< where the loop runs (default: NDL_BACKEND_ENV) */
   /** Pool threads, 1 to 1024. 0 means NODELOOP_THREADPOOL_SIZE from the
    * environment (strict: a number from 1 to 1024), else Node's
    * UV_THREADPOOL_SIZE read as libuv reads it (the leading number; none or
@@ -152,7 +166,8 @@ typedef struct ndl_options {
   ndl_timer_order timer_order;
 } ndl_options;
 
-/** Fills *opts with the defaults: linux backend, 4 threads, no trace. */
+/** Fills *opts with the defaults: the backend NODELOOP_BACKEND names (else
+ * linux), 4 threads, no trace. */
 NDL_EXTERN void ndl_options_init(ndl_options *opts);
 
 /** Creates a loop (opts NULL: the defaults). The first call in a process
@@ -203,8 +218,13 @@ NDL_EXTERN int ndl_loop_free(ndl_loop *loop);
 NDL_EXTERN uint64_t ndl_now(const ndl_loop *loop);
 /** The loop's clock in ns, as ndl_now(). */
 NDL_EXTERN uint64_t ndl_now_ns(const ndl_loop *loop);
-/** The backend's name: "linux" or "sim". */
+/** The backend's name: "linux", "io_uring" or "sim". */
 NDL_EXTERN const char *ndl_backend_name(const ndl_loop *loop);
+/** Whether this process may use the io_uring backend: 0, or NDL_ENOTSUP
+ * with the cause in why (cut to cap bytes; why may be NULL), such as
+ * "io_uring_setup() failed: Operation not permitted
+ * (kernel.io_uring_disabled is 2)". Creates and closes a small ring. */
+NDL_EXTERN int ndl_io_uring_check(char *why, size_t cap);
 /** The number of pool threads that are running. */
 NDL_EXTERN unsigned ndl_threadpool_size(const ndl_loop *loop);
 

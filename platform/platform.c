@@ -4,6 +4,7 @@
  * on Linux, the loop thread on the sim).
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "platform.h"
@@ -41,3 +42,28 @@ int ndl__addr_parse(const char *host, int port, struct ndl__addr *out) {
   }
   return NDL_EAI;
 }
+
+#ifndef NDL_HAVE_URING
+/* A build without liburing (cmake -DNDL_IO_URING=OFF) has no io_uring
+ * backend, and says so as a kernel that refuses io_uring would. */
+static int no_uring(char *why, size_t cap) {
+  if (why != NULL && cap > 0)
+    snprintf(why, cap,
+             "this nodeloop was built without io_uring "
+             "(NDL_IO_URING=OFF: no liburing)");
+  return NDL_ENOTSUP;
+}
+
+int ndl__uring_new(const ndl_options *opts, unsigned threads,
+                   struct ndl__platform **out, char *why, size_t cap) {
+  (void)opts;
+  (void)threads;
+  if (out != NULL)
+    *out = NULL;
+  return no_uring(why, cap);
+}
+
+int ndl__uring_check(char *why, size_t cap) {
+  return no_uring(why, cap);
+}
+#endif

@@ -157,5 +157,11 @@ void ndl__platform_trace_work(struct ndl__platform *p, ndl_trace_kind kind,
 int ndl__sim_new(const ndl_options *opts, struct ndl__platform **out);
 int ndl__linux_new(const ndl_options *opts, unsigned threads,
                    struct ndl__platform **out);
+/* Also NDL_ENOTSUP where the kernel refuses io_uring, or the build has no
+ * liburing; why (cap bytes) then says which, as it does for a failed ring.
+ * ndl__uring_check() makes and closes a small ring to find out. */
+int ndl__uring_new(const ndl_options *opts, unsigned threads,
+                   struct ndl__platform **out, char *why, size_t cap);
+int ndl__uring_check(char *why, size_t cap);
 
 #endif

@@ -17,7 +17,7 @@
 
 void ndl_options_init(ndl_options *opts) {
   memset(opts, 0, sizeof(*opts));
-  opts->backend = NDL_BACKEND_LINUX;
+  opts->backend = NDL_BACKEND_ENV;
 }
 
 /* UV_THREADPOOL_SIZE read as libuv (and so Node) reads it: the leading
@@ -67,6 +67,65 @@ static int pool_size(const ndl_options *opts, unsigned *out) {
   return 0;
 }
 
+/* The backend the options name, NDL_BACKEND_ENV read from
+ * NODELOOP_BACKEND. */
+static int choose_backend(const ndl_options *opts, ndl_backend *out) {
+  static const struct {
+    const char *name;
+    ndl_backend backend;
+  } names[] = {{"linux", NDL_BACKEND_LINUX},
+               {"io_uring", NDL_BACKEND_IO_URING},
+               {"sim", NDL_BACKEND_SIM},
+               {"auto", NDL_BACKEND_AUTO}};
+  const char *env;
+  size_t i;
+
+  if (opts->backend != NDL_BACKEND_ENV) {
+    if (opts->backend < NDL_BACKEND_LINUX || opts->backend > NDL_BACKEND_ENV)
+      return NDL_EINVAL;
+    *out = opts->backend;
+    return 0;
+  }
+  env = getenv("NODELOOP_BACKEND");
+  if (env == NULL || *env == '\0') {
+    *out = NDL_BACKEND_LINUX;
+    return 0;
+  }
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    if (strcmp(env, names[i].name) == 0) {
+      *out = names[i].backend;
+      return 0;
+    }
+  }
+  fprintf(stderr,
+          "nodeloop: NODELOOP_BACKEND=%s is not linux, io_uring, sim or "
+          "auto\n",
+          env);
+  return NDL_EINVAL;
+}
+
+/* Makes the platform of a real-time backend. io_uring's refusal is said
+ * on stderr, unless the user asked for the fallback (auto). */
+static int new_kernel_platform(const ndl_options *opts, ndl_backend backend,
+                               unsigned threads, struct ndl__platform **out) {
+  char why[256];
+  int err;
+
+  if (backend == NDL_BACKEND_LINUX)
+    return ndl__linux_new(opts, threads, out);
+  err = ndl__uring_new(opts, threads, out, why, sizeof(why));
+  if (err == NDL_ENOTSUP && backend == NDL_BACKEND_AUTO)
+    return ndl__linux_new(opts, threads, out);
+  if (err == NDL_ENOTSUP)
+    fprintf(stderr, "nodeloop: the io_uring backend is not available: %s\n",
+            why);
+  return err;
+}
+
+int ndl_io_uring_check(char *why, size_t cap) {
+  return ndl__uring_check(why, cap);
+}
+
 /* NODELOOP_FAULTS applies to the whole process, as libfiu does: once, at
  * the first loop. A bad plan is reported, and every loop creation fails
  * with NDL_BADFAULTS, so that a typo never silently runs without faults. */
@@ -82,6 +141,7 @@ static void apply_env_faults(void) {
 
 int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
   ndl_options defaults;
+  ndl_backend backend;
   ndl_loop *loop;
   unsigned threads;
   int err;
@@ -96,8 +156,8 @@ int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
     ndl_options_init(&defaults);
     opts = &defaults;
   }
-  if (opts->backend != NDL_BACKEND_LINUX && opts->backend != NDL_BACKEND_SIM)
-    return NDL_EINVAL;
+  if ((err = choose_backend(opts, &backend)) != 0)
+    return err;
   if (opts->id_bits != 0 &&
       (opts->id_bits < NDL__ID_BITS_MIN || opts->id_bits > NDL__ID_BITS_MAX))
     return NDL_EINVAL;
@@ -115,12 +175,12 @@ int ndl_loop_new(const ndl_options *opts, ndl_loop **out) {
   if (err)
     goto fail_core;
   loop->core.node_timer_order = opts->timer_order == NDL_TIMER_ORDER_NODE;
-  if (opts->backend == NDL_BACKEND_SIM) {
+  if (backend == NDL_BACKEND_SIM) {
     ndl_options sim = *opts;
     sim.threadpool_size = threads;
     err = ndl__sim_new(&sim, &loop->platform);
   } else {
-    err = ndl__linux_new(opts, threads, &loop->platform);
+    err = new_kernel_platform(opts, backend, threads, &loop->platform);
   }
   if (err)
     goto fail_platform;

@@ -1,5 +1,5 @@
 /*
- * What several Criterion tests share: a loop on the Linux backend run to its
+ * What several Criterion tests share: a loop on a real backend run to its
  * end and checked, the probes their callbacks fill, and fault plans set and
  * cleared. Each test program links helpers.c (tests/CMakeLists.txt).
  *
@@ -19,10 +19,14 @@
 /* CLOCK_MONOTONIC, in ns: what the loop's clock is compared with. */
 uint64_t mono_ns(void);
 
-/* ---- A loop on the Linux backend. */
+/* ---- A loop on a real-time backend: linux (epoll), or io_uring when
+ * NODELOOP_BACKEND says so (ci/test runs the real-platform suites on
+ * both). */
 
+/* "io_uring" when NODELOOP_BACKEND=io_uring, else "linux". */
+const char *real_backend(void);
 /* A new loop with that many pool threads (0: the default); asserts that it
- * is on the Linux backend. */
+ * is on real_backend(). */
 ndl_loop *new_loop(unsigned threads);
 /* Runs loop until nothing is alive, asserts nothing was lost or duplicated,
  * and frees it. */

@@ -110,9 +110,18 @@ Test(linux_faults, one_worker_dies_at_start) {
   cr_assert_eq(c.got, 6765);
 }
 
+/* The point that plays epoll_point's part on the backend under test:
+ * these tests run on io_uring too (NODELOOP_BACKEND=io_uring). */
+static const char *on_backend(const char *epoll_point,
+                              const char *uring_point) {
+  return strcmp(real_backend(), "io_uring") == 0 ? uring_point : epoll_point;
+}
+
 Test(linux_faults, creation_failures_leak_no_fd) {
-  const char *points[] = {NDL_FP(LINUX_EPOLL_CREATE), NDL_FP(LINUX_EVENTFD),
-                          NDL_FP(LINUX_EPOLL_CTL)};
+  const char *points[] = {
+      on_backend(NDL_FP(LINUX_EPOLL_CREATE), NDL_FP(URING_SETUP)),
+      NDL_FP(LINUX_EVENTFD),
+      on_backend(NDL_FP(LINUX_EPOLL_CTL), NDL_FP(URING_SETUP))};
   size_t i;
   for (i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
     int before = count_fds();
@@ -131,11 +140,12 @@ Test(linux_faults, epoll_ctl_error_reaches_io_start) {
   ndl_loop *loop = new_loop(1);
   int fds[2];
   cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
-  cr_assert_eq(
-      fiu_enable(NDL_FP(LINUX_EPOLL_CTL), 1, (void *)(intptr_t)ENOSPC, 0), 0);
+  const char *point = on_backend(NDL_FP(LINUX_EPOLL_CTL), NDL_FP(URING_WATCH));
+  cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+  cr_assert_eq(fiu_enable(point, 1, (void *)(intptr_t)ENOSPC, 0), 0);
   cr_assert_eq(ndl_io_start(loop, fds[0], NDL_READABLE, on_never, NULL, NULL),
                NDL_ENOSPC);
-  fiu_disable(NDL_FP(LINUX_EPOLL_CTL));
+  fiu_disable(point);
   run_and_free(loop); /* nothing registered: returns at once */
   close(fds[0]);
   close(fds[1]);
@@ -145,11 +155,12 @@ Test(linux_faults, epoll_ctl_error_reaches_io_start) {
 Test(linux_faults, eintr_in_epoll_wait_keeps_timers_on_time) {
   struct timer_probe p = {0};
   ndl_loop *loop = new_loop(1);
-  cr_assert_eq(fiu_enable_random(NDL_FP(LINUX_EPOLL_WAIT), 1, NULL, 0, 0.5), 0);
+  const char *point = on_backend(NDL_FP(LINUX_EPOLL_WAIT), NDL_FP(URING_ENTER));
+  cr_assert_eq(fiu_enable_random(point, 1, NULL, 0, 0.5), 0);
   p.set_ns = mono_ns();
   cr_assert_eq(ndl_set_timeout(loop, 30, on_probe, &p, NULL), 0);
   run_and_free(loop);
-  fiu_disable(NDL_FP(LINUX_EPOLL_WAIT));
+  fiu_disable(point);
   cr_assert_eq(p.fired, 1);
   cr_assert_geq(p.fired_ns - p.set_ns, 30 * MS);
 }
@@ -159,11 +170,11 @@ Test(linux_faults, fatal_epoll_wait_error_ends_run) {
   ndl_loop *loop = new_loop(1);
   /* Far enough away that the first wait blocks (and so calls epoll_wait)
    * however slowly the test runs, under valgrind on a busy machine. */
+  const char *point = on_backend(NDL_FP(LINUX_EPOLL_WAIT), NDL_FP(URING_ENTER));
   cr_assert_eq(ndl_set_timeout(loop, 60000, on_probe, &p, NULL), 0);
-  cr_assert_eq(
-      fiu_enable(NDL_FP(LINUX_EPOLL_WAIT), 1, (void *)(intptr_t)EBADF, 0), 0);
+  cr_assert_eq(fiu_enable(point, 1, (void *)(intptr_t)EBADF, 0), 0);
   cr_assert_eq(ndl_run(loop, NULL, NULL), -EBADF);
-  fiu_disable(NDL_FP(LINUX_EPOLL_WAIT));
+  fiu_disable(point);
   cr_assert_eq(ndl_loop_free(loop), 0);
 }
 

@@ -17,23 +17,28 @@ static int linux_stop_pool(struct ndl__platform *p) {
   return ndl__lx_pool_stop(ndl__lx_of(p));
 }
 
-/* Safe on a half-built platform: ndl__linux_new() cleans up through here.
- * The pool is stopped already, unless creation failed, when it has no task
- * that could block. */
-static void linux_destroy(struct ndl__platform *p) {
-  struct lx *s = ndl__lx_of(p);
-
-  (void)ndl__lx_pool_stop(s);
+/* Safe on a half-built backend: creation cleans up through here. The pool
+ * is stopped already, unless creation failed, when it has no task that
+ * could block. */
+void ndl__lx_fini(struct lx *s) {
+  if (s->synced) /* else init_sync() failed and undid itself */
+    (void)ndl__lx_pool_stop(s);
   ndl__sys_close(s->efd);
   ndl__sys_close(s->epfd);
-  pthread_cond_destroy(&s->reported_cv);
-  pthread_cond_destroy(&s->stopped);
-  pthread_cond_destroy(&s->has_work);
-  pthread_mutex_destroy(&s->done_lock);
-  pthread_mutex_destroy(&s->lock);
-  pthread_mutex_destroy(&s->clock_lock);
+  if (s->synced) {
+    pthread_cond_destroy(&s->reported_cv);
+    pthread_cond_destroy(&s->stopped);
+    pthread_cond_destroy(&s->has_work);
+    pthread_mutex_destroy(&s->done_lock);
+    pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->clock_lock);
+  }
   ndl__free(s->workers);
-  ndl__free(s);
+}
+
+static void linux_destroy(struct ndl__platform *p) {
+  ndl__lx_fini(ndl__lx_of(p));
+  ndl__free(p);
 }
 
 /* The locks and condition variables. Delays wait on "stopped", and
@@ -101,6 +106,31 @@ static const struct ndl__platform_ops linux_ops = {
     .destroy = linux_destroy,
 };
 
+int ndl__lx_init(struct lx *s, const struct ndl__platform_ops *ops,
+                 const ndl_options *opts, unsigned threads) {
+  int err;
+
+  s->base.ops = ops;
+  s->base.net = &ndl__linux_net;
+  s->base.files = &ndl__linux_files;
+  /* loop.c sets these after we return, but the pool-size note is emitted
+   * before that. */
+  s->base.trace = opts->trace;
+  s->base.trace_ctx = opts->trace_ctx;
+  s->epfd = -1;
+  s->efd = -1;
+  atomic_init(&s->wake_pending, 0);
+  if ((err = init_sync(s)) != 0)
+    return err;
+  s->synced = 1;
+  (void)ndl__lx_now(&s->base); /* a first reading, should the clock fail */
+  if ((s->workers = ndl__calloc(threads, sizeof(*s->workers))) == NULL)
+    return NDL_ENOMEM;
+  if ((s->efd = ndl__sys_eventfd()) < 0)
+    return -errno;
+  return 0;
+}
+
 int ndl__linux_new(const ndl_options *opts, unsigned threads,
                    struct ndl__platform **out) {
   struct lx *s;
@@ -113,25 +143,8 @@ int ndl__linux_new(const ndl_options *opts, unsigned threads,
     return NDL_EINVAL;
   if ((s = ndl__calloc(1, sizeof(*s))) == NULL)
     return NDL_ENOMEM;
-  s->base.ops = &linux_ops;
-  s->base.net = &ndl__linux_net;
-  s->base.files = &ndl__linux_files;
-  /* loop.c sets these after we return, but the pool-size note below is
-   * emitted before that. */
-  s->base.trace = opts->trace;
-  s->base.trace_ctx = opts->trace_ctx;
-  s->epfd = -1;
-  atomic_init(&s->wake_pending, 0);
-  s->efd = -1;
-  if ((err = init_sync(s)) != 0) {
-    ndl__free(s);
-    return err;
-  }
-  (void)ndl__lx_now(&s->base); /* a first reading, should the clock fail */
-  if ((s->workers = ndl__calloc(threads, sizeof(*s->workers))) == NULL) {
-    err = NDL_ENOMEM;
+  if ((err = ndl__lx_init(s, &linux_ops, opts, threads)) != 0)
     goto fail;
-  }
   if ((err = ndl__lx_poll_open(s)) != 0)
     goto fail;
   if ((err = ndl__lx_pool_start(s, threads)) != 0)

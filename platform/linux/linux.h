@@ -120,12 +120,23 @@ struct lx {
   unsigned created; /* threads pthread_create() started: all are joined */
   unsigned joined;  /* workers[0..joined) are joined */
 
+  int synced; /* the locks above exist: init_sync() succeeded */
+
   struct epoll_event events[MAX_EVENTS];
 };
 
 static inline struct lx *ndl__lx_of(struct ndl__platform *p) {
   return (struct lx *)p;
 }
+
+/* linux.c: what both kernel backends build on (the epoll one here, and
+ * platform/uring/): the locks, a first clock reading, the worker array and
+ * the wake-up eventfd. The caller then opens its poller and starts the
+ * pool. ndl__lx_fini() stops the pool and undoes the rest; it is safe on a
+ * half-built backend and frees everything but s itself. */
+int ndl__lx_init(struct lx *s, const struct ndl__platform_ops *ops,
+                 const ndl_options *opts, unsigned threads);
+void ndl__lx_fini(struct lx *s);
 
 /* clock.c: the loop thread's clock, and a read of it for other threads. */
 uint64_t ndl__lx_now(struct ndl__platform *p);
@@ -149,7 +160,11 @@ int ndl__lx_sleep_for(struct lx *s, uint64_t delay_ns);
 const char *ndl__lx_thread_name(struct ndl__platform *p);
 
 /* poll.c */
+/* Opens the epoll set, with the eventfd in it. */
 int ndl__lx_poll_open(struct lx *s);
+/* Kernel poll bits (EPOLLIN, POLLIN: the same values) to NDL_* events for
+ * a watcher that asked for want. */
+unsigned ndl__lx_translate(uint32_t got, unsigned want);
 int ndl__lx_io_add(struct ndl__platform *p, int fd, ndl_id id, unsigned events);
 int ndl__lx_io_modify(struct ndl__platform *p, int fd, ndl_id id,
                       unsigned events);

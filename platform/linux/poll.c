@@ -56,7 +56,7 @@ int ndl__lx_io_remove(struct ndl__platform *p, int fd) {
  * event the watcher asked for, plus NDL_HANGUP, so that the user's next
  * read() or write() meets the error instead of waiting for a readiness
  * that will never come. */
-static unsigned translate(uint32_t got, unsigned want) {
+unsigned ndl__lx_translate(uint32_t got, unsigned want) {
   unsigned events = 0;
   if (got & EPOLLIN)
     events |= NDL_READABLE;
@@ -136,7 +136,8 @@ int ndl__lx_wait(struct ndl__platform *p, int64_t timeout_ns,
     }
     out[*n].kind = NDL__FIRED_IO;
     out[*n].id = (ndl_id)(ev->data.u64 & 0xffffffffu);
-    out[*n].events = translate(ev->events, (unsigned)(ev->data.u64 >> 32));
+    out[*n].events =
+        ndl__lx_translate(ev->events, (unsigned)(ev->data.u64 >> 32));
     out[*n].work = NULL;
     (*n)++;
   }
@@ -171,8 +172,6 @@ int ndl__lx_poll_open(struct lx *s) {
   struct epoll_event ev;
 
   if ((s->epfd = ndl__sys_epoll_create()) < 0)
-    return -errno;
-  if ((s->efd = ndl__sys_eventfd()) < 0)
     return -errno;
   memset(&ev, 0, sizeof(ev));
   ev.events = EPOLLIN;

@@ -2,7 +2,7 @@
  * conformance-c: runs one conformance scenario's C program.
  *
  *   conformance-c --list              every scenario: name and backends
- *   conformance-c <name> <linux|sim> [node-order]
+ *   conformance-c <name> <linux|io_uring|sim> [node-order]
  *                                     runs it; the lines go to stdout;
  *                                     node-order: with Node's timer order
  *                                     (NDL_TIMER_ORDER_NODE)
@@ -101,17 +101,26 @@ static const struct conf_scenario *find(const char *name) {
   return NULL;
 }
 
+/* Every scenario runs on every backend; io_uring only where the kernel
+ * allows it, which is said once on stderr. */
 static void list(void) {
   const struct conf_scenario *const *t;
   const struct conf_scenario *s;
+  const char *backends = "linux,io_uring,sim";
+  char why[256];
+  if (ndl_io_uring_check(why, sizeof(why)) != 0) {
+    fprintf(stderr, "conformance-c: not on io_uring: %s\n", why);
+    backends = "linux,sim";
+  }
   for (t = tables; *t != NULL; t++)
     for (s = *t; s->name != NULL; s++)
-      printf("%s linux,sim\n", s->name);
+      printf("%s %s\n", s->name, backends);
 }
 
 static int usage(void) {
   fprintf(stderr, "usage: conformance-c --list\n"
-                  "       conformance-c <scenario> <linux|sim> [node-order]\n");
+                  "       conformance-c <scenario> <linux|io_uring|sim> "
+                  "[node-order]\n");
   return 2;
 }
 
@@ -143,11 +152,14 @@ int main(int argc, char **argv) {
   ndl_options_init(&opts);
   if (argc == 4)
     opts.timer_order = NDL_TIMER_ORDER_NODE;
-  if (strcmp(argv[2], "sim") == 0) {
+  if (strcmp(argv[2], "sim") == 0)
     opts.backend = NDL_BACKEND_SIM;
-  } else if (strcmp(argv[2], "linux") != 0) {
+  else if (strcmp(argv[2], "io_uring") == 0)
+    opts.backend = NDL_BACKEND_IO_URING;
+  else if (strcmp(argv[2], "linux") == 0)
+    opts.backend = NDL_BACKEND_LINUX;
+  else
     return usage();
-  }
   if (chdir(dir != NULL && *dir != '\0' ? dir : NDL_CONFORMANCE_DIR) != 0) {
     perror("conformance-c: chdir");
     return 1;

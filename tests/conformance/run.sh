@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Conformance with real Node.js: runs every scenario's .js under node several
-# times and its C twin (conformance-c) on the linux and the sim backends
+# times and its C twin (conformance-c) on the linux, io_uring and sim backends
 # (TCP scenarios on the sim's simulated network), and compares the lines.
 #
 #   run.sh CONFORMANCE_C SOURCE_DIR [SCENARIO...]

@@ -67,17 +67,42 @@ static const char *const linux_points[] = {
     "net/send:eintr",       "net/send:eagain",      "net/send_short",
     "fs/read:eintr",        "linux/clock_step:-20", "core/malloc",
     "linux/pthread_create", "linux/worker_start"};
+/* The same on io_uring, whose ring takes the place of epoll. */
+static const char *const uring_points[] = {
+    "uring/enter",          "uring/enter:eagain",   "uring/cqe",
+    "uring/cqe:eintr",      "linux/eventfd_read",   "linux/eventfd_write",
+    "net/recv:eintr",       "net/recv:eagain",      "net/recv_short",
+    "net/send:eintr",       "net/send:eagain",      "net/send_short",
+    "fs/read:eintr",        "linux/clock_step:-20", "core/malloc",
+    "linux/pthread_create", "linux/worker_start"};
+
+/* The real-time backend of the worlds that are not on sim: io_uring when
+ * NODELOOP_BACKEND=io_uring, else linux (epoll). */
+static int on_uring(void) {
+  const char *env = getenv("NODELOOP_BACKEND");
+  return env != NULL && strcmp(env, "io_uring") == 0;
+}
+
+static const char *backend_name(int linux_world) {
+  return !linux_world ? "sim" : on_uring() ? "io_uring" : "linux";
+}
 
 /* A plan of 1 to 4 points, each failing with a probability up to 5%
  * (thread start-up: up to 50%, as it is reached only a few times). */
 static void draw_plan(struct ndl__prng *p, int linux_world, char *out,
                       size_t cap) {
-  const char *const *points = linux_world ? linux_points : sim_points;
-  size_t count = linux_world ? sizeof(linux_points) / sizeof(*linux_points)
-                             : sizeof(sim_points) / sizeof(*sim_points);
+  const char *const *points = sim_points;
+  size_t count = sizeof(sim_points) / sizeof(*sim_points);
   unsigned n = 1 + (unsigned)ndl__prng_below(p, 4), i;
   size_t len = 0, picked[4];
   out[0] = '\0';
+  if (linux_world && on_uring()) {
+    points = uring_points;
+    count = sizeof(uring_points) / sizeof(*uring_points);
+  } else if (linux_world) {
+    points = linux_points;
+    count = sizeof(linux_points) / sizeof(*linux_points);
+  }
   for (i = 0; i < n; i++) {
     const char *point;
     unsigned k;
@@ -125,7 +150,7 @@ static void run_child(uint64_t seed, const char *forced,
   draw_world(seed, forced, plan, sizeof(plan), &w);
   linux_world = w.linux_backend;
   snprintf(r.world, sizeof(r.world), "%s on %s, faults %.250s", w.name,
-           linux_world ? "linux" : "sim", plan);
+           backend_name(linux_world), plan);
   if (verbose)
     fprintf(stderr, "seed %" PRIu64 ": %s\n", seed, r.world);
   if (ndl_faults_plan(plan, seed, why, sizeof(why)) != 0) {
@@ -162,7 +187,9 @@ static void usage(void) {
       "fault plan) from its seed and runs it in a child process, so that a\n"
       "crash or a hang is counted rather than fatal. Prints\n"
       "  runs=N lost=0 duplicated=0 crashes=0 hangs=0\n"
-      "and, for each bad run, the command that replays it.\n"
+      "and, for each bad run, the command that replays it. A quarter of\n"
+      "the worlds run in real time: on linux (epoll), or on io_uring with\n"
+      "its own fault points when NODELOOP_BACKEND=io_uring.\n"
       "\n"
       "      --runs N          how many runs, 0 to 2^64-1 (default 1000)\n"
       "      --seed S          the first run's seed, 0 to 2^64-1 (default 1);\n"
@@ -272,7 +299,7 @@ static void shrink_bad(const struct faults_run *f, uint64_t s, int kind,
   runs = campaign_shrink(&bad, program ? &prog : NULL, plan, sizeof(plan),
                          SHRINK_RUNS);
   fprintf(out->out, "shrunk in %d runs: %s on %s, faults %s\n", runs, w.name,
-          w.linux_backend ? "linux" : "sim", plan);
+          backend_name(w.linux_backend), plan);
   out->plan = strdup(plan);
   if (!program) {
     fprintf(out->out,

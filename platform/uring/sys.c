@@ -1,0 +1,64 @@
+/*
+ * The io_uring backend's calls to the kernel, each behind its own fault
+ * point, as platform/linux/sys.c does for the epoll backend (whose socket,
+ * eventfd, thread and clock calls this backend uses as they are). liburing
+ * returns a negative errno instead of setting errno, and so do these.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "faults/fault_points.h"
+#include "uring.h"
+
+/* Returns the negated errno of point `id` when it fails this time. */
+#define UR_FAULT_RETURN(id)                                                    \
+  do {                                                                         \
+    int fault_ = ndl__fault_code(id);                                          \
+    if (fault_ != 0)                                                           \
+      return fault_;                                                           \
+  } while (0)
+
+int ndl__ur_sys_setup(unsigned entries, struct io_uring *ring,
+                      struct io_uring_params *params) {
+  UR_FAULT_RETURN(URING_SETUP);
+  return io_uring_queue_init_params(entries, ring, params);
+}
+
+int ndl__ur_sys_enter(struct io_uring *ring, unsigned wait_nr,
+                      struct __kernel_timespec *ts) {
+  struct io_uring_cqe *cqe;
+  UR_FAULT_RETURN(URING_ENTER);
+  if (wait_nr == 0)
+    return io_uring_submit(ring);
+  if (ts == NULL)
+    return io_uring_submit_and_wait(ring, wait_nr);
+  return io_uring_submit_and_wait_timeout(ring, &cqe, wait_nr, ts, NULL);
+}
+
+int ndl__ur_sys_result(const struct io_uring_cqe *cqe) {
+  UR_FAULT_RETURN(URING_CQE);
+  return cqe->res;
+}
+
+int ndl__ur_sys_pollable(int fd) {
+  struct stat st;
+  UR_FAULT_RETURN(URING_WATCH);
+  if (fstat(fd, &st) != 0)
+    return -errno;
+  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? -EPERM : 0;
+}
+
+/* No fault point: it only words the message of a refusal. */
+int ndl__ur_sys_disabled_sysctl(void) {
+  FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "re");
+  int value = -1;
+  if (f == NULL)
+    return -1;
+  if (fscanf(f, "%d", &value) != 1)
+    value = -1;
+  fclose(f);
+  return value;
+}

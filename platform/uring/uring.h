@@ -1,0 +1,81 @@
+/*
+ * The io_uring backend: the Linux backend's pool, clock, eventfd and socket
+ * calls (platform/linux/), with an io_uring in place of the epoll set. Its
+ * parts:
+ *   uring.c  creating and destroying it, its table of calls, and the check
+ *            that says whether the kernel allows io_uring at all;
+ *   ring.c   fd watching, waiting in io_uring_enter(), and wake-ups;
+ *   sys.c    the ring's calls to the kernel, each behind its fault point.
+ *
+ * Watching an fd is a one-shot poll in the ring, armed again at the next
+ * wait after each report, so that an fd stays reported for as long as it
+ * is ready: the epoll backend's level-triggered rule, which the modules
+ * rely on. The polls of a wait, the removals since the last one and the
+ * wait itself (with its deadline) go to the kernel in one
+ * io_uring_enter(). The eventfd that the pool and ndl_stop() ring is one
+ * more poll.
+ *
+ * A poll's user_data holds its kind, the fd and the watcher's generation,
+ * which every io_add, io_modify and io_remove bumps: a completion of an
+ * older poll (cancelled, or for an fd number since closed and reused) is
+ * recognised and dropped.
+ */
+#ifndef NDL_PLATFORM_URING_H
+#define NDL_PLATFORM_URING_H
+
+#include <liburing.h>
+
+#include "platform/linux/linux.h"
+
+/* Submission queue entries; the completion queue is twice as big, and the
+ * kernel keeps what overflows it (IORING_FEAT_NODROP). */
+#define UR_ENTRIES 256u
+
+struct ur_watch {
+  ndl_id id; /* 0: not watched */
+  unsigned events;
+  uint32_t gen;
+  unsigned char armed;  /* a poll of this generation is in the ring */
+  unsigned char queued; /* on the list of polls to arm */
+};
+
+/* Only the loop thread touches the fields after lx. */
+struct ur {
+  struct lx lx; /* first: the pool, the clock and the eventfd */
+  struct io_uring ring;
+  int ring_open;
+  struct ur_watch *watches; /* by fd, nwatches of them */
+  size_t nwatches;
+  int *to_arm; /* fds whose poll the next wait arms, each at most once */
+  size_t narm;
+  int wake_armed;
+};
+
+static inline struct ur *ndl__ur_of(struct ndl__platform *p) {
+  return (struct ur *)p;
+}
+
+/* ring.c */
+int ndl__ur_io_add(struct ndl__platform *p, int fd, ndl_id id, unsigned events);
+int ndl__ur_io_modify(struct ndl__platform *p, int fd, ndl_id id,
+                      unsigned events);
+int ndl__ur_io_remove(struct ndl__platform *p, int fd);
+int ndl__ur_wait(struct ndl__platform *p, int64_t timeout_ns,
+                 struct ndl__fired *out, size_t cap, size_t *n);
+
+/* sys.c: liburing's calls, which return a negative errno, never -1. */
+int ndl__ur_sys_setup(unsigned entries, struct io_uring *ring,
+                      struct io_uring_params *params);
+/* Submits what is queued and waits for at least wait_nr completions, for
+ * at most *ts (NULL: no limit). -ETIME when the time ran out. */
+int ndl__ur_sys_enter(struct io_uring *ring, unsigned wait_nr,
+                      struct __kernel_timespec *ts);
+/* A completion's result, or the errno a uring/cqe fault stands for. */
+int ndl__ur_sys_result(const struct io_uring_cqe *cqe);
+/* Whether fd may be polled, as epoll_ctl() would say: 0, -EBADF (not
+ * open) or -EPERM (a regular file or a directory, always ready). */
+int ndl__ur_sys_pollable(int fd);
+/* kernel.io_uring_disabled (0, 1 or 2), or -1 if it cannot be read. */
+int ndl__ur_sys_disabled_sysctl(void);
+
+#endif
