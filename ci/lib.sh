@@ -66,7 +66,7 @@ ndl_need() {
 
 # The packages every build needs.
 ndl_need_build() {
-  ndl_need build-essential cmake pkg-config libcriterion-dev libfiu-dev fiu-utils valgrind
+  ndl_need build-essential cmake pkg-config libcriterion-dev libfiu-dev fiu-utils valgrind liburing-dev
 }
 
 # ndl_build [extra cmake args...]: configures and builds $BUILD_DIR, with

@@ -131,13 +131,20 @@ int ndl__ur_io_modify(struct ndl__platform *p, int fd, ndl_id id,
   return 0;
 }
 
-/* As on epoll, the watcher is gone for the core whatever happens here. */
+/* As on epoll, the watcher is gone for the core whatever happens here.
+ * A poll in the ring holds a reference to its file, so the removal goes to
+ * the kernel at once, as epoll_ctl() would: the caller is about to close
+ * the fd, and a listening socket that outlived its close() would take a
+ * connection that should have been refused. */
 int ndl__ur_io_remove(struct ndl__platform *p, int fd) {
   struct ur *u = ndl__ur_of(p);
 
   if (fd < 0 || (size_t)fd >= u->nwatches || u->watches[fd].id == 0)
     return NDL_ENOENT;
-  disarm(u, fd);
+  if (u->watches[fd].armed) {
+    disarm(u, fd);
+    (void)ndl__ur_sys_enter(&u->ring, 0, NULL);
+  }
   u->watches[fd].id = 0;
   u->watches[fd].gen++;
   u->lx.watched--;
