@@ -75,6 +75,9 @@ int ndl__ur_sys_result(const struct io_uring_cqe *cqe);
 /* Whether fd may be polled, as epoll_ctl() would say: 0, -EBADF (not
  * open) or -EPERM (a regular file or a directory, always ready). */
 int ndl__ur_sys_pollable(int fd);
+/* Whether the process runs under valgrind, which changes how the ring
+ * waits (sys.c says why). */
+int ndl__ur_sys_under_valgrind(void);
 /* kernel.io_uring_disabled (0, 1 or 2), or -1 if it cannot be read. */
 int ndl__ur_sys_disabled_sysctl(void);
 
