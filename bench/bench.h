@@ -15,6 +15,10 @@
 
 enum bench_impl { BENCH_NODELOOP = 0, BENCH_LIBUV, BENCH_IMPLS };
 
+/* A child's exit code when nodeloop cannot make a loop on the backend that
+ * NODELOOP_BACKEND names; it has printed "unavailable=<why>" on stdout. */
+#define BENCH_UNAVAILABLE 3
+
 /* Runs a workload of size n in this process and emits its metrics.
  * Returns 0, or 1 after printing why on stderr (a wrong count, an error). */
 typedef int (*bench_run_fn)(uint64_t n);
