@@ -15,6 +15,10 @@
 
 enum bench_impl { BENCH_NODELOOP = 0, BENCH_LIBUV, BENCH_IMPLS };
 
+/* A child's exit code when nodeloop cannot make a loop on the backend that
+ * NODELOOP_BACKEND names; it has printed "unavailable=<why>" on stdout. */
+#define BENCH_UNAVAILABLE 3
+
 /* Runs a workload of size n in this process and emits its metrics.
  * Returns 0, or 1 after printing why on stderr (a wrong count, an error). */
 typedef int (*bench_run_fn)(uint64_t n);
@@ -26,6 +30,15 @@ void bench_emit(const char *key, double value);
 double bench_now(void);
 /* User plus system time of the whole process (every thread), in seconds. */
 double bench_cpu(void);
+/* A timed stretch of a run: wall and CPU time at its start and its end. */
+struct bench_clock {
+  double t0, c0, t1, c1;
+};
+void bench_clock_start(struct bench_clock *c);
+void bench_clock_stop(struct bench_clock *c);
+/* Emits wall_s, cpu_s, and rate_key: count per wall second. */
+void bench_emit_rate(const struct bench_clock *c, const char *rate_key,
+                     uint64_t count);
 /* Prints "nodeloop-bench: <message>" on stderr and returns 1. */
 int bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The pool size both libraries get, so neither has more threads. */
@@ -46,6 +59,8 @@ int bench_immediates_io_ndl(uint64_t n);
 int bench_immediates_io_uv(uint64_t n);
 int bench_tcp_ndl(uint64_t n);
 int bench_tcp_uv(uint64_t n);
+int bench_files_ndl(uint64_t n);
+int bench_files_uv(uint64_t n);
 /* The sim backend: runs nodeloop-sim (nodeloop only). */
 int bench_sim_ndl(uint64_t n);
 

@@ -6,12 +6,19 @@
  *
  * Every run is a fresh child process (this binary again, with a hidden
  * --child flag), so that its peak RSS from wait4() belongs to that run
- * alone. The two sides alternate, and swap which goes first on every
- * repetition, so that a burst of load from elsewhere on the machine hits
- * both alike; the medians and their ratio are what to read.
+ * alone. The sides alternate, and the one that goes first moves on with
+ * every repetition, so that a burst of load from elsewhere on the machine
+ * hits all alike; the medians and their ratios are what to read.
+ *
+ * The sides are nodeloop and libuv, and for the workloads that wait on I/O
+ * nodeloop twice: on linux (epoll) and on io_uring, each run with
+ * NODELOOP_BACKEND set to say which. A backend that cannot make a loop
+ * (io_uring where the kernel refuses it) is reported unavailable, with the
+ * reason, rather than failing the run.
  *
  * For profiling, one side of one workload runs in this process with
  *   nodeloop-bench --child WORKLOAD nodeloop|libuv N
+ * (nodeloop on io_uring: with NODELOOP_BACKEND=io_uring in the environment).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +34,7 @@
 
 #include "cli.h"
 #include "driver.h"
+#include "nodeloop.h"
 
 #define TOOL "nodeloop-bench"
 
@@ -47,6 +55,7 @@ static const struct bench_workload workloads[] = {
      "libuv's million-timers: timer i times out after i/1000+1 ms",
      10000000,
      100000,
+     BENCH_NO_IO,
      {bench_timers_ndl, bench_timers_uv},
      {{"start_s", "start", "s", GOAL_RATIO_MAX, 0.5},
       S("run_s", "dispatch (run)"),
@@ -61,6 +70,7 @@ static const struct bench_workload workloads[] = {
      "no-op pool tasks, all submitted at once",
      200000,
      10000,
+     BENCH_NO_IO,
      {bench_pool_burst_ndl, bench_pool_burst_uv},
      {S("wall_s", "wall"),
       S("cpu_s", "CPU"),
@@ -71,6 +81,7 @@ static const struct bench_workload workloads[] = {
      "libuv's queue_work: one task in flight, re-queued from its callback",
      100000,
      10000,
+     BENCH_NO_IO,
      {bench_pool_chain_ndl, bench_pool_chain_uv},
      {S("wall_s", "wall"),
       S("cpu_s", "CPU"),
@@ -81,6 +92,7 @@ static const struct bench_workload workloads[] = {
      "chained immediates, one per loop iteration (libuv: check + idle)",
      10000000,
      100000,
+     BENCH_NO_IO,
      {bench_immediates_ndl, bench_immediates_uv},
      {{"wall_s", "wall", "s", GOAL_RATIO_MAX, 1.0},
       S("cpu_s", "CPU"),
@@ -91,6 +103,7 @@ static const struct bench_workload workloads[] = {
      "the same with an idle pipe watched on both sides: epoll_wait every time",
      10000000,
      100000,
+     BENCH_IO,
      {bench_immediates_io_ndl, bench_immediates_io_uv},
      {S("wall_s", "wall"),
       S("cpu_s", "CPU"),
@@ -101,16 +114,29 @@ static const struct bench_workload workloads[] = {
      "64-byte round trips over 127.0.0.1, client and server in one loop",
      100000,
      2000,
+     BENCH_IO,
      {bench_tcp_ndl, bench_tcp_uv},
      {S("wall_s", "wall"),
       S("cpu_s", "CPU"),
       {"round_trips_per_s", "throughput", "/s", GOAL_RATIO_MIN, 0.9},
       RSS,
       {NULL, NULL, NULL, GOAL_NONE, 0}}},
+    {"file-chain",
+     "whole reads of a 1 KiB file, each started by the last (fs.readFile)",
+     100000,
+     2000,
+     BENCH_IO,
+     {bench_files_ndl, bench_files_uv},
+     {S("wall_s", "wall"),
+      S("cpu_s", "CPU"),
+      {"reads_per_s", "throughput", "/s", GOAL_NONE, 0},
+      RSS,
+      {NULL, NULL, NULL, GOAL_NONE, 0}}},
     {"sim",
      "nodeloop-sim: seeds per second, and virtual ms per wall ms on demo",
      50000,
      200,
+     BENCH_NO_IO,
      {bench_sim_ndl, NULL},
      {S("demo_wall_s", "demo wall"),
       S("proc_cpu_s", "CPU"),
@@ -133,12 +159,96 @@ static const struct bench_workload *find_workload(const char *name) {
   return NULL;
 }
 
+int bench_side_runs(const struct bench_workload *w, int side) {
+  if (side == SIDE_IO_URING && w->io != BENCH_IO)
+    return 0;
+  return w->run[bench_side_impl(side)] != NULL;
+}
+
+const char *bench_side_label(const struct bench_workload *w, int side) {
+  if (side == SIDE_LIBUV)
+    return "libuv";
+  if (w->io != BENCH_IO)
+    return "nodeloop";
+  return side == SIDE_IO_URING ? "nodeloop-io_uring" : "nodeloop-epoll";
+}
+
+/* The NODELOOP_BACKEND a side's child gets, or NULL for the driver's own. */
+static const char *side_backend(const struct bench_workload *w, int side) {
+  if (w->io != BENCH_IO || side == SIDE_LIBUV)
+    return NULL;
+  return side == SIDE_IO_URING ? "io_uring" : "linux";
+}
+
 /* ---- The child: one workload, one side, then exit. */
+
+/* Copies what fd holds from its start into buf (cap >= 1) as one line,
+ * with "; " between its lines. */
+static void read_said(int fd, char *buf, size_t cap) {
+  char raw[256];
+  ssize_t r = pread(fd, raw, sizeof(raw) - 1, 0);
+  size_t len = r > 0 ? (size_t)r : 0, i, out = 0;
+  while (len > 0 && raw[len - 1] == '\n')
+    len--;
+  for (i = 0; i < len && out + 2 < cap; i++) {
+    if (raw[i] == '\n') {
+      buf[out++] = ';';
+      buf[out++] = ' ';
+    } else {
+      buf[out++] = raw[i];
+    }
+  }
+  buf[out] = '\0';
+}
+
+/* Makes and frees one loop on the default backend, to see whether the
+ * backend that NODELOOP_BACKEND names is there, before a workload fails on
+ * it. What the library says on stderr about a refusal is kept for the
+ * report. A loop on another backend than the one named (a nodeloop that
+ * does not read NODELOOP_BACKEND) is as unavailable as no loop. Returns 0,
+ * or BENCH_UNAVAILABLE after printing "unavailable=<why>" on stdout. */
+static int probe_backend(const char *want) {
+  char said[200] = "", why[256];
+  FILE *log = tmpfile();
+  int saved = -1, err;
+  ndl_loop *loop;
+
+  fflush(stderr);
+  if (log != NULL && (saved = dup(STDERR_FILENO)) >= 0)
+    dup2(fileno(log), STDERR_FILENO);
+  err = ndl_loop_new(NULL, &loop);
+  if (saved >= 0) {
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    read_said(fileno(log), said, sizeof(said));
+  }
+  if (log != NULL)
+    fclose(log);
+  if (err != 0) {
+    snprintf(why, sizeof(why), "%s%s%s", ndl_strerror(err),
+             said[0] != '\0' ? ": " : "", said);
+  } else {
+    const char *got = ndl_backend_name(loop);
+    int same = strcmp(want, "auto") == 0 || strcmp(got, want) == 0;
+    snprintf(why, sizeof(why),
+             "NODELOOP_BACKEND=%s made a %s loop (this nodeloop does not "
+             "choose its backend from NODELOOP_BACKEND)",
+             want, got);
+    ndl_loop_free(loop);
+    if (same)
+      return 0;
+  }
+  printf("unavailable=%s\n", why);
+  fflush(stdout);
+  return BENCH_UNAVAILABLE;
+}
 
 static int child_main(int argc, char **argv) {
   const struct bench_workload *w;
+  const char *backend;
   uint64_t n, limit = 0;
-  int impl;
+  int impl, err;
 
   if (argc < 5 || argc > 6 || (w = find_workload(argv[2])) == NULL ||
       cli_parse_u64(argv[4], 1, UINT64_MAX, &n) != 0 ||
@@ -154,6 +264,10 @@ static int child_main(int argc, char **argv) {
     fprintf(stderr, "nodeloop-bench: %s has no %s side\n", w->name, argv[3]);
     return 2;
   }
+  backend = getenv("NODELOOP_BACKEND");
+  if (impl == BENCH_NODELOOP && backend != NULL && backend[0] != '\0' &&
+      (err = probe_backend(backend)) != 0)
+    return err;
   /* A run that hangs is killed rather than stalling the whole benchmark. */
   if (limit != 0)
     alarm((unsigned)limit);
@@ -194,15 +308,19 @@ static void sample_parse(struct bench_sample *s, char *out) {
   }
 }
 
-/* Runs one side of one workload in a fresh child. Returns 0 and fills *s,
- * or -1 when the child failed (it said why on stderr). */
-static int spawn(const struct bench_workload *w, int impl, uint64_t n,
-                 unsigned limit_s, struct bench_sample *s) {
+/* Runs one side of one workload in a fresh child, with NODELOOP_BACKEND
+ * set as the side wants. Returns 0 and fills *s; 1 when the side's backend
+ * is unavailable, with why in r->unavailable[side]; -1 when the child
+ * failed (it said why on stderr). */
+static int spawn(struct bench_result *r, int side, unsigned limit_s,
+                 struct bench_sample *s) {
+  const struct bench_workload *w = r->w;
+  const char *backend = side_backend(w, side), *why;
   char count[32], limit[32], out[4096];
   char *argv[] = {"/proc/self/exe",
                   "--child",
                   (char *)w->name,
-                  (char *)bench_impl_names[impl],
+                  (char *)bench_impl_names[bench_side_impl(side)],
                   count,
                   limit,
                   NULL};
@@ -210,9 +328,9 @@ static int spawn(const struct bench_workload *w, int impl, uint64_t n,
   size_t len = 0;
   int fds[2], status;
   pid_t pid;
-  ssize_t r;
+  ssize_t got;
 
-  snprintf(count, sizeof(count), "%llu", (unsigned long long)n);
+  snprintf(count, sizeof(count), "%llu", (unsigned long long)r->n);
   snprintf(limit, sizeof(limit), "%u", limit_s);
   memset(s, 0, sizeof(*s));
   if (pipe(fds) != 0) {
@@ -225,6 +343,8 @@ static int spawn(const struct bench_workload *w, int impl, uint64_t n,
     return -1;
   }
   if (pid == 0) {
+    if (backend != NULL)
+      setenv("NODELOOP_BACKEND", backend, 1);
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);
@@ -238,13 +358,13 @@ static int spawn(const struct bench_workload *w, int impl, uint64_t n,
   for (;;) {
     char chunk[1024];
     size_t take;
-    r = read(fds[0], chunk, sizeof(chunk));
-    if (r < 0 && errno == EINTR)
+    got = read(fds[0], chunk, sizeof(chunk));
+    if (got < 0 && errno == EINTR)
       continue;
-    if (r <= 0)
+    if (got <= 0)
       break;
-    take =
-        (size_t)r < sizeof(out) - 1 - len ? (size_t)r : sizeof(out) - 1 - len;
+    take = (size_t)got < sizeof(out) - 1 - len ? (size_t)got
+                                               : sizeof(out) - 1 - len;
     memcpy(out + len, chunk, take);
     len += take;
   }
@@ -255,14 +375,21 @@ static int spawn(const struct bench_workload *w, int impl, uint64_t n,
       perror("nodeloop-bench: wait4");
       return -1;
     }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == BENCH_UNAVAILABLE &&
+      (why = strstr(out, "unavailable=")) != NULL) {
+    why += strlen("unavailable=");
+    snprintf(r->unavailable[side], sizeof(r->unavailable[side]), "%.*s",
+             (int)strcspn(why, "\n"), why);
+    return 1;
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     if (WIFSIGNALED(status))
       fprintf(stderr, "nodeloop-bench: %s/%s killed by signal %d%s\n", w->name,
-              bench_impl_names[impl], WTERMSIG(status),
+              bench_side_label(w, side), WTERMSIG(status),
               WTERMSIG(status) == SIGALRM ? " (time limit)" : "");
     else
       fprintf(stderr, "nodeloop-bench: %s/%s failed\n", w->name,
-              bench_impl_names[impl]);
+              bench_side_label(w, side));
     return -1;
   }
   sample_parse(s, out);
@@ -295,33 +422,40 @@ static int selected(const char *only, const char *name) {
 
 static void usage(void) {
   int i;
-  printf("usage: nodeloop-bench [--quick] [--reps N] [--only a,b] "
-         "[--n name=N]\n"
-         "                      [--json FILE] [--text FILE]\n"
-         "       nodeloop-bench --help | --version\n"
-         "\n"
-         "nodeloop against libuv, workload by workload, each run in a fresh\n"
-         "child process; prints the table and writes it as JSON and text.\n"
-         "\n"
-         "      --quick       small counts, 1 repetition (unless --reps)\n"
-         "      --reps N      repetitions per side, 1 to %d (default 5)\n"
-         "      --only a,b    only these workloads\n"
-         "      --n name=N    run workload name with count N (N >= 1)\n"
-         "      --json FILE   the JSON report (default %s)\n"
-         "      --text FILE   the text report (default: FILE.json's name,\n"
-         "                    ending in .txt)\n"
-         "  -h, --help        print this help\n"
-         "      --version     print the version and the build\n"
-         "\n"
-         "For profiling, one side of one workload in this process:\n"
-         "  nodeloop-bench --child WORKLOAD nodeloop|libuv N [LIMIT_S]\n"
-         "\n"
-         "workloads:\n",
-         BENCH_MAX_REPS, NDL_BENCH_JSON);
+  printf(
+      "usage: nodeloop-bench [--quick] [--reps N] [--only a,b] "
+      "[--n name=N]\n"
+      "                      [--json FILE] [--text FILE]\n"
+      "       nodeloop-bench --help | --version\n"
+      "\n"
+      "nodeloop against libuv, workload by workload, each run in a fresh\n"
+      "child process; prints the table and writes it as JSON and text.\n"
+      "\n"
+      "      --quick       small counts, 1 repetition (unless --reps)\n"
+      "      --reps N      repetitions per side, 1 to %d (default 5)\n"
+      "      --only a,b    only these workloads\n"
+      "      --n name=N    run workload name with count N (N >= 1)\n"
+      "      --json FILE   the JSON report (default %s)\n"
+      "      --text FILE   the text report (default: FILE.json's name,\n"
+      "                    ending in .txt)\n"
+      "  -h, --help        print this help\n"
+      "      --version     print the version and the build\n"
+      "\n"
+      "Workloads marked io run nodeloop twice, with NODELOOP_BACKEND=linux\n"
+      "and =io_uring; the others once, on the backend NODELOOP_BACKEND\n"
+      "names (linux when unset). Each is compared with the same libuv runs.\n"
+      "\n"
+      "For profiling, one side of one workload in this process:\n"
+      "  [NODELOOP_BACKEND=B] nodeloop-bench --child WORKLOAD nodeloop|libuv N "
+      "[LIMIT_S]\n"
+      "\n"
+      "workloads:\n",
+      BENCH_MAX_REPS, NDL_BENCH_JSON);
   for (i = 0; i < WORKLOADS; i++)
-    printf("  %-13s %s (full %llu, quick %llu)\n", workloads[i].name,
+    printf("  %-13s %s (full %llu, quick %llu%s)\n", workloads[i].name,
            workloads[i].about, (unsigned long long)workloads[i].n_full,
-           (unsigned long long)workloads[i].n_quick);
+           (unsigned long long)workloads[i].n_quick,
+           workloads[i].io == BENCH_IO ? "; io" : "");
 }
 
 enum {
@@ -367,7 +501,8 @@ int main(int argc, char **argv) {
   const char *only = NULL, *json = NDL_BENCH_JSON, *text = NULL;
   char text_default[4096];
   struct bench_info info;
-  int quick = 0, reps = 0, count = 0, failed = 0, i, opt, rep, k;
+  const char *backend = getenv("NODELOOP_BACKEND");
+  int quick = 0, reps = 0, count = 0, failed = 0, i, opt, rep, k, side;
   double started;
 
   if (argc > 1 && strcmp(argv[1], "--child") == 0)
@@ -429,6 +564,7 @@ int main(int argc, char **argv) {
   info.cpus = sysconf(_SC_NPROCESSORS_ONLN);
   info.libuv_version = uv_version_string();
   info.build_type = NDL_BENCH_BUILD_TYPE;
+  info.backend = backend != NULL && backend[0] != '\0' ? backend : "linux";
   read_load(info.load_start);
   started = bench_now();
 
@@ -441,24 +577,36 @@ int main(int argc, char **argv) {
     r->w = w;
     r->n = override[i] != 0 ? override[i] : quick ? w->n_quick : w->n_full;
     for (rep = 0; rep < reps; rep++) {
+      int sides[BENCH_SIDES], nsides = 0;
       fprintf(stderr, "%-13s n=%-9llu rep %d/%d:", w->name,
               (unsigned long long)r->n, rep + 1, reps);
-      /* nodeloop first on even repetitions, libuv first on odd ones. */
-      for (k = 0; k < BENCH_IMPLS; k++) {
-        int impl = (rep % 2 == 0) ? k : BENCH_IMPLS - 1 - k;
-        struct bench_sample *s = &r->samples[impl][r->runs[impl]];
-        double t0;
-        if (w->run[impl] == NULL)
-          continue;
-        t0 = bench_now();
-        if (spawn(w, impl, r->n, quick ? 60 : 900, s) != 0) {
-          r->failures[impl]++;
+      for (side = 0; side < BENCH_SIDES; side++)
+        if (bench_side_runs(w, side) && r->unavailable[side][0] == '\0')
+          sides[nsides++] = side;
+      /* Each repetition starts one side further on, so that every side
+       * runs first, second, ... equally often: with two sides, nodeloop
+       * first on even repetitions and libuv first on odd ones. */
+      for (k = 0; k < nsides; k++) {
+        int sd = sides[(k + rep) % nsides];
+        struct bench_sample *s = &r->samples[sd][r->runs[sd]];
+        double t0 = bench_now();
+        int rc = spawn(r, sd, quick ? 60 : 900, s);
+        if (rc > 0 && sd == SIDE_IO_URING) {
+          fprintf(stderr, " %s unavailable", bench_side_label(w, sd));
+        } else if (rc != 0) {
+          /* Only io_uring may be missing: a loop that linux or the
+           * driver's own backend cannot make is a failure. */
+          if (rc > 0)
+            fprintf(stderr, " (%s)", r->unavailable[sd]);
+          r->unavailable[sd][0] = '\0';
+          r->failures[sd]++;
           failed = 1;
-          fprintf(stderr, " %s FAILED", bench_impl_names[impl]);
-          continue;
+          fprintf(stderr, " %s FAILED", bench_side_label(w, sd));
+        } else {
+          r->runs[sd]++;
+          fprintf(stderr, " %s %.2fs", bench_side_label(w, sd),
+                  bench_now() - t0);
         }
-        r->runs[impl]++;
-        fprintf(stderr, " %s %.2fs", bench_impl_names[impl], bench_now() - t0);
       }
       fputc('\n', stderr);
     }

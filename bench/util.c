@@ -28,6 +28,23 @@ double bench_cpu(void) {
   return seconds(ru.ru_utime) + seconds(ru.ru_stime);
 }
 
+void bench_clock_start(struct bench_clock *c) {
+  c->t0 = bench_now();
+  c->c0 = bench_cpu();
+}
+
+void bench_clock_stop(struct bench_clock *c) {
+  c->t1 = bench_now();
+  c->c1 = bench_cpu();
+}
+
+void bench_emit_rate(const struct bench_clock *c, const char *rate_key,
+                     uint64_t count) {
+  bench_emit("wall_s", c->t1 - c->t0);
+  bench_emit("cpu_s", c->c1 - c->c0);
+  bench_emit(rate_key, (double)count / (c->t1 - c->t0));
+}
+
 int bench_fail(const char *fmt, ...) {
   va_list ap;
   fputs("nodeloop-bench: ", stderr);

@@ -26,14 +26,8 @@ static const char msg[MSG_LEN] = "ping-pong ping-pong ping-pong ping-pong "
                                  "ping-pong ping-pong pin";
 static uint64_t target, trips, writes_done;
 static size_t got; /* bytes of the current reply received so far */
-static double t_start, t_end, c_start, c_end;
+static struct bench_clock timing;
 static int failed; /* the first error, as the library's own code */
-
-static void emit(void) {
-  bench_emit("wall_s", t_end - t_start);
-  bench_emit("cpu_s", c_end - c_start);
-  bench_emit("round_trips_per_s", (double)trips / (t_end - t_start));
-}
 
 static int check(void) {
   if (failed != 0)
@@ -42,7 +36,7 @@ static int check(void) {
     return bench_fail("%llu of %llu round trips, %llu writes completed",
                       (unsigned long long)trips, (unsigned long long)target,
                       (unsigned long long)writes_done);
-  emit();
+  bench_emit_rate(&timing, "round_trips_per_s", trips);
   return 0;
 }
 
@@ -55,14 +49,8 @@ static int client_got(size_t len) {
   got -= MSG_LEN;
   if (++trips < target)
     return 1;
-  t_end = bench_now();
-  c_end = bench_cpu();
+  bench_clock_stop(&timing);
   return 0;
-}
-
-static void start_clock(void) {
-  t_start = bench_now();
-  c_start = bench_cpu();
 }
 
 /* ---- nodeloop */
@@ -128,7 +116,7 @@ static void ndl_on_connect(ndl_tcp *tcp, const ndl_value *v, void *arg) {
     ndl_tcp_close(tcp, NULL, NULL);
     return;
   }
-  start_clock();
+  bench_clock_start(&timing);
   if ((err = ndl_tcp_read_start(tcp, ndl_client_read, NULL)) != 0)
     failed = err;
   ndl_write(tcp, msg, MSG_LEN);
@@ -254,7 +242,7 @@ static void uv_on_connect(uv_connect_t *req, int status) {
     uv_close((uv_handle_t *)req->handle, NULL);
     return;
   }
-  start_clock();
+  bench_clock_start(&timing);
   if ((err = uv_tcp_nodelay(&uv_client, 1)) != 0 ||
       (err = uv_read_start((uv_stream_t *)&uv_client, uv_alloc,
                            uv_client_read)) != 0)
