@@ -182,63 +182,14 @@ static const char *side_backend(const struct bench_workload *w, int side) {
 
 /* ---- The child: one workload, one side, then exit. */
 
-/* Copies what fd holds from its start into buf (cap >= 1) as one line,
- * with "; " between its lines. */
-static void read_said(int fd, char *buf, size_t cap) {
-  char raw[256];
-  ssize_t r = pread(fd, raw, sizeof(raw) - 1, 0);
-  size_t len = r > 0 ? (size_t)r : 0, i, out = 0;
-  while (len > 0 && raw[len - 1] == '\n')
-    len--;
-  for (i = 0; i < len && out + 2 < cap; i++) {
-    if (raw[i] == '\n') {
-      buf[out++] = ';';
-      buf[out++] = ' ';
-    } else {
-      buf[out++] = raw[i];
-    }
-  }
-  buf[out] = '\0';
-}
-
-/* Makes and frees one loop on the default backend, to see whether the
- * backend that NODELOOP_BACKEND names is there, before a workload fails on
- * it. What the library says on stderr about a refusal is kept for the
- * report. A loop on another backend than the one named (a nodeloop that
- * does not read NODELOOP_BACKEND) is as unavailable as no loop. Returns 0,
- * or BENCH_UNAVAILABLE after printing "unavailable=<why>" on stdout. */
+/* Whether the backend NODELOOP_BACKEND names is there, before a workload
+ * fails on it: io_uring where the kernel allows it. Returns 0, or
+ * BENCH_UNAVAILABLE after printing "unavailable=<why>" on stdout. */
 static int probe_backend(const char *want) {
-  char said[200] = "", why[256];
-  FILE *log = tmpfile();
-  int saved = -1, err;
-  ndl_loop *loop;
-
-  fflush(stderr);
-  if (log != NULL && (saved = dup(STDERR_FILENO)) >= 0)
-    dup2(fileno(log), STDERR_FILENO);
-  err = ndl_loop_new(NULL, &loop);
-  if (saved >= 0) {
-    fflush(stderr);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
-    read_said(fileno(log), said, sizeof(said));
-  }
-  if (log != NULL)
-    fclose(log);
-  if (err != 0) {
-    snprintf(why, sizeof(why), "%s%s%s", ndl_strerror(err),
-             said[0] != '\0' ? ": " : "", said);
-  } else {
-    const char *got = ndl_backend_name(loop);
-    int same = strcmp(want, "auto") == 0 || strcmp(got, want) == 0;
-    snprintf(why, sizeof(why),
-             "NODELOOP_BACKEND=%s made a %s loop (this nodeloop does not "
-             "choose its backend from NODELOOP_BACKEND)",
-             want, got);
-    ndl_loop_free(loop);
-    if (same)
-      return 0;
-  }
+  char why[256];
+  if (strcmp(want, "io_uring") != 0 ||
+      ndl_io_uring_check(why, sizeof(why)) == 0)
+    return 0;
   printf("unavailable=%s\n", why);
   fflush(stdout);
   return BENCH_UNAVAILABLE;
