@@ -28,6 +28,10 @@ struct ndl__work {
   ndl_work_fn fn;
   void *arg;
   ndl_value result;
+  /* A whole-file read that a backend may do on its own event source
+   * instead of running fn on the pool (platform.h: struct
+   * ndl__file_read), or NULL. */
+  void *file_read;
 };
 
 /* Frees a work record and the value it holds. */

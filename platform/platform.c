@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "platform.h"
 
 void ndl__platform_trace_work(struct ndl__platform *p, ndl_trace_kind kind,
@@ -67,3 +68,82 @@ int ndl__uring_check(char *why, size_t cap) {
   return no_uring(why, cap);
 }
 #endif
+
+/* ---- Whole-file reads (ndl_fs_read), on the pool or in a ring. */
+
+/* The first buffer when the size says nothing (0, as for /proc files). */
+#define FILE_READ_FIRST ((size_t)4096)
+
+int ndl__file_read_room(struct ndl__file_read *r, uint64_t size_hint) {
+  size_t cap;
+  char *buf;
+
+  if (r->buf == NULL) {
+    if (size_hint > NDL__FILE_READ_MAX)
+      return NDL_EFBIG;
+    /* + 1: room to see the end of the file without growing. */
+    cap = size_hint > 0 ? (size_t)size_hint + 1 : FILE_READ_FIRST;
+  } else if (r->len < r->cap) {
+    return 0;
+  } else if (r->cap > NDL__FILE_READ_MAX) {
+    return NDL_EFBIG;
+  } else {
+    cap = r->cap > NDL__FILE_READ_MAX / 2 ? NDL__FILE_READ_MAX + 1 : r->cap * 2;
+  }
+  if ((buf = ndl__reallocarray(r->buf, cap, 1)) == NULL)
+    return NDL_ENOMEM;
+  r->buf = buf;
+  r->cap = cap;
+  return 0;
+}
+
+void ndl__file_read_end(struct ndl__file_read *r, int err) {
+  r->err = err;
+  if (err != 0) {
+    ndl__free(r->buf);
+    r->buf = NULL;
+    r->len = r->cap = 0;
+  }
+}
+
+/* The file is read until end of file rather than for its size, which can
+ * be stale (the file grows while we read) or 0 (/proc files). */
+void ndl__file_read_run(struct ndl__platform *p, struct ndl__file_read *r) {
+  struct ndl__file_stat st;
+  int fd = -1, err;
+  ssize_t n;
+
+  r->call = "open";
+  if ((err = p->files->open(p, r->path, &fd)) != 0)
+    goto done;
+  r->call = "fstat";
+  if ((err = p->files->stat(p, fd, &st)) != 0)
+    goto done;
+  r->call = "read";
+  /* open() accepts a directory; read() would fail with EISDIR anyway, but
+   * saying so up front spares a buffer. */
+  if (st.is_dir) {
+    err = NDL_EISDIR;
+    goto done;
+  }
+  for (;;) {
+    if ((err = ndl__file_read_room(r, st.size)) != 0)
+      goto done;
+    n = p->files->read(p, fd, r->buf + r->len, r->cap - r->len);
+    if (n == NDL_EINTR)
+      continue;
+    if (n < 0) {
+      err = (int)n;
+      goto done;
+    }
+    if (n == 0)
+      break;
+    r->len += (size_t)n;
+  }
+  r->buf[r->len] = '\0'; /* len < cap: the last read returned 0 with room */
+
+done:
+  if (fd >= 0)
+    p->files->close(p, fd);
+  ndl__file_read_end(r, err);
+}

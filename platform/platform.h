@@ -117,6 +117,32 @@ struct ndl__file_stat {
   int is_dir;
 };
 
+/* A whole-file read, as ndl_fs_read() makes it: open, stat, read to end
+ * of file, close. On the pool, ndl__file_read_run() makes it through a
+ * backend's files table; a backend with an event source that reads files
+ * itself (io_uring) makes the same calls there, with the same buffer rule
+ * (ndl__file_read_room()). Either way the outcome is left here for the loop
+ * thread: the bytes, or an error and the call that failed. */
+#define NDL__FILE_READ_MAX ((size_t)1 << 30) /* larger files: NDL_EFBIG */
+struct ndl__file_read {
+  const char *path;
+  char *buf;        /* ndl__malloc'd, NUL-terminated when err == 0 */
+  size_t len, cap;  /* bytes read, and room in buf (one more for the NUL) */
+  int err;          /* 0, or what failed */
+  const char *call; /* "open", "fstat" or "read": the call that failed */
+};
+
+/* Makes sure buf has room for more bytes: the first buffer is size_hint + 1
+ * bytes (4096 when the size says nothing, as for /proc files), doubled as
+ * it fills, up to NDL__FILE_READ_MAX + 1 so that a file one byte too big is
+ * caught without reading it all. Errors: NDL_EFBIG, NDL_ENOMEM. */
+int ndl__file_read_room(struct ndl__file_read *r, uint64_t size_hint);
+/* Ends the read with err (0: the bytes are in buf, NUL-terminated); an
+ * error frees the buffer. */
+void ndl__file_read_end(struct ndl__file_read *r, int err);
+/* The read through p's files table: blocking, for the pool. */
+void ndl__file_read_run(struct ndl__platform *p, struct ndl__file_read *r);
+
 /* Blocking file calls, for the pool (any pool thread at once). */
 struct ndl__file_ops {
   int (*open)(struct ndl__platform *p, const char *path, int *fd);

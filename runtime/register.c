@@ -96,8 +96,9 @@ int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg)) {
                       : ndl__core_set_release(&loop->core, id, release);
 }
 
-int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
-                   ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id) {
+static int queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
+                      ndl_work_fn work, ndl_cb after, void *arg,
+                      struct ndl__file_read *read, ndl_id *id) {
   struct ndl__work *w;
   size_t kind_len;
   int err;
@@ -118,6 +119,7 @@ int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
   w->delay_ns = (uint64_t)delay_ms * 1000000u;
   w->fn = work;
   w->arg = arg;
+  w->file_read = read;
   if ((err = ndl__core_add_work(&loop->core, w, after, arg)) != 0) {
     ndl__free(w);
     return err;
@@ -130,6 +132,17 @@ int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
     return err;
   }
   return 0;
+}
+
+int ndl_queue_work(ndl_loop *loop, const char *kind, int64_t delay_ms,
+                   ndl_work_fn work, ndl_cb after, void *arg, ndl_id *id) {
+  return queue_work(loop, kind, delay_ms, work, after, arg, NULL, id);
+}
+
+int ndl__queue_file_read(ndl_loop *loop, const char *kind, int64_t delay_ms,
+                         ndl_work_fn work, ndl_cb after, void *arg,
+                         struct ndl__file_read *read, ndl_id *id) {
+  return queue_work(loop, kind, delay_ms, work, after, arg, read, id);
 }
 
 int ndl_io_start(ndl_loop *loop, int fd, unsigned events, ndl_cb cb, void *arg,

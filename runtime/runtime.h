@@ -27,6 +27,11 @@ void ndl__loop_untrack(struct ndl__resource *r);
 struct ndl__platform *ndl__loop_platform(ndl_loop *loop);
 /* ndl_next_tick() that also gives the callback's id. */
 int ndl__next_tick_id(ndl_loop *loop, ndl_cb cb, void *arg, ndl_id *id);
+/* ndl_queue_work() for a whole-file read: work runs it on the pool, unless
+ * the backend reads files itself (the work record's file_read). */
+int ndl__queue_file_read(ndl_loop *loop, const char *kind, int64_t delay_ms,
+                         ndl_work_fn work, ndl_cb after, void *arg,
+                         struct ndl__file_read *read, ndl_id *id);
 /* Frees arg if the callback with this id is cancelled, or the loop freed,
  * before it runs. Errors: NDL_EINVAL, NDL_NOTFOUND. */
 int ndl__set_release(ndl_loop *loop, ndl_id id, void (*release)(void *arg));

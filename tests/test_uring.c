@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +29,12 @@ static void need_uring(void) {
   char why[256];
   if (ndl_io_uring_check(why, sizeof(why)) != 0)
     cr_skip_test("this kernel refuses io_uring: %s", why);
+}
+
+static void stop(ndl_loop *loop, const ndl_value *v, void *arg) {
+  (void)v;
+  (void)arg;
+  ndl_stop(loop);
 }
 
 static ndl_loop *loop_on(ndl_backend backend) {
@@ -238,4 +245,79 @@ Test(uring, completion_of_a_closed_fd_skips_its_successor) {
   cr_assert_eq(r.new_calls, 0);
   close(r.new_r);
   close(r.new_w);
+}
+
+/* ---- ndl_fs_read() in the ring: no pool thread. */
+
+struct read_trace {
+  char start_thread[16];
+  int starts;
+};
+
+static void on_trace(void *ctx, const ndl_trace_event *ev) {
+  struct read_trace *t = ctx;
+  if (ev->kind != NDL_TRACE_WORK_START)
+    return;
+  t->starts++;
+  snprintf(t->start_thread, sizeof(t->start_thread), "%s", ev->thread);
+}
+
+/* The thread a read with this delay starts on: "main" in the ring, a pool
+ * thread for the chapter's delayed read, which the pool sleeps. */
+static void read_on(int64_t delay_ms, const char *want_thread) {
+  struct read_trace t = {{0}, 0};
+  struct fs_result r = {0};
+  ndl_options opts;
+  ndl_loop *loop;
+
+  ndl_options_init(&opts);
+  opts.backend = NDL_BACKEND_IO_URING;
+  opts.threadpool_size = 1; /* the delayed read's thread is pool0 */
+  opts.trace = on_trace;
+  opts.trace_ctx = &t;
+  cr_assert_eq(ndl_loop_new(&opts, &loop), 0);
+  cr_assert_eq(ndl_fs_read(loop, "/proc/self/status", delay_ms, on_fs, &r), 0);
+  run_and_free(loop);
+  cr_assert_eq(r.calls, 1);
+  cr_assert_eq(r.kind, NDL_STRING);
+  cr_assert_neq(strstr(r.text, "Name:"), NULL);
+  cr_assert_eq(t.starts, 1);
+  cr_assert_str_eq(t.start_thread, want_thread);
+}
+
+Test(uring, file_read_needs_no_pool_thread) {
+  need_uring();
+  read_on(0, "main");
+  read_on(5, "pool0");
+}
+
+static void read_fifo(ndl_loop *loop, void *arg) {
+  cr_assert_eq(ndl_fs_read(loop, arg, 0, on_never, NULL), 0);
+  cr_assert_eq(ndl_set_timeout(loop, 20, stop, NULL, NULL), 0);
+}
+
+/* A read that blocks for good (a FIFO with a writer that never writes) is
+ * cancelled in the ring when the loop is freed: nothing is left that could
+ * write into freed memory, no fd stays open, and ndl_loop_free() succeeds
+ * (on the pool the same read makes it say NDL_EBUSY: test_loop_free). */
+Test(uring, freeing_the_loop_cancels_a_blocked_read) {
+  char dir[] = "/tmp/ndl-fifo-XXXXXX", path[64];
+  ndl_loop *loop;
+  int before, writer;
+
+  need_uring();
+  cr_assert_not_null(mkdtemp(dir));
+  snprintf(path, sizeof(path), "%s/fifo", dir);
+  cr_assert_eq(mkfifo(path, 0600), 0);
+  /* Read and write: the FIFO has a writer, so a read waits for data. */
+  writer = open(path, O_RDWR | O_CLOEXEC);
+  cr_assert_geq(writer, 0);
+  before = count_fds();
+  loop = loop_on(NDL_BACKEND_IO_URING);
+  cr_assert_eq(ndl_run(loop, read_fifo, path), 0);
+  cr_assert_eq(ndl_loop_free(loop), 0);
+  cr_assert_eq(count_fds(), before);
+  close(writer);
+  unlink(path);
+  rmdir(dir);
 }

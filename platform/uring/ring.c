@@ -13,9 +13,8 @@
 #include "platform/linux/sys.h"
 #include "uring.h"
 
-/* user_data: the kind in the top 2 bits, the generation in the next 30
- * and the fd in the low 32. */
-enum { UD_POLL = 1, UD_WAKE = 2, UD_IGNORE = 3 };
+/* A poll's user_data: the kind in the top 2 bits, the generation in the
+ * next 30 and the fd in the low 32. */
 #define UD_GEN_MASK 0x3fffffffu
 
 static uint64_t ud_poll(int fd, uint32_t gen) {
@@ -33,9 +32,7 @@ static int ud_fd(uint64_t ud) {
   return (int)(uint32_t)ud;
 }
 
-/* A free submission entry. When the queue is full, what it holds goes to
- * the kernel first; NULL if even that fails. */
-static struct io_uring_sqe *next_sqe(struct ur *u) {
+struct io_uring_sqe *ndl__ur_next_sqe(struct ur *u) {
   struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
   if (sqe == NULL && ndl__ur_sys_enter(&u->ring, 0, NULL) >= 0)
     sqe = io_uring_get_sqe(&u->ring);
@@ -52,7 +49,7 @@ static void disarm(struct ur *u, int fd) {
   if (!w->armed)
     return;
   w->armed = 0;
-  if ((sqe = next_sqe(u)) == NULL)
+  if ((sqe = ndl__ur_next_sqe(u)) == NULL)
     return;
   io_uring_prep_poll_remove(sqe, ud_poll(fd, w->gen));
   io_uring_sqe_set_data64(sqe, (uint64_t)UD_IGNORE << 62);
@@ -170,7 +167,7 @@ static void arm_polls(struct ur *u) {
       w->queued = 0;
       continue;
     }
-    if ((sqe = next_sqe(u)) == NULL) {
+    if ((sqe = ndl__ur_next_sqe(u)) == NULL) {
       u->to_arm[kept++] = fd;
       continue;
     }
@@ -180,7 +177,7 @@ static void arm_polls(struct ur *u) {
     w->queued = 0;
   }
   u->narm = kept;
-  if (!u->wake_armed && (sqe = next_sqe(u)) != NULL) {
+  if (!u->wake_armed && (sqe = ndl__ur_next_sqe(u)) != NULL) {
     io_uring_prep_poll_add(sqe, u->lx.efd, POLLIN);
     io_uring_sqe_set_data64(sqe, (uint64_t)UD_WAKE << 62);
     u->wake_armed = 1;
@@ -246,9 +243,22 @@ static size_t reap(struct ur *u, struct ndl__fired *out, size_t cap) {
 
   while (n < cap && io_uring_peek_cqe(&u->ring, &cqe) == 0 && cqe != NULL) {
     uint64_t ud = io_uring_cqe_get_data64(cqe);
-    int res = ndl__ur_sys_result(cqe), fd = ud_fd(ud);
+    int res, fd = ud_fd(ud);
     unsigned events;
 
+    if (ud_kind(ud) == UD_FILE) { /* its result is read in files.c */
+      struct ndl__work *w = ndl__ur_read_step(u, ud, cqe);
+      io_uring_cqe_seen(&u->ring, cqe);
+      if (w != NULL) {
+        out[n].kind = NDL__FIRED_WORK;
+        out[n].id = w->id;
+        out[n].events = 0;
+        out[n].work = w;
+        n++;
+      }
+      continue;
+    }
+    res = ndl__ur_sys_result(cqe);
     io_uring_cqe_seen(&u->ring, cqe);
     if (ud_kind(ud) == UD_WAKE) {
       /* Reset the eventfd before the drain: the epoll backend's order
@@ -284,7 +294,7 @@ int ndl__ur_wait(struct ndl__platform *p, int64_t timeout_ns,
   /* Nothing to wait for and nothing to report: skip the system call, as
    * the epoll backend does. */
   if (timeout_ns == 0 && u->lx.watched == 0 && ndl__lx_no_task_out(&u->lx) &&
-      io_uring_sq_ready(&u->ring) == 0)
+      u->reads == NULL && io_uring_sq_ready(&u->ring) == 0)
     return 0;
   if (timeout_ns != 0 && ndl__lx_completions_pending(&u->lx))
     timeout_ns = 0;

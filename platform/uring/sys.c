@@ -87,6 +87,17 @@ int ndl__ur_sys_result(const struct io_uring_cqe *cqe) {
   return cqe->res;
 }
 
+int ndl__ur_sys_file_result(const struct io_uring_cqe *cqe, int stage) {
+  int fault = stage == STAGE_OPEN   ? ndl__fault_code(FS_OPEN)
+              : stage == STAGE_STAT ? ndl__fault_code(FS_FSTAT)
+                                    : ndl__fault_code(FS_READ);
+  if (fault == 0)
+    return cqe->res;
+  if (stage == STAGE_OPEN && cqe->res >= 0)
+    close(cqe->res);
+  return fault;
+}
+
 int ndl__ur_sys_pollable(int fd) {
   struct stat st;
   UR_FAULT_RETURN(URING_WATCH);

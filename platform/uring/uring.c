@@ -89,8 +89,21 @@ int ndl__uring_check(char *why, size_t cap) {
 
 /* ---- Lifetime. */
 
+/* Reads in the ring stop first: they need no thread, only the kernel. */
 static int uring_stop_pool(struct ndl__platform *p) {
-  return ndl__lx_pool_stop(&ndl__ur_of(p)->lx);
+  struct ur *u = ndl__ur_of(p);
+  if (u->ring_open)
+    ndl__ur_reads_stop(u);
+  return ndl__lx_pool_stop(&u->lx);
+}
+
+/* A whole-file read goes to the ring, unless it has a delay (the chapter's
+ * simulated slow read, which the pool sleeps) or cannot start there. */
+static int uring_submit(struct ndl__platform *p, struct ndl__work *w) {
+  if (w->file_read != NULL && w->delay_ns == 0 &&
+      ndl__ur_read_start(ndl__ur_of(p), w) == 0)
+    return 0;
+  return ndl__lx_submit(p, w);
 }
 
 /* Safe on a half-built backend. The ring goes before the eventfd, which
@@ -98,8 +111,10 @@ static int uring_stop_pool(struct ndl__platform *p) {
  * ndl__lx_fini() before it is closed. */
 static void uring_destroy(struct ndl__platform *p) {
   struct ur *u = ndl__ur_of(p);
-  if (u->ring_open)
+  if (u->ring_open) {
+    ndl__ur_reads_stop(u); /* creation failed before the pool stopped */
     io_uring_queue_exit(&u->ring);
+  }
   ndl__lx_fini(&u->lx);
   ndl__free(u->to_arm);
   ndl__free(u->watches);
@@ -115,7 +130,7 @@ static const struct ndl__platform_ops uring_ops = {
     .io_remove = ndl__ur_io_remove,
     .wait = ndl__ur_wait,
     .wake = ndl__lx_wake,
-    .submit = ndl__lx_submit,
+    .submit = uring_submit,
     .thread_name = ndl__lx_thread_name,
     .pool_size = ndl__lx_pool_size,
     .stop_pool = uring_stop_pool,

@@ -19,6 +19,9 @@
  * which every io_add, io_modify and io_remove bumps: a completion of an
  * older poll (cancelled, or for an fd number since closed and reused) is
  * recognised and dropped.
+ *
+ * ndl_fs_read() needs no pool thread here: files.c chains a whole-file
+ * read's open, statx, reads and close through the ring.
  */
 #ifndef NDL_PLATFORM_URING_H
 #define NDL_PLATFORM_URING_H
@@ -30,6 +33,15 @@
 /* Submission queue entries; the completion queue is twice as big, and the
  * kernel keeps what overflows it (IORING_FEAT_NODROP). */
 #define UR_ENTRIES 256u
+
+/* The kind of a completion, in the top two bits of its user_data. A file
+ * read's user_data is its record's address, kind 0. */
+enum { UD_FILE = 0, UD_POLL = 1, UD_WAKE = 2, UD_IGNORE = 3 };
+
+/* A file read's stages (files.c), which also pick its fault point. */
+enum { STAGE_OPEN, STAGE_STAT, STAGE_READ };
+
+struct ur_read;
 
 struct ur_watch {
   ndl_id id; /* 0: not watched */
@@ -49,6 +61,7 @@ struct ur {
   int *to_arm; /* fds whose poll the next wait arms, each at most once */
   size_t narm;
   int wake_armed;
+  struct ur_read *reads; /* file reads in the ring */
 };
 
 static inline struct ur *ndl__ur_of(struct ndl__platform *p) {
@@ -63,6 +76,20 @@ int ndl__ur_io_remove(struct ndl__platform *p, int fd);
 int ndl__ur_wait(struct ndl__platform *p, int64_t timeout_ns,
                  struct ndl__fired *out, size_t cap, size_t *n);
 
+/* A free submission entry; when the queue is full, what it holds goes to
+ * the kernel first. NULL if even that fails. */
+struct io_uring_sqe *ndl__ur_next_sqe(struct ur *u);
+
+/* files.c: ndl_fs_read() in the ring. read_start() fails (NDL_ENOMEM) when
+ * the read cannot start here; the work then goes to the pool. read_step()
+ * takes a read's completion and returns its work when the read is over.
+ * reads_stop() cancels every read and waits for the kernel to let go of
+ * their buffers, freeing their work. */
+int ndl__ur_read_start(struct ur *u, struct ndl__work *w);
+struct ndl__work *ndl__ur_read_step(struct ur *u, uint64_t ud,
+                                    const struct io_uring_cqe *cqe);
+void ndl__ur_reads_stop(struct ur *u);
+
 /* sys.c: liburing's calls, which return a negative errno, never -1. */
 int ndl__ur_sys_setup(unsigned entries, struct io_uring *ring,
                       struct io_uring_params *params);
@@ -72,6 +99,10 @@ int ndl__ur_sys_enter(struct io_uring *ring, unsigned wait_nr,
                       struct __kernel_timespec *ts);
 /* A completion's result, or the errno a uring/cqe fault stands for. */
 int ndl__ur_sys_result(const struct io_uring_cqe *cqe);
+/* A file read's completion at stage (STAGE_*), or the errno its fault
+ * point (fs/open, fs/fstat, fs/read) stands for; an fd that a failed
+ * fs/open point leaves open is closed. */
+int ndl__ur_sys_file_result(const struct io_uring_cqe *cqe, int stage);
 /* Whether fd may be polled, as epoll_ctl() would say: 0, -EBADF (not
  * open) or -EPERM (a regular file or a directory, always ready). */
 int ndl__ur_sys_pollable(int fd);

@@ -67,14 +67,16 @@ static const char *const linux_points[] = {
     "net/send:eintr",       "net/send:eagain",      "net/send_short",
     "fs/read:eintr",        "linux/clock_step:-20", "core/malloc",
     "linux/pthread_create", "linux/worker_start"};
-/* The same on io_uring, whose ring takes the place of epoll. */
+/* The same on io_uring, whose ring takes the place of epoll and makes the
+ * file reads' calls itself (fs/open, fs/fstat, fs/read). */
 static const char *const uring_points[] = {
-    "uring/enter",          "uring/enter:eagain",   "uring/cqe",
-    "uring/cqe:eintr",      "linux/eventfd_read",   "linux/eventfd_write",
-    "net/recv:eintr",       "net/recv:eagain",      "net/recv_short",
-    "net/send:eintr",       "net/send:eagain",      "net/send_short",
-    "fs/read:eintr",        "linux/clock_step:-20", "core/malloc",
-    "linux/pthread_create", "linux/worker_start"};
+    "uring/enter",          "uring/enter:eagain", "uring/cqe",
+    "uring/cqe:eintr",      "linux/eventfd_read", "linux/eventfd_write",
+    "net/recv:eintr",       "net/recv:eagain",    "net/recv_short",
+    "net/send:eintr",       "net/send:eagain",    "net/send_short",
+    "fs/read:eintr",        "fs/open:eio",        "fs/fstat",
+    "linux/clock_step:-20", "core/malloc",        "linux/pthread_create",
+    "linux/worker_start"};
 
 /* The real-time backend of the worlds that are not on sim: io_uring when
  * NODELOOP_BACKEND=io_uring, else linux (epoll). */
