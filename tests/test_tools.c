@@ -374,6 +374,22 @@ Test(tools, shards_merge_into_one_run) {
   remove_scratch();
 }
 
+/* The JSON of a run in which nothing failed merges too (qsort was passed
+ * no failures as NULL, which UBSan refused). */
+Test(tools, a_run_without_failures_merges) {
+  static char whole[16384];
+  char cmd[1024];
+  make_scratch();
+  snprintf(cmd, sizeof(cmd),
+           NDL_SIM_BIN " --scenario demo --seed 1 --runs 3 --json %s/ok.json "
+                       ">/dev/null && " NDL_SIM_BIN " --merge %s/ok.json",
+           scratch, scratch);
+  run_ok(cmd, 0, whole, sizeof(whole));
+  cr_assert(strstr(whole, "\"runs\":3,\"shard\":null,\"passed\":3,") != NULL,
+            "%s", whole);
+  remove_scratch();
+}
+
 /* The command printed after "\nresume: " or "\nreplay: " in out, for
  * the shell: it names the tool, which is found in the build's bin/, and
  * ends before the build's comment. */
