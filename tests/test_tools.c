@@ -1,6 +1,7 @@
 /*
  * The tools' command lines and exit statuses (tools/sim/nodeloop_sim.c,
- * tools/faults/nodeloop_faults.c, examples/nodeloop_demo.c, bench/main.c):
+ * tools/faults/nodeloop_faults.c, tools/diff/nodeloop_diff.c,
+ * examples/nodeloop_demo.c, bench/main.c):
  * strict numbers, and an error is a non-zero exit with a message, never a
  * silent success; --help, --version and --list-faults answer on stdout and
  * exit 0; a usage error is at most two lines on stderr and exit 2.
@@ -135,6 +136,7 @@ static const struct tool {
     {NDL_SIM_BIN, 1},
     {NDL_FAULTS_BIN, 1},
     {NDL_DEMO_BIN, 1},
+    {NDL_DIFF_BIN, 0},
     /* Empty when libuv is missing and the benchmark is not built. */
     {NDL_BENCH_BIN, 0},
 };
@@ -231,6 +233,19 @@ Test(tools, usage_errors_are_at_most_two_lines) {
                 lines, err);
     }
   }
+}
+
+/* nodeloop-diff's campaign options are the others' (tools/campaign/); all
+ * of these are refused before node is asked for its version. */
+Test(tools, diff_numbers_are_strict) {
+  expect_exit(NDL_DIFF_BIN " --runs 0", 2, "--runs wants a number from 1");
+  expect_exit(NDL_DIFF_BIN " --jobs 0", 2, "--jobs wants a number from 1");
+  expect_exit(NDL_DIFF_BIN " --shard 3/3", 2, "--shard wants I/N");
+  expect_exit(NDL_DIFF_BIN " --shrink-max -1", 2, "--shrink-max wants");
+  expect_exit(NDL_DIFF_BIN " --seed 18446744073709551615 --runs 2", 2,
+              "passes 2^64-1");
+  expect_exit(NDL_DIFF_BIN " --node no-such-node-here --runs 1", 2,
+              "cannot run no-such-node-here");
 }
 
 Test(tools, faults_and_bench_numbers_are_strict) {
@@ -356,6 +371,22 @@ Test(tools, shards_merge_into_one_run) {
            scratch, scratch);
   cr_assert_eq(run_both(cmd, merged, err, sizeof(err)), 1, "%s", cmd);
   cr_assert(strstr(err, "gap: seeds ") != NULL, "%s", err);
+  remove_scratch();
+}
+
+/* The JSON of a run in which nothing failed merges too (qsort was passed
+ * no failures as NULL, which UBSan refused). */
+Test(tools, a_run_without_failures_merges) {
+  static char whole[16384];
+  char cmd[1024];
+  make_scratch();
+  snprintf(cmd, sizeof(cmd),
+           NDL_SIM_BIN " --scenario demo --seed 1 --runs 3 --json %s/ok.json "
+                       ">/dev/null && " NDL_SIM_BIN " --merge %s/ok.json",
+           scratch, scratch);
+  run_ok(cmd, 0, whole, sizeof(whole));
+  cr_assert(strstr(whole, "\"runs\":3,\"shard\":null,\"passed\":3,") != NULL,
+            "%s", whole);
   remove_scratch();
 }
 

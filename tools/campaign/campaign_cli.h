@@ -1,6 +1,7 @@
 /*
- * The options every campaign tool takes, parsed once for nodeloop-sim and
- * nodeloop-faults: --jobs N, --shard I/N, --json FILE, --merge.
+ * The options every campaign tool takes, parsed once for nodeloop-sim,
+ * nodeloop-faults and nodeloop-diff: --jobs N, --shard I/N, --json FILE,
+ * --merge.
  *
  * A shard is a contiguous block: shard I of N runs the I-th of N blocks of
  * nearly equal size (the first runs % N blocks one seed longer), so that a

@@ -184,7 +184,10 @@ int campaign_merge(const char *tool, const char *const *count_names, int nfiles,
   }
   if (rc == 0) {
     qsort(m.parts, m.nparts, sizeof(*m.parts), by_first);
-    qsort(m.failures, m.nfailures, sizeof(*m.failures), by_seed);
+    /* qsort wants a pointer even for no items; with none, failures is
+     * NULL (UBSan fails the run). */
+    if (m.nfailures > 0)
+      qsort(m.failures, m.nfailures, sizeof(*m.failures), by_seed);
     rc = same_campaign(&m, tool) | contiguous(&m, tool);
     for (i = 0; i < m.nparts; i++)
       failed += m.parts[i].s.failed;

@@ -35,6 +35,7 @@ struct run {
   struct worker w[CAMPAIGN_MAX_JOBS];
   unsigned workers, live;
   struct reorder q;
+  int full; /* stop_after failures are counted: commit no more */
 };
 
 static volatile sig_atomic_t stop_signal, signals;
@@ -118,6 +119,10 @@ static void commit(struct run *r, struct result *res) {
   t->done++;
   atomic_store(&r->sh->failed, t->failed);
   atomic_store(&r->sh->done, t->done);
+  if (r->c->stop_after != 0 && t->failed >= r->c->stop_after) {
+    atomic_store(&r->sh->stop, 1);
+    r->full = 1;
+  }
   free(res->report);
   free(res->json);
   free(res->program);
@@ -264,7 +269,7 @@ static void drive(struct run *r, struct progress *p) {
     for (i = 0; i < n; i++)
       if (pfd[i].revents != 0)
         read_worker(r, slot[i], killed);
-    while (reorder_pop(&r->q, r->t->done, &res))
+    while (!r->full && reorder_pop(&r->q, r->t->done, &res))
       commit(r, &res);
     progress_tick(p, r->t->done, r->c->runs, r->t->failed);
   }

@@ -1,8 +1,8 @@
 /*
- * The campaign runner that nodeloop-sim and nodeloop-faults share: a range
- * of seeds run by worker processes, their reports printed in seed order,
- * a progress line, a clean stop on SIGINT or SIGTERM with the command that
- * resumes, and the JSON lines of campaign_json.h.
+ * The campaign runner that nodeloop-sim, nodeloop-faults and nodeloop-diff
+ * share: a range of seeds run by worker processes, their reports printed
+ * in seed order, a progress line, a clean stop on SIGINT or SIGTERM with
+ * the command that resumes, and the JSON lines of campaign_json.h.
  *
  * Workers are processes, not threads, because a fault plan is global to a
  * process. Each takes the next seed from a counter in shared memory and
@@ -16,7 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CAMPAIGN_MAX_COUNTS 8
+/* nodeloop-diff counts 16 outcomes (one for each reason a program is
+ * refused); each count costs 8 bytes of every result on the pipe. */
+#define CAMPAIGN_MAX_COUNTS 24
 #define CAMPAIGN_MAX_JOBS 256
 
 struct shared;
@@ -54,8 +56,12 @@ struct campaign {
   const char *resume_args;
   const char *const *count_names; /* NULL-terminated */
   unsigned jobs;
-  unsigned seed_timeout;  /* seconds a worker may spend on one seed, 0: any */
-  unsigned full_reports;  /* failures printed in full, 0: all of them */
+  unsigned seed_timeout; /* seconds a worker may spend on one seed, 0: any */
+  unsigned full_reports; /* failures printed in full, 0: all of them */
+  /* Stop after this many failures in seed order, 0: never. The seeds in
+   * hand are finished and dropped, as after a signal, but with no resume
+   * line: the summary covers the seeds up to the last failure. */
+  uint64_t stop_after;
   uint64_t first, runs;   /* seeds first .. first + runs - 1 */
   unsigned shard, shards; /* the --shard it came from; shards 0: none */
   FILE *json;             /* the JSON lines, or NULL */

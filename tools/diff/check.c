@@ -50,6 +50,7 @@ static int run_node(const struct dp_config *c, struct dp_result *r) {
     }
     if (strcmp(out, r->node) != 0) {
       r->verdict = DV_UNSTABLE;
+      r->unstable = DU_NODE;
       snprintf(r->why, sizeof(r->why),
                "node's runs 1 and %u printed different orders (line %u)", k + 1,
                first_difference(r->node, out));
@@ -99,6 +100,7 @@ static int confirm(const struct dp_config *c, struct dp_result *r) {
     return -1;
   if (again.verdict == DV_AGREED && strcmp(again.node, r->node) != 0) {
     again.verdict = DV_UNSTABLE;
+    again.unstable = DU_NODE_AGAIN;
     snprintf(again.why, sizeof(again.why),
              "node's runs printed different orders on a second look "
              "(line %u)",
@@ -108,6 +110,7 @@ static int confirm(const struct dp_config *c, struct dp_result *r) {
     r->verdict = DV_DIFFERED;
   } else {
     r->verdict = DV_UNSTABLE;
+    r->unstable = again.verdict == DV_UNSTABLE ? again.unstable : DU_NODE_AGAIN;
     r->differs = 0;
     memcpy(r->why, again.why, sizeof(r->why));
   }
@@ -163,6 +166,7 @@ int dp_check(const struct dp_config *c, const struct dp_prog *p,
           snprintf(r->why, sizeof(r->why), "linux: %s", lin.why);
       } else if (r->differs == 0) {
         r->verdict = DV_UNSTABLE;
+        r->unstable = DU_LINUX;
         snprintf(r->why, sizeof(r->why),
                  "nodeloop linux's runs printed different orders");
       }

@@ -31,9 +31,18 @@ enum dp_verdict {
   DV_COUNT
 };
 
+/* Why a program is DV_UNSTABLE. */
+enum dp_unstable {
+  DU_NODE,       /* Node's runs disagreed */
+  DU_NODE_AGAIN, /* they agreed, but not with a second look's */
+  DU_LINUX,      /* nodeloop linux's reruns agreed with Node */
+  DU_COUNT
+};
+
 struct dp_result {
   int verdict;
   int timing;        /* DV_TIMING: enum dp_timing */
+  int unstable;      /* DV_UNSTABLE: enum dp_unstable */
   unsigned differs;  /* DV_DIFFERED: the backends that differ */
   char *node;        /* Node's lines (its first run) */
   char *nodeloop[2]; /* linux's and sim's lines, when they ran */

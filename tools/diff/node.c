@@ -54,6 +54,11 @@ int dp_node_run(const char *node, const char *script, char **out) {
     return -1;
   }
   if (pid == 0) {
+    /* A process group of its own: the SIGINT of a Ctrl-C, or of timeout(1),
+     * reaches the campaign's whole group, and would end node in the midst
+     * of the seeds the campaign finishes before it stops (node resets the
+     * signals it starts with, so SIG_IGN would not last). */
+    setpgid(0, 0);
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);

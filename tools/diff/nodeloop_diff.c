@@ -9,6 +9,12 @@
  *   nodeloop-diff --seed 1 --runs 300                  both backends
  *   nodeloop-diff --seed 7 --runs 1 --print            one program, shown
  *   nodeloop-diff --plant tick-as-microtask --runs 1000 --out DIR
+ *   nodeloop-diff --runs 3000 --shard 0/4 --json s0.json; --merge s*.json
+ *
+ * The seeds run as a campaign (tools/campaign/): worker processes, what
+ * they print in seed order, the same for any --jobs, the progress line,
+ * --shard, --json and --merge, and a clean stop on SIGINT with the command
+ * that resumes. Each seed is seed.c.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -16,39 +22,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "check.h"
+#include "campaign_cli.h"
 #include "cli.h"
-#include "gen.h"
-#include "js.h"
-#include "timing.h"
+#include "merge.h"
+#include "node.h"
+#include "seed.h"
 
 #define TOOL "nodeloop-diff"
 #define MAX_RUNS 1000000u
-#define SHRINK_BUDGET 200
+#define NODE_RUNS 3
 
 #ifndef NDL_DIFF_FIXTURES
 #define NDL_DIFF_FIXTURES "."
 #endif
 
 struct cli {
-  uint64_t seed, runs, node_runs;
+  uint64_t seed, runs, node_runs, shrink_max;
   unsigned backends;
   enum dp_plant plant;
   ndl_timer_order order;
   const char *out, *node, *fixtures;
-  int print, stop_at_first;
-};
-
-struct tally {
-  uint64_t verdict[DV_COUNT];
-  uint64_t timing[DT_COUNT];
-  uint64_t differed_on[2]; /* linux, sim */
-  char unstable_why[4][256];
-  uint64_t unstable_count[4];
+  int print, stop_at_first, node_given, fixtures_given, shrink_given;
+  struct campaign_cli cc;
 };
 
 static void usage(void) {
@@ -57,6 +53,9 @@ static void usage(void) {
       "                     [--out DIR] [--node-runs N] [--node CMD]\n"
       "                     [--fixtures DIR] [--plant NAME] [--print]\n"
       "                     [--stop-at-first] [--timer-order deadline|node]\n"
+      "                     [--shrink-max N] [--jobs N] [--shard I/N]\n"
+      "                     [--json FILE]\n"
+      "       nodeloop-diff --merge FILE...\n"
       "       nodeloop-diff --help | --version\n"
       "\n"
       "Generates programs from seeds S to S+K-1, runs each under node and on\n"
@@ -70,24 +69,33 @@ static void usage(void) {
       "                        always runs first, as the timing check reads\n"
       "                        its timeline, but is compared only when asked\n"
       "      --out DIR         write each difference, shrunk, to DIR/seed-S/\n"
-      "      --node-runs N     node runs per program, 2 to 20 (default 3)\n"
+      "      --node-runs N     node runs per program, 2 to 20 (default %d)\n"
       "      --node CMD        the node to run (default node)\n"
       "      --fixtures DIR    the files fs.readFile reads (default the\n"
       "                        source tree's tools/diff/fixtures)\n"
       "      --plant NAME      mimic an ordering bug in the interpreter:\n"
       "                        tick-as-microtask or immediate-as-timeout\n"
       "      --print           print each program, its script and its lines\n"
-      "      --stop-at-first   stop after the first difference\n"
+      "      --stop-at-first   stop after the first difference in seed order\n"
       "      --timer-order O   the loops' timer order: deadline (default),\n"
       "                        or node (NDL_TIMER_ORDER_NODE), with which\n"
       "                        no late-phase program is refused\n"
+      "      --shrink-max N    shrink the first N differences in seed order,\n"
+      "                        0 to 2^64-1 (default every one; 0: none)\n",
+      MAX_RUNS, NODE_RUNS);
+  campaign_cli_usage();
+  printf(
       "  -h, --help            print this help\n"
       "      --version         print the version and the build\n"
       "\n"
-      "Progress goes to stderr, a line a second at most, when it is a\n"
-      "terminal. Exit status: 0 when no program differed, 1 when one did, 2\n"
-      "on a usage error or when node cannot be run.\n",
-      MAX_RUNS);
+      "Node and nodeloop linux run in real time: more --jobs than cores can\n"
+      "make programs unstable that one job would compare. The JSON summary\n"
+      "counts every outcome, and its mode names node's version, so that\n"
+      "--merge refuses shards run against different nodes. SIGINT or SIGTERM\n"
+      "stops after the seeds in hand, prints the summary so far and the\n"
+      "command that resumes, and exits 130 or 143.\n"
+      "Exit status: 0 when no program differed, 1 when one did (or a worker\n"
+      "died), 2 on a usage error or when node cannot be run.\n");
 }
 
 enum {
@@ -101,7 +109,8 @@ enum {
   OPT_PLANT,
   OPT_PRINT,
   OPT_STOP,
-  OPT_TIMER_ORDER
+  OPT_TIMER_ORDER,
+  OPT_SHRINK_MAX
 };
 
 static int parse(int argc, char **argv, struct cli *c) {
@@ -117,10 +126,12 @@ static int parse(int argc, char **argv, struct cli *c) {
       {"print", no_argument, NULL, OPT_PRINT},
       {"stop-at-first", no_argument, NULL, OPT_STOP},
       {"timer-order", required_argument, NULL, OPT_TIMER_ORDER},
+      {"shrink-max", required_argument, NULL, OPT_SHRINK_MAX},
+      CAMPAIGN_LONG_OPTIONS,
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, CLI_OPT_VERSION},
       {NULL, 0, NULL, 0}};
-  int opt;
+  int opt, rc;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
     switch (opt) {
@@ -170,9 +181,17 @@ static int parse(int argc, char **argv, struct cli *c) {
       break;
     case OPT_NODE:
       c->node = optarg;
+      c->node_given = 1;
       break;
     case OPT_FIXTURES:
       c->fixtures = optarg;
+      c->fixtures_given = 1;
+      break;
+    case OPT_SHRINK_MAX:
+      if (cli_option_u64(TOOL, "--shrink-max", optarg, 0, UINT64_MAX,
+                         &c->shrink_max))
+        return CLI_USAGE;
+      c->shrink_given = 1;
       break;
     case OPT_PRINT:
       c->print = 1;
@@ -181,248 +200,168 @@ static int parse(int argc, char **argv, struct cli *c) {
       c->stop_at_first = 1;
       break;
     default:
+      if ((rc = campaign_cli_option(TOOL, opt, optarg, &c->cc)) == 0)
+        break;
+      if (rc != 1)
+        return rc;
       return cli_common_option(TOOL, opt, argv, usage) == 0 ? -1 : CLI_USAGE;
     }
   }
-  return cli_no_operands(TOOL, argc, argv);
-}
-
-static const char *backend_name(unsigned b) {
-  return b == DP_LINUX ? "linux" : "sim";
-}
-
-/* Writes the pair for a human: the script, and the program as text with
- * what each side printed. */
-static void write_pair(const struct cli *c, const struct dp_config *cfg,
-                       uint64_t seed, const char *label,
-                       const struct dp_prog *p, const struct dp_result *r) {
-  char dir[PATH_MAX], path[PATH_MAX + 64];
-  FILE *f;
-  unsigned b;
-  snprintf(dir, sizeof(dir), "%s/seed-%" PRIu64, c->out, seed);
-  mkdir(c->out, 0777);
-  mkdir(dir, 0777);
-  snprintf(path, sizeof(path), "%s/%s.js", dir, label);
-  if ((f = fopen(path, "w")) != NULL) {
-    dp_emit_js(p, cfg->fixtures, f);
-    fclose(f);
-  }
-  snprintf(path, sizeof(path), "%s/%s.txt", dir, label);
-  if ((f = fopen(path, "w")) == NULL) {
-    fprintf(stderr, TOOL ": cannot write %s\n", path);
-    return;
-  }
-  fprintf(f, "# seed %" PRIu64 ", %d ops; differs on:", seed, p->n);
-  for (b = DP_LINUX; b <= DP_SIM; b <<= 1)
-    if (r->differs & b)
-      fprintf(f, " %s", backend_name(b));
-  fprintf(f, "\n");
-  if (r->why[0] != '\0')
-    fprintf(f, "# %s\n", r->why);
-  dp_print(p, f);
-  fprintf(f, "[node]\n%s", r->node != NULL ? r->node : "");
-  for (b = 0; b < 2; b++)
-    if (r->nodeloop[b] != NULL)
-      fprintf(f, "[nodeloop %s]\n%s", backend_name(1u << b), r->nodeloop[b]);
-  fclose(f);
-}
-
-static void show(const struct dp_prog *p, const struct dp_result *r,
-                 const struct dp_config *cfg) {
-  unsigned b;
-  dp_print(p, stdout);
-  dp_emit_js(p, cfg->fixtures, stdout);
-  if (r->verdict == DV_TIMING)
-    printf("refused: %s\n", dp_timing_reason(r->timing));
-  if (r->why[0] != '\0')
-    printf("%s\n", r->why);
-  if (r->node != NULL)
-    printf("[node]\n%s", r->node);
-  for (b = 0; b < 2; b++)
-    if (r->nodeloop[b] != NULL)
-      printf("[nodeloop %s]\n%s", backend_name(1u << b), r->nodeloop[b]);
-}
-
-static double seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void count_unstable(struct tally *t, const char *why) {
-  unsigned k;
-  /* Reasons are counted by their text up to the line number. */
-  size_t n = strcspn(why, "(");
-  for (k = 0; k < 4; k++) {
-    if (t->unstable_count[k] == 0) {
-      snprintf(t->unstable_why[k], sizeof(t->unstable_why[k]), "%.*s", (int)n,
-               why);
-      t->unstable_count[k] = 1;
-      return;
-    }
-    if (strncmp(t->unstable_why[k], why, n) == 0 &&
-        t->unstable_why[k][n] == '\0') {
-      t->unstable_count[k]++;
-      return;
-    }
-  }
-}
-
-static void summary(const struct tally *t, uint64_t runs) {
-  unsigned k;
-  uint64_t discarded = t->verdict[DV_TIMING] + t->verdict[DV_UNSTABLE] +
-                       t->verdict[DV_NODE_FAILED];
-  printf("programs=%" PRIu64 " agreed=%" PRIu64 " differed=%" PRIu64
-         " (linux %" PRIu64 ", sim %" PRIu64 ") discarded=%" PRIu64 "\n",
-         runs, t->verdict[DV_AGREED], t->verdict[DV_DIFFERED],
-         t->differed_on[0], t->differed_on[1], discarded);
-  for (k = 1; k < DT_COUNT; k++)
-    if (t->timing[k] != 0)
-      printf("  discarded %" PRIu64 ": %s\n", t->timing[k],
-             dp_timing_reason((int)k));
-  for (k = 0; k < 4; k++)
-    if (t->unstable_count[k] != 0)
-      printf("  discarded %" PRIu64 ": unstable: %s\n", t->unstable_count[k],
-             t->unstable_why[k]);
-  if (t->verdict[DV_NODE_FAILED] != 0)
-    printf("  discarded %" PRIu64 ": node failed\n",
-           t->verdict[DV_NODE_FAILED]);
-}
-
-static void progress(const struct tally *t, uint64_t done, uint64_t runs) {
-  fprintf(stderr,
-          TOOL ": %" PRIu64 "/%" PRIu64 " programs, agreed %" PRIu64
-               ", differed %" PRIu64 ", discarded %" PRIu64 "\n",
-          done, runs, t->verdict[DV_AGREED], t->verdict[DV_DIFFERED],
-          t->verdict[DV_TIMING] + t->verdict[DV_UNSTABLE] +
-              t->verdict[DV_NODE_FAILED]);
-}
-
-static int differed(const struct cli *c, const struct dp_config *cfg,
-                    uint64_t seed, struct dp_prog *p, struct dp_result *r) {
-  struct dp_result m;
-  unsigned tried;
-  printf("DIFFER seed=%" PRIu64 " on%s%s%s%s (%d ops)\n", seed,
-         r->differs & DP_LINUX ? " linux" : "",
-         r->differs & DP_SIM ? " sim" : "", r->why[0] ? ": " : "", r->why,
-         p->n);
-  if (c->out != NULL)
-    write_pair(c, cfg, seed, "original", p, r);
-  tried = dp_shrink(cfg, p, seed, r->differs, SHRINK_BUDGET);
-  if (dp_check(cfg, p, seed, &m) != 0)
-    return -1;
-  printf("  shrunk in %u tries to %d ops%s:\n", tried, p->n,
-         m.verdict == DV_DIFFERED ? ""
-                                  : " (which no longer differs on a "
-                                    "check of its own: a timing flake)");
-  dp_print(p, stdout);
-  printf("  [node]\n%s", m.node != NULL ? m.node : "");
-  if (m.nodeloop[0] != NULL)
-    printf("  [nodeloop linux]\n%s", m.nodeloop[0]);
-  if (m.nodeloop[1] != NULL)
-    printf("  [nodeloop sim]\n%s", m.nodeloop[1]);
-  if (c->out != NULL)
-    write_pair(c, cfg, seed, "minimal", p, &m);
-  dp_result_free(&m);
-  printf("  replay: " TOOL " --seed %" PRIu64 " --runs 1 --backend %s%s%s%s  "
-         "# build %s\n",
-         seed,
-         c->backends == (DP_LINUX | DP_SIM) ? "both"
-         : c->backends == DP_LINUX          ? "linux"
-                                            : "sim",
-         c->order == NDL_TIMER_ORDER_NODE ? " --timer-order node" : "",
-         c->plant != DP_PLANT_NONE ? " --plant " : "",
-         c->plant == DP_PLANT_TICK_AS_MICROTASK      ? "tick-as-microtask"
-         : c->plant == DP_PLANT_IMMEDIATE_AS_TIMEOUT ? "immediate-as-timeout"
-                                                     : "",
-         cli_build_id());
+  if (c->cc.merge)
+    return 0;
+  if (cli_no_operands(TOOL, argc, argv) != 0)
+    return CLI_USAGE;
+  if (c->seed > UINT64_MAX - (c->runs - 1))
+    return cli_usage_error(TOOL, "--seed plus --runs passes 2^64-1");
+  /* Replay and resume lines quote them. */
+  if (strchr(c->node, '\'') != NULL ||
+      (c->out != NULL && strchr(c->out, '\'') != NULL))
+    return cli_usage_error(TOOL, "--node and --out take no quote (replay "
+                                 "lines quote them)");
   return 0;
 }
 
-int main(int argc, char **argv) {
-  struct cli c = {1,
-                  100,
-                  3,
-                  DP_LINUX | DP_SIM,
-                  DP_PLANT_NONE,
-                  NDL_TIMER_ORDER_DEADLINE,
-                  NULL,
-                  "node",
-                  NDL_DIFF_FIXTURES,
-                  0,
-                  0};
-  struct dp_config cfg;
-  struct tally t;
-  char fixtures[PATH_MAX], script[PATH_MAX];
-  double last = 0;
-  int tty = isatty(STDERR_FILENO), rc;
-  uint64_t k;
+static void summary(const struct campaign_totals *t) {
+  const uint64_t *n = t->counts;
+  uint64_t discarded = 0;
+  int k;
+  for (k = DC_REFUSED; k <= DC_NODE_FAILED; k++)
+    discarded += n[k];
+  printf("programs=%" PRIu64 " agreed=%" PRIu64 " differed=%" PRIu64
+         " (linux %" PRIu64 ", sim %" PRIu64 ") discarded=%" PRIu64
+         " seeds_per_s=%.1f\n",
+         t->done, n[DC_AGREED], n[DC_DIFFERED], n[DC_DIFFERED_LINUX],
+         n[DC_DIFFERED_SIM], discarded, campaign_rate(t));
+  for (k = 1; k < DT_COUNT; k++)
+    if (n[DC_REFUSED + k - 1] != 0)
+      printf("  discarded %" PRIu64 ": %s\n", n[DC_REFUSED + k - 1],
+             dp_timing_reason(k));
+  for (k = 0; k < DU_COUNT; k++)
+    if (n[DC_UNSTABLE + k] != 0)
+      printf("  discarded %" PRIu64 ": unstable: %s\n", n[DC_UNSTABLE + k],
+             diff_unstable_reason(k));
+  if (n[DC_NODE_FAILED] != 0)
+    printf("  discarded %" PRIu64 ": node failed\n", n[DC_NODE_FAILED]);
+  if (n[DC_CRASHES] != 0)
+    printf("crashes=%" PRIu64 " (a worker died on the seed)\n", n[DC_CRASHES]);
+}
 
+/* Asks node for its version, into mode ("node v20.11.1"): the JSON
+ * summary's mode, so that shards run against different nodes do not
+ * merge. Returns 0, or CLI_USAGE after saying node cannot be run. */
+static int node_version(const char *node, char *mode, size_t n) {
+  char *out;
+  int st = dp_node_run(node, "--version", &out);
+  if (st != 0) {
+    fprintf(stderr, TOOL ": cannot run %s (%s %d)\n", node,
+            st < 0 ? "no process:" : "exit status", st);
+    if (st >= 0)
+      free(out);
+    return CLI_USAGE;
+  }
+  snprintf(mode, n, "node %.*s", (int)strcspn(out, "\n"), out);
+  free(out);
+  return 0;
+}
+
+/* The options after --seed that shape every run (each replay line repeats
+ * them; merged files must agree on them), and those a resumed run adds. */
+static void run_args(const struct cli *c, const char *fixtures, char *args,
+                     size_t n, char *resume, size_t rn) {
+  int len = snprintf(
+      args, n, " --backend %s%s%s%s",
+      c->backends == (DP_LINUX | DP_SIM) ? "both"
+      : c->backends == DP_LINUX          ? "linux"
+                                         : "sim",
+      c->order == NDL_TIMER_ORDER_NODE ? " --timer-order node" : "",
+      c->plant != DP_PLANT_NONE ? " --plant " : "",
+      c->plant == DP_PLANT_TICK_AS_MICROTASK      ? "tick-as-microtask"
+      : c->plant == DP_PLANT_IMMEDIATE_AS_TIMEOUT ? "immediate-as-timeout"
+                                                  : "");
+  if (c->node_runs != NODE_RUNS && len >= 0 && (size_t)len < n)
+    len += snprintf(args + len, n - (size_t)len, " --node-runs %" PRIu64,
+                    c->node_runs);
+  if (c->node_given && len >= 0 && (size_t)len < n)
+    len += snprintf(args + len, n - (size_t)len, " --node '%s'", c->node);
+  if (c->fixtures_given && len >= 0 && (size_t)len < n)
+    snprintf(args + len, n - (size_t)len, " --fixtures '%s'", fixtures);
+  len = snprintf(resume, rn, "%s%s", c->print ? " --print" : "",
+                 c->stop_at_first ? " --stop-at-first" : "");
+  if (c->shrink_given && len >= 0 && (size_t)len < rn)
+    len += snprintf(resume + len, rn - (size_t)len, " --shrink-max %" PRIu64,
+                    c->shrink_max);
+  if (c->out != NULL && len >= 0 && (size_t)len < rn)
+    snprintf(resume + len, rn - (size_t)len, " --out '%s'", c->out);
+}
+
+int main(int argc, char **argv) {
+  struct cli c;
+  struct campaign camp;
+  struct campaign_totals t;
+  struct diff_run d;
+  char fixtures[PATH_MAX], mode[128], args[PATH_MAX + 512];
+  char resume[PATH_MAX + 512];
+  int rc;
+
+  memset(&c, 0, sizeof(c));
+  c.seed = 1;
+  c.runs = 100;
+  c.node_runs = NODE_RUNS;
+  c.shrink_max = UINT64_MAX;
+  c.backends = DP_LINUX | DP_SIM;
+  c.plant = DP_PLANT_NONE;
+  c.order = NDL_TIMER_ORDER_DEADLINE;
+  c.node = "node";
+  c.fixtures = NDL_DIFF_FIXTURES;
   if ((rc = parse(argc, argv, &c)) != 0)
     return rc < 0 ? 0 : rc;
+  if (c.cc.merge)
+    return campaign_merge(TOOL, diff_count_names(), argc - optind,
+                          argv + optind);
   if (realpath(c.fixtures, fixtures) == NULL || strchr(fixtures, '\'')) {
     fprintf(stderr, TOOL ": no usable fixture folder at %s\n", c.fixtures);
     return CLI_USAGE;
   }
-  snprintf(script, sizeof(script), "%s/nodeloop-diff-%ld.js",
-           getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp",
-           (long)getpid());
-  memset(&t, 0, sizeof(t));
-  cfg.node = c.node;
-  cfg.fixtures = fixtures;
-  cfg.script = script;
-  cfg.backends = c.backends;
-  cfg.plant = c.plant;
-  cfg.order = c.order;
-  cfg.node_runs = (unsigned)c.node_runs;
+  if ((rc = node_version(c.node, mode, sizeof(mode))) != 0)
+    return rc;
+  run_args(&c, fixtures, args, sizeof(args), resume, sizeof(resume));
 
-  for (k = 0; k < c.runs; k++) {
-    uint64_t seed = c.seed + k;
-    struct dp_prog p;
-    struct dp_result r;
-    dp_generate(seed, &p);
-    if (dp_check(&cfg, &p, seed, &r) != 0) {
-      fprintf(stderr, TOOL ": seed %" PRIu64 ": out of memory or no fork\n",
-              seed);
-      unlink(script);
-      return CLI_USAGE;
-    }
-    if (r.verdict == DV_NODE_FAILED && r.why[0] != '\0' &&
-        strstr(r.why, "status 127") != NULL) {
-      fprintf(stderr, TOOL ": cannot run %s\n", c.node);
-      unlink(script);
-      return CLI_USAGE;
-    }
-    t.verdict[r.verdict]++;
-    if (r.verdict == DV_TIMING)
-      t.timing[r.timing]++;
-    if (r.verdict == DV_UNSTABLE)
-      count_unstable(&t, r.why);
-    if (c.print) {
-      printf("seed %" PRIu64 ":\n", seed);
-      show(&p, &r, &cfg);
-    }
-    if (r.verdict == DV_DIFFERED) {
-      t.differed_on[0] += (r.differs & DP_LINUX) != 0;
-      t.differed_on[1] += (r.differs & DP_SIM) != 0;
-      if (differed(&c, &cfg, seed, &p, &r) != 0) {
-        dp_result_free(&r);
-        unlink(script);
-        return CLI_USAGE;
-      }
-    }
-    dp_result_free(&r);
-    if (tty && seconds() - last >= 1.0) {
-      progress(&t, k + 1, c.runs);
-      last = seconds();
-    }
-    fflush(stdout);
-    if (c.stop_at_first && t.verdict[DV_DIFFERED] != 0) {
-      c.runs = k + 1;
-      break;
-    }
-  }
-  unlink(script);
-  summary(&t, c.runs);
-  return t.verdict[DV_DIFFERED] != 0;
+  memset(&d, 0, sizeof(d));
+  d.cfg.node = c.node;
+  d.cfg.fixtures = fixtures;
+  d.cfg.backends = c.backends;
+  d.cfg.plant = c.plant;
+  d.cfg.order = c.order;
+  d.cfg.node_runs = (unsigned)c.node_runs;
+  d.c = &camp;
+  d.out = c.out;
+  d.tmpdir = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+  /* --stop-at-first shrinks only the first difference: a worker's later
+   * one is dropped. */
+  d.shrink_max = c.stop_at_first && c.shrink_max > 1 ? 1 : c.shrink_max;
+  d.print = c.print;
+
+  memset(&camp, 0, sizeof(camp));
+  camp.tool = TOOL;
+  camp.mode_args = "";
+  camp.mode = mode;
+  camp.run_args = args;
+  camp.count_names = diff_count_names();
+  camp.stop_after = c.stop_at_first;
+  camp.run = diff_seed;
+  camp.died = diff_died;
+  camp.ctx = &d;
+  if ((rc = campaign_cli_apply(TOOL, &c.cc, c.seed, c.runs, &camp, resume,
+                               sizeof(resume))) != 0)
+    return rc;
+  if (campaign_run_seeds(&camp, &t) != 0)
+    return 2;
+  summary(&t);
+  free(t.first_program);
+  rc = campaign_end(&camp, &t);
+  if (campaign_cli_close(TOOL, &camp) != 0)
+    return 2;
+  if (rc != 0)
+    return rc;
+  return t.failed != 0;
 }
