@@ -281,7 +281,7 @@ static void slow_a(ndl_loop *loop, const ndl_value *v, void *arg) {
   (void)v;
   (void)arg;
   conf_log("A 10ms");
-  conf_busy(loop, 60);
+  conf_busy(loop, 160);
 }
 
 static void b_run(ndl_loop *loop, const ndl_value *v, void *arg) {
@@ -296,7 +296,7 @@ static void rearm_after_slow(ndl_loop *loop, void *arg) {
   (void)arg;
   timeout(loop, 10, slow_a, NULL);
   CONF_OK(ndl_set_interval(loop, 12, b_run, NULL, &interval_id));
-  say_timeout(loop, 62, "C 62ms");
+  say_timeout(loop, 162, "C 162ms");
   conf_busy(loop, 20);
 }
 
