@@ -109,7 +109,8 @@ static void draw(uint64_t *s, struct dp_prog *p) {
 
 /* The TCP echo came after the other kinds. A stream of its own decides
  * whether a program ends with one (a quarter do), so that a seed drawing
- * none makes the program it made before the echo existed. Its children,
+ * none makes the program it made before the echo existed, and which of
+ * the four ways (enum dp_tcp_how) its client ends. Its children,
  * which run in the close phase, are of the kinds whose order there Node
  * defines. */
 static void draw_tcp(uint64_t seed, struct dp_prog *p) {
@@ -140,8 +141,17 @@ static void draw_tcp(uint64_t seed, struct dp_prog *p) {
     if (o->kind == DK_TIMEOUT)
       o->delay_ms = 40 * (1 + below(&s, 2));
   }
-  if (dp_max_lines(&q) <= DP_MAX_LINES)
-    *p = q;
+  if (dp_max_lines(&q) > DP_MAX_LINES)
+    return;
+  /* The variants came after the echo: drawn last, from this stream, so
+   * that a seed drawing the echo makes the echo it made before them. A
+   * refused connection sends nothing, and a quarter of the write-then-end()
+   * clients write nothing either: end() alone. */
+  q.op[me].how = (uint8_t)below(&s, DH_COUNT);
+  if (q.op[me].how == DH_REFUSED ||
+      (q.op[me].how == DH_WRITE_END && below(&s, 4) == 0))
+    q.op[me].count = 0;
+  *p = q;
 }
 
 void dp_generate(uint64_t seed, struct dp_prog *p) {

@@ -25,9 +25,10 @@ struct inst {
   int index;
   unsigned calls;    /* intervals: calls so far; promises: the link running */
   ndl_id id;         /* timers */
-  ndl_tcp *listener; /* TCP echo: the server, until the client closes */
-  ndl_tcp *client;   /* TCP echo: the client */
-  size_t got;        /* TCP echo: the bytes that came back */
+  ndl_tcp *listener; /* TCP: the server, until the client closes */
+  ndl_tcp *client;   /* TCP: the client */
+  size_t got;        /* TCP: the bytes that came back */
+  int ended;         /* TCP: the client called ndl_tcp_shutdown() */
 };
 
 struct run {
@@ -243,18 +244,38 @@ static void on_crypto(ndl_loop *loop, const ndl_value *v, void *arg) {
 
 /* ---- The TCP echo, written as Node's net module behaves by default: the
  * server (echo_serve) ends once the client has, as allowHalfOpen false
+ * does. The variants (how other than DH_END_DATA) leave that to
+ * ndl_tcp_auto_close() on both ends, as tests/conformance/tcp_auto_close
  * does. */
+
+/* s.on('data', (b) => s.write(b)), under ndl_tcp_auto_close(). */
+static void auto_server_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
+  struct inst *in = arg;
+  if (v->kind == NDL_STRING)
+    check(in->r, "ndl_tcp_write",
+          ndl_tcp_write(tcp, v->as.str.ptr, v->as.str.len, NULL, NULL));
+}
 
 static void server_connection(ndl_tcp *listener, const ndl_value *v,
                               void *arg) {
   struct inst *in = arg;
   ndl_tcp *conn;
+  int err;
   if (v->kind == NDL_ERROR) {
     fail(in->r, "listen: %s", ndl_err_name(v->as.err.code));
     return;
   }
-  check(in->r, "ndl_tcp_accept", ndl_tcp_accept(listener, &conn));
-  check(in->r, "echo_serve", echo_serve(conn));
+  err = ndl_tcp_accept(listener, &conn);
+  check(in->r, "ndl_tcp_accept", err);
+  if (err != 0)
+    return;
+  if (in->r->p->op[in->op].how == DH_END_DATA) {
+    check(in->r, "echo_serve", echo_serve(conn));
+    return;
+  }
+  check(in->r, "ndl_tcp_auto_close", ndl_tcp_auto_close(conn, 0, NULL, NULL));
+  check(in->r, "ndl_tcp_read_start",
+        ndl_tcp_read_start(conn, auto_server_read, in));
 }
 
 /* 'close': the listener closes (srv.close()), then the children run. */
@@ -262,67 +283,102 @@ static void client_closed(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct inst *in = arg;
   struct run *r = in->r;
   (void)tcp;
-  (void)v;
   record(r, EV_MACRO, in->op, in->index, 0);
-  say(r, "k%d close", in->op);
-  check(r, "ndl_tcp_close", ndl_tcp_close(in->listener, NULL, NULL));
+  if (r->p->op[in->op].how == DH_END_DATA)
+    say(r, "k%d close", in->op);
+  else
+    say(r, "k%d close %s", in->op,
+        v->kind != NDL_INT ? "?"
+        : v->as.i          ? "true"
+                           : "false");
+  if (in->listener != NULL)
+    check(r, "ndl_tcp_close", ndl_tcp_close(in->listener, NULL, NULL));
   in->listener = NULL;
   body(r, in->op);
 }
 
 /* 'end' comes from a nextTick after the read that found it, and the
- * socket, ended both ways, is destroyed. */
+ * socket, ended both ways, is destroyed (by ndl_tcp_auto_close() in the
+ * variants). */
 static void client_end(ndl_loop *loop, const ndl_value *v, void *arg) {
   struct inst *in = arg;
   (void)loop;
   (void)v;
   say(in->r, "k%d end %zu", in->op, in->got);
-  check(in->r, "ndl_tcp_close", ndl_tcp_close(in->client, client_closed, in));
+  if (in->r->p->op[in->op].how == DH_END_DATA)
+    check(in->r, "ndl_tcp_close", ndl_tcp_close(in->client, client_closed, in));
 }
 
 static void client_read(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct inst *in = arg;
+  const struct dp_op *o = &in->r->p->op[in->op];
   if (v->kind == NDL_STRING) {
     in->got += v->as.str.len;
+    /* c.once('data', () => c.end()) */
+    if (o->how == DH_END_ON_ECHO && !in->ended) {
+      in->ended = 1;
+      check(in->r, "ndl_tcp_shutdown", ndl_tcp_shutdown(tcp));
+    }
     return;
   }
   if (v->kind == NDL_ERROR) {
     say(in->r, "k%d %s", in->op, ndl_err_name(v->as.err.code));
-    check(in->r, "ndl_tcp_close", ndl_tcp_close(tcp, client_closed, in));
+    if (o->how == DH_END_DATA)
+      check(in->r, "ndl_tcp_close", ndl_tcp_close(tcp, client_closed, in));
     return;
   }
   check(in->r, "ndl_next_tick",
         ndl_next_tick(ndl_tcp_loop(tcp), client_end, in));
 }
 
-/* 'connect': c.end(data) writes the bytes and then the FIN. */
+/* 'connect': the echo's c.end(data) writes the bytes and then the FIN;
+ * the variants' c.write(data) and c.end() do it in two calls, or wait
+ * for the echo to end. */
 static void client_connected(ndl_tcp *tcp, const ndl_value *v, void *arg) {
   struct inst *in = arg;
   static const char xs[4096] = {0};
   const struct dp_op *o = &in->r->p->op[in->op];
   if (v->kind == NDL_ERROR) {
     say(in->r, "k%d %s", in->op, ndl_err_name(v->as.err.code));
-    check(in->r, "ndl_tcp_close", ndl_tcp_close(tcp, client_closed, in));
+    if (o->how == DH_END_DATA)
+      check(in->r, "ndl_tcp_close", ndl_tcp_close(tcp, client_closed, in));
     return;
   }
   say(in->r, "k%d connect", in->op);
+  if (o->how == DH_REFUSED)
+    return; /* another process took the port: so would the script */
   check(in->r, "ndl_tcp_read_start", ndl_tcp_read_start(tcp, client_read, in));
-  check(in->r, "ndl_tcp_write",
-        ndl_tcp_write(tcp, xs, o->count < sizeof(xs) ? o->count : sizeof(xs),
-                      NULL, NULL));
-  check(in->r, "ndl_tcp_shutdown", ndl_tcp_shutdown(tcp));
+  if (o->count > 0)
+    check(in->r, "ndl_tcp_write",
+          ndl_tcp_write(tcp, xs, o->count < sizeof(xs) ? o->count : sizeof(xs),
+                        NULL, NULL));
+  if (o->how != DH_END_ON_ECHO) {
+    in->ended = 1;
+    check(in->r, "ndl_tcp_shutdown", ndl_tcp_shutdown(tcp));
+  }
 }
 
-/* 'listening' (ndl_tcp_on_listening: the nextTicks Node takes). */
+/* 'listening' (ndl_tcp_on_listening: the nextTicks Node takes). The
+ * refused variant closes the listener first, with no callback: its port
+ * is free once ndl_tcp_close() returns, as once Node's server.close()
+ * has. */
 static void tcp_listening(ndl_tcp *server, const ndl_value *v, void *arg) {
   struct inst *in = arg;
   ndl_loop *loop = ndl_tcp_loop(server);
-  int port = 0;
+  int port = 0, err;
+  enum dp_tcp_how how = (enum dp_tcp_how)in->r->p->op[in->op].how;
   (void)v;
   check(in->r, "ndl_tcp_port", ndl_tcp_port(in->listener, &port));
-  check(in->r, "ndl_tcp_connect",
-        ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, in,
-                        &in->client));
+  if (how == DH_REFUSED) {
+    check(in->r, "ndl_tcp_close", ndl_tcp_close(in->listener, NULL, NULL));
+    in->listener = NULL;
+  }
+  err = ndl_tcp_connect(loop, "127.0.0.1", port, client_connected, in,
+                        &in->client);
+  check(in->r, "ndl_tcp_connect", err);
+  if (err == 0 && how != DH_END_DATA)
+    check(in->r, "ndl_tcp_auto_close",
+          ndl_tcp_auto_close(in->client, 0, client_closed, in));
 }
 
 static void start_tcp(struct run *r, struct inst *in) {

@@ -36,8 +36,9 @@ enum dp_ev_type {
   EV_REF,          /* a timer instance is ref'd */
   EV_MACRO,        /* a callback that is not a nextTick or microtask starts
                       (inst -1: main) */
-  EV_POOL_ISSUE,   /* pool work is queued, or a TCP echo starts; its MACRO
-                      is its completion (the echo's: its close callback) */
+  EV_POOL_ISSUE,   /* pool work is queued, or a TCP op listens; its MACRO
+                      is its completion (a TCP op's: its client's close
+                      callback, in every variant) */
   EV_IMMEDIATE,    /* an immediate is queued; its MACRO is its run */
   EV_BUSY_END,     /* a busy-wait ended */
   EV_END           /* ndl_run() returned */

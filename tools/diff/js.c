@@ -10,6 +10,70 @@ static void line(FILE *f, int depth, const char *text) {
   fprintf(f, "%*s%s\n", depth * 2, "", text);
 }
 
+/* A TCP op, with Node's defaults: the server's socket ends when the
+ * client's has (allowHalfOpen false), and each socket is destroyed once
+ * both of its sides have ended. The echo (DH_END_DATA) prints as it did
+ * before the variants came, hadError left out of its close line. */
+static void tcp(const struct dp_prog *p, int i, int d, FILE *f) {
+  const struct dp_op *o = &p->op[i];
+  int in = d + 1;
+  line(f, d, "{");
+  if (o->how == DH_REFUSED) {
+    /* Closed without a callback (server.close()'s is semantics.md
+     * difference 3): the port is free when close() returns. */
+    fprintf(f, "%*sconst srv = net.createServer();\n", in * 2, "");
+    fprintf(f, "%*ssrv.listen(0, '127.0.0.1', () => {\n", in * 2, "");
+    fprintf(f, "%*sconst port = srv.address().port;\n", (in + 1) * 2, "");
+    fprintf(f, "%*ssrv.close();\n", (in + 1) * 2, "");
+    fprintf(f,
+            "%*sconst c = net.connect(port, '127.0.0.1', () => "
+            "log('k%d connect'));\n",
+            (in + 1) * 2, "", i);
+  } else {
+    fprintf(f,
+            "%*sconst srv = net.createServer((s) => "
+            "s.on('data', (b) => s.write(b)));\n",
+            in * 2, "");
+    fprintf(f, "%*ssrv.listen(0, '127.0.0.1', () => {\n", in * 2, "");
+    fprintf(f,
+            "%*sconst c = net.connect(srv.address().port, '127.0.0.1', "
+            "() => {\n",
+            (in + 1) * 2, "");
+    fprintf(f, "%*slog('k%d connect');\n", (in + 2) * 2, "", i);
+    if (o->how == DH_END_DATA)
+      fprintf(f, "%*sc.end('x'.repeat(%u));\n", (in + 2) * 2, "",
+              (unsigned)o->count);
+    else if (o->count > 0)
+      fprintf(f, "%*sc.write('x'.repeat(%u));\n", (in + 2) * 2, "",
+              (unsigned)o->count);
+    if (o->how == DH_WRITE_END)
+      fprintf(f, "%*sc.end();\n", (in + 2) * 2, "");
+    fprintf(f, "%*s});\n", (in + 1) * 2, "");
+    fprintf(f, "%*slet got = 0;\n", (in + 1) * 2, "");
+    fprintf(f, "%*sc.on('data', (b) => { got += b.length; });\n", (in + 1) * 2,
+            "");
+    if (o->how == DH_END_ON_ECHO)
+      fprintf(f, "%*sc.once('data', () => c.end());\n", (in + 1) * 2, "");
+    fprintf(f, "%*sc.on('end', () => log('k%d end ' + got));\n", (in + 1) * 2,
+            "", i);
+  }
+  fprintf(f, "%*sc.on('error', (e) => log('k%d ' + e.code));\n", (in + 1) * 2,
+          "", i);
+  if (o->how == DH_END_DATA) {
+    fprintf(f, "%*sc.on('close', () => {\n", (in + 1) * 2, "");
+    fprintf(f, "%*slog('k%d close');\n", (in + 2) * 2, "", i);
+  } else {
+    fprintf(f, "%*sc.on('close', (hadError) => {\n", (in + 1) * 2, "");
+    fprintf(f, "%*slog('k%d close ' + hadError);\n", (in + 2) * 2, "", i);
+  }
+  if (o->how != DH_REFUSED)
+    fprintf(f, "%*ssrv.close();\n", (in + 2) * 2, "");
+  body(p, i, in + 2, f);
+  fprintf(f, "%*s});\n", (in + 1) * 2, "");
+  fprintf(f, "%*s});\n", in * 2, "");
+  line(f, d, "}");
+}
+
 static void op(const struct dp_prog *p, int i, int d, FILE *f) {
   const struct dp_op *o = &p->op[i];
   int in = d + 1;
@@ -85,37 +149,7 @@ static void op(const struct dp_prog *p, int i, int d, FILE *f) {
     line(f, d, "});");
     break;
   case DK_TCP:
-    /* Node's defaults: the server's socket ends when the client's has
-     * (allowHalfOpen false), and each socket is destroyed once both of
-     * its sides have ended. */
-    line(f, d, "{");
-    fprintf(f,
-            "%*sconst srv = net.createServer((s) => "
-            "s.on('data', (b) => s.write(b)));\n",
-            in * 2, "");
-    fprintf(f, "%*ssrv.listen(0, '127.0.0.1', () => {\n", in * 2, "");
-    fprintf(f,
-            "%*sconst c = net.connect(srv.address().port, '127.0.0.1', "
-            "() => {\n",
-            (in + 1) * 2, "");
-    fprintf(f, "%*slog('k%d connect');\n", (in + 2) * 2, "", i);
-    fprintf(f, "%*sc.end('x'.repeat(%u));\n", (in + 2) * 2, "",
-            (unsigned)o->count);
-    fprintf(f, "%*s});\n", (in + 1) * 2, "");
-    fprintf(f, "%*slet got = 0;\n", (in + 1) * 2, "");
-    fprintf(f, "%*sc.on('data', (b) => { got += b.length; });\n", (in + 1) * 2,
-            "");
-    fprintf(f, "%*sc.on('end', () => log('k%d end ' + got));\n", (in + 1) * 2,
-            "", i);
-    fprintf(f, "%*sc.on('error', (e) => log('k%d ' + e.code));\n", (in + 1) * 2,
-            "", i);
-    fprintf(f, "%*sc.on('close', () => {\n", (in + 1) * 2, "");
-    fprintf(f, "%*slog('k%d close');\n", (in + 2) * 2, "", i);
-    fprintf(f, "%*ssrv.close();\n", (in + 2) * 2, "");
-    body(p, i, in + 2, f);
-    fprintf(f, "%*s});\n", (in + 1) * 2, "");
-    fprintf(f, "%*s});\n", in * 2, "");
-    line(f, d, "}");
+    tcp(p, i, d, f);
     break;
   case DK_CRYPTO:
     fprintf(f, "%*scrypto.pbkdf2('k', 's', 1, 8, 'sha256', () => {\n", d * 2,

@@ -31,7 +31,8 @@ int dp_kind_is_timer(int kind) {
 /* How many lines op i prints per run of the op itself. */
 static uint64_t lines_per_run(const struct dp_op *o) {
   if (o->kind == DK_TCP)
-    return 3; /* connect, end, close */
+    /* connect, end, close; refused: the error, close */
+    return o->how == DH_REFUSED ? 2 : 3;
   return o->kind == DK_INTERVAL || o->kind == DK_PROMISE ? o->count : 1;
 }
 
@@ -82,7 +83,13 @@ static void print_op(const struct dp_prog *p, int i, int depth, FILE *f) {
     fprintf(f, " %s", dp_file_name(o->count));
     break;
   case DK_TCP:
-    fprintf(f, " %u bytes", (unsigned)o->count);
+    if (o->how == DH_REFUSED)
+      fprintf(f, " refused");
+    else
+      fprintf(f, " %u bytes%s", (unsigned)o->count,
+              o->how == DH_WRITE_END     ? " write, end()"
+              : o->how == DH_END_ON_ECHO ? " write, end() at the echo"
+                                         : "");
     break;
   default:
     break;

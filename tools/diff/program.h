@@ -10,14 +10,18 @@
  * (immediate), "n3" (nextTick), "q3" (queueMicrotask), "p3.1" (first link
  * of a promise chain), "f3 12" or "f3 ENOENT" (fs.readFile), "c3" (crypto
  * work on the pool), and for a TCP echo three lines, "k3 connect",
- * "k3 end 1200" (the bytes that came back) and "k3 close". Busy, clear,
- * ref and unref print nothing.
+ * "k3 end 1200" (the bytes that came back) and "k3 close" ("k3 close
+ * false" in the variants, which print Node's hadError). Busy, clear, ref
+ * and unref print nothing.
  *
- * A TCP echo listens on 127.0.0.1, connects once 'listening' comes (a
- * nextTick), sends count bytes with end(), reads the echo to its end and
- * closes; the server echoes and ends when the client has. Its children
- * run in the client's close callback (the close phase), after the
- * listener is closed.
+ * A TCP op listens on 127.0.0.1 and connects once 'listening' comes (a
+ * nextTick). Its client ends its side as `how` says (enum dp_tcp_how):
+ * the echo sends count bytes with end(data), the shutdown variants write
+ * them and call end() without data; it reads the echo to its end and
+ * closes; the server echoes and ends when the client has. The refused
+ * variant closes the listener and connects to its port: "k3 ECONNREFUSED"
+ * and "k3 close true". The children run in the client's close callback
+ * (the close phase), after the listener is closed.
  *
  * A promise chain's children run in its last link. An interval clears
  * itself at the end of its count-th call. Clear, ref and unref name an
@@ -46,13 +50,23 @@ enum dp_kind {
   DK_REF,       /* target's latest instance .ref() */
   DK_FS_READ,   /* fs.readFile of fixture `count` (the last is missing) */
   DK_CRYPTO,    /* one task of CPU work on the pool */
-  DK_TCP,       /* a TCP echo of count bytes over loopback */
+  DK_TCP,       /* a TCP echo of count bytes over loopback; how */
   DK_COUNT
+};
+
+/* How a TCP op's client ends its side, or whether it connects at all. */
+enum dp_tcp_how {
+  DH_END_DATA,    /* c.end(data) on connect: the echo as it came first */
+  DH_WRITE_END,   /* c.write(data) (none when count is 0), then c.end() */
+  DH_END_ON_ECHO, /* c.write(data) on connect; c.end() at the first echo */
+  DH_REFUSED,     /* srv.close(), then a connect to its port: refused */
+  DH_COUNT
 };
 
 struct dp_op {
   uint8_t kind;  /* enum dp_kind */
   uint8_t unref; /* timers: unref'd right after setting */
+  uint8_t how;   /* DK_TCP: enum dp_tcp_how */
   int16_t parent;
   int16_t target; /* clear, ref, unref: an earlier timer op */
   uint32_t delay_ms;
