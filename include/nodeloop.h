@@ -174,9 +174,11 @@ NDL_EXTERN void ndl_options_init(ndl_options *opts);
  * also applies NODELOOP_FAULTS (ndl_faults_from_env()); a bad plan there
  * makes every creation fail. *out is NULL on failure.
  * @return 0, NDL_EINVAL (NULL out, bad option, bad
- * NODELOOP_THREADPOOL_SIZE), NDL_ENOMEM, NDL_NOTHREADS, NDL_BADFAULTS (a bad
- * NODELOOP_FAULTS or NODELOOP_FAULTS_SEED), or a system error from the
- * platform (NDL_EMFILE from epoll_create or eventfd, ...). */
+ * NODELOOP_THREADPOOL_SIZE or NODELOOP_BACKEND), NDL_ENOMEM, NDL_NOTHREADS,
+ * NDL_BADFAULTS (a bad NODELOOP_FAULTS or NODELOOP_FAULTS_SEED),
+ * NDL_ENOTSUP (io_uring asked for where the kernel refuses it; the cause is
+ * said on stderr), or a system error from the platform (NDL_EMFILE from
+ * epoll_create or eventfd, ...). */
 NDL_EXTERN int ndl_loop_new(const ndl_options *opts, ndl_loop **out);
 
 /** Runs main(loop, arg) (NULL is allowed) and the nextTicks and microtasks
