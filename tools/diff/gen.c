@@ -3,6 +3,10 @@
  * and busy-waits 20 or 60 ms, so that the instants a program works with
  * fall on a grid whose lines are 20 ms apart; the timing check
  * (timing.h) then refuses the programs whose instants still come too close.
+ * The generator keeps most of them apart itself: phase A, the tree, holds
+ * no pool work and moves a timer's delay off an instant another
+ * callback's timer is due at; the stage runs the pool work (and the TCP
+ * op) alone, after phase A (README.md). The check stays the safety net.
  * (A 20 ms grid with a 10 ms margin was too tight on a machine loaded to
  * five times its cores: Node's first iteration came more than 10 ms after
  * main, and about one program in eight printed two orders.)
@@ -63,9 +67,85 @@ static int draw_target(uint64_t *s, const struct dp_prog *p) {
   return n == 0 ? -1 : timers[below(s, (uint32_t)n)];
 }
 
-static void draw(uint64_t *s, struct dp_prog *p) {
+/* The instants, in ms with no busy-wait, at which op i's callback runs
+ * (i = -1: main, at 0): a timer's delays added to its parent's instants,
+ * an interval's once per call; the other kinds' callbacks are taken to
+ * run at their parent's instants. At most max of them. */
+static int instants(const struct dp_prog *p, int i, uint32_t *out, int max) {
+  uint32_t base[64];
+  int nb, n = 0, b;
+  uint32_t k, calls;
+  if (i < 0) {
+    out[0] = 0;
+    return 1;
+  }
+  nb = instants(p, p->op[i].parent, base, 64);
+  calls = p->op[i].kind == DK_INTERVAL  ? p->op[i].count
+          : p->op[i].kind == DK_TIMEOUT ? 1
+                                        : 0;
+  if (calls == 0) {
+    for (b = 0; b < nb && n < max; b++)
+      out[n++] = base[b];
+    return n;
+  }
+  for (b = 0; b < nb; b++)
+    for (k = 1; k <= calls && n < max; k++)
+      out[n++] = base[b] + k * p->op[i].delay_ms;
+  return n;
+}
+
+/* Whether timer op i would be due at an instant when an earlier timer of
+ * another callback is (with busy-waits left out): the timing check
+ * refuses equal deadlines set by two callbacks, and different delays due
+ * together. Two timers of one delay set by one callback are fine, and so
+ * is a timer of its interval parent's delay: the interval re-arms at the
+ * end of the callback that set it (found/interval_rearm_before_same_delay_
+ * timer, a difference campaigns are to keep finding). */
+static int collides(const struct dp_prog *p, int i) {
+  uint32_t a[64], b[64];
+  int na = instants(p, i, a, 64), nb, j, x, y;
+  for (j = 0; j < i; j++) {
+    if (!dp_kind_is_timer(p->op[j].kind))
+      continue;
+    if (p->op[j].delay_ms == p->op[i].delay_ms &&
+        (p->op[j].parent == p->op[i].parent ||
+         (j == p->op[i].parent && p->op[j].kind == DK_INTERVAL)))
+      continue;
+    nb = instants(p, j, b, 64);
+    for (x = 0; x < na; x++)
+      for (y = 0; y < nb; y++)
+        if (a[x] == b[y])
+          return 1;
+  }
+  return 0;
+}
+
+/* A delay of 40, 80, 120 or 160 ms for timer op i: the one drawn, or the
+ * next one up (cyclically) that collides with no earlier timer. */
+static void draw_delay(uint64_t *s, struct dp_prog *p, int i) {
+  uint32_t first = below(s, 4), k;
+  for (k = 0; k < 4; k++) {
+    p->op[i].delay_ms = 40 * (1 + (first + k) % 4);
+    if (!collides(p, i))
+      return;
+  }
+  p->op[i].delay_ms = 40 * (1 + first);
+}
+
+/* The pool work (fs.readFile, crypto) phase A drew, set aside for the
+ * stage: its kind and file, in the order drawn. */
+struct pool_draws {
+  int n;
+  uint8_t kind[2];
+  uint32_t count[2];
+};
+
+/* Phase A: the program without pool work. A pool kind drawn is set aside
+ * in *pool (the first two) and another kind drawn in its place. */
+static void draw(uint64_t *s, struct dp_prog *p, struct pool_draws *pool) {
   int n = 2 + (int)below(s, GEN_MAX_OPS - 1), i;
   memset(p, 0, sizeof(*p));
+  memset(pool, 0, sizeof(*pool));
   for (i = 0; i < n; i++) {
     struct dp_op *o = &p->op[i];
     int parents[DP_MAX_OPS], np = 0, j;
@@ -75,14 +155,20 @@ static void draw(uint64_t *s, struct dp_prog *p) {
     o->parent = (int16_t)(np == 0 || below(s, 3) == 0
                               ? -1
                               : parents[below(s, (uint32_t)np)]);
-    o->kind = (uint8_t)draw_kind(s);
+    while ((o->kind = (uint8_t)draw_kind(s)) == DK_FS_READ ||
+           o->kind == DK_CRYPTO)
+      if (pool->n < 2) {
+        pool->kind[pool->n] = o->kind;
+        pool->count[pool->n++] = o->kind == DK_FS_READ ? below(s, DP_FILES) : 0;
+      }
     o->target = -1;
     switch (o->kind) {
     case DK_INTERVAL:
       o->count = 1 + below(s, 3);
       /* fall through */
     case DK_TIMEOUT:
-      o->delay_ms = 40 * (1 + below(s, 4));
+      p->n = i + 1;
+      draw_delay(s, p, i);
       o->unref = below(s, 6) == 0;
       break;
     case DK_PROMISE:
@@ -97,9 +183,6 @@ static void draw(uint64_t *s, struct dp_prog *p) {
       if ((o->target = (int16_t)draw_target(s, p)) < 0)
         o->kind = DK_IMMEDIATE;
       break;
-    case DK_FS_READ:
-      o->count = below(s, DP_FILES);
-      break;
     default:
       break;
     }
@@ -107,57 +190,104 @@ static void draw(uint64_t *s, struct dp_prog *p) {
   }
 }
 
-/* The TCP echo came after the other kinds. A stream of its own decides
- * whether a program ends with one (a quarter do), so that a seed drawing
- * none makes the program it made before the echo existed, and which of
- * the four ways (enum dp_tcp_how) its client ends. Its children,
- * which run in the close phase, are of the kinds whose order there Node
- * defines. */
-static void draw_tcp(uint64_t seed, struct dp_prog *p) {
+/* When phase A is over at the latest, in ms of virtual time: the loop's
+ * time moves only by busy-waits and by sleeping to a deadline, so it ends
+ * by every busy-wait's every run added up plus the longest chain of
+ * delays (an interval's counted as its last call) from main to a timer. */
+static uint64_t phase_a_end_ms(const struct dp_prog *p) {
+  uint64_t calls[DP_MAX_OPS], reach[DP_MAX_OPS], busy = 0, end = 0;
+  int i;
+  for (i = 0; i < p->n; i++) {
+    const struct dp_op *o = &p->op[i];
+    uint64_t per = 1;
+    calls[i] = 1;
+    reach[i] = 0;
+    if (o->parent >= 0) {
+      const struct dp_op *par = &p->op[o->parent];
+      per = par->kind == DK_INTERVAL ? par->count : 1;
+      calls[i] = calls[o->parent] * per;
+      reach[i] = reach[o->parent];
+    }
+    if (o->kind == DK_TIMEOUT)
+      reach[i] += o->delay_ms;
+    else if (o->kind == DK_INTERVAL)
+      reach[i] += (uint64_t)o->delay_ms * o->count;
+    else if (o->kind == DK_BUSY)
+      busy += calls[i] * o->delay_ms;
+    if (reach[i] > end)
+      end = reach[i];
+  }
+  return end + busy;
+}
+
+static struct dp_op *add(struct dp_prog *p, int parent, int kind) {
+  struct dp_op *o = &p->op[p->n++];
+  memset(o, 0, sizeof(*o));
+  o->parent = (int16_t)parent;
+  o->target = -1;
+  o->kind = (uint8_t)kind;
+  return o;
+}
+
+/* Children for the end of the stage (phase B), of the kinds whose order
+ * Node defines there: nothing else is pending when they are queued. */
+static void draw_kids(uint64_t *s, struct dp_prog *p, int parent, int n) {
   static const uint8_t kids[] = {DK_TIMEOUT, DK_IMMEDIATE, DK_NEXT_TICK,
                                  DK_MICROTASK};
+  for (; n > 0; n--) {
+    struct dp_op *o = add(p, parent, kids[below(s, sizeof(kids))]);
+    if (o->kind == DK_TIMEOUT)
+      o->delay_ms = 40 * (1 + below(s, 2));
+  }
+}
+
+/* The stage: pool work runs alone, as the timing check wants it (no
+ * immediate pending, no other callback between its issue and its
+ * completion, no timer due near it), by construction. A timer set in
+ * main, due 40 ms after phase A is over at the latest, issues the first
+ * pool task; each task's completion issues the next (at most two from
+ * phase A's draws, then the TCP op when this seed has one), and the last
+ * one's callback runs phase B. A stream of its own decides the TCP op (a
+ * quarter of the programs) and how its client ends (enum dp_tcp_how). */
+static void draw_stage(uint64_t seed, struct dp_prog *p,
+                       const struct pool_draws *pool) {
   uint64_t s = seed ^ 0x3c6ef372fe94f82bu;
   struct dp_prog q = *p;
-  int parents[DP_MAX_OPS], np = 0, me, j, nkids;
-  if (below(&s, 4) != 0 || q.n + 3 > DP_MAX_OPS)
+  int tcp = below(&s, 4) == 0, last, k;
+  uint32_t bytes = 1 + below(&s, 4096);
+  struct dp_op *o;
+  if (pool->n == 0 && !tcp)
     return;
-  for (j = 0; j < q.n; j++)
-    if (dp_kind_has_callback(q.op[j].kind) && depth(&q, j) < GEN_MAX_DEPTH)
-      parents[np++] = j;
-  me = q.n++;
-  memset(&q.op[me], 0, sizeof(q.op[me]));
-  q.op[me].kind = DK_TCP;
-  q.op[me].target = -1;
-  q.op[me].parent = (int16_t)(np == 0 || below(&s, 2) == 0
-                                  ? -1
-                                  : parents[below(&s, (uint32_t)np)]);
-  q.op[me].count = 1 + below(&s, 4096);
-  for (nkids = (int)below(&s, 3); nkids > 0; nkids--) {
-    struct dp_op *o = &q.op[q.n++];
-    memset(o, 0, sizeof(*o));
-    o->parent = (int16_t)me;
-    o->target = -1;
-    o->kind = kids[below(&s, sizeof(kids))];
-    if (o->kind == DK_TIMEOUT)
-      o->delay_ms = 40 * (1 + below(&s, 2));
+  if (q.n + 1 + pool->n + tcp + 2 > DP_MAX_OPS)
+    return;
+  o = add(&q, -1, DK_TIMEOUT);
+  o->delay_ms = (uint32_t)(40 * ((phase_a_end_ms(p) + 40) / 40 + 1));
+  last = q.n - 1;
+  for (k = 0; k < pool->n; k++) {
+    o = add(&q, last, pool->kind[k]);
+    o->count = pool->count[k];
+    last = q.n - 1;
   }
-  if (dp_max_lines(&q) > DP_MAX_LINES)
-    return;
-  /* The variants came after the echo: drawn last, from this stream, so
-   * that a seed drawing the echo makes the echo it made before them. A
-   * refused connection sends nothing, and a quarter of the write-then-end()
-   * clients write nothing either: end() alone. */
-  q.op[me].how = (uint8_t)below(&s, DH_COUNT);
-  if (q.op[me].how == DH_REFUSED ||
-      (q.op[me].how == DH_WRITE_END && below(&s, 4) == 0))
-    q.op[me].count = 0;
-  *p = q;
+  if (tcp) {
+    o = add(&q, last, DK_TCP);
+    o->count = bytes;
+    /* A refused connection sends nothing, and a quarter of the
+     * write-then-end() clients write nothing either: end() alone. */
+    o->how = (uint8_t)below(&s, DH_COUNT);
+    if (o->how == DH_REFUSED || (o->how == DH_WRITE_END && below(&s, 4) == 0))
+      o->count = 0;
+    last = q.n - 1;
+  }
+  draw_kids(&s, &q, last, (int)below(&s, 3));
+  if (dp_max_lines(&q) <= DP_MAX_LINES)
+    *p = q;
 }
 
 void dp_generate(uint64_t seed, struct dp_prog *p) {
   uint64_t s = seed;
+  struct pool_draws pool;
   do
-    draw(&s, p);
+    draw(&s, p, &pool);
   while (dp_max_lines(p) > DP_MAX_LINES);
-  draw_tcp(seed, p);
+  draw_stage(seed, p, &pool);
 }
