@@ -162,8 +162,10 @@ const char *ndl__lx_thread_name(struct ndl__platform *p);
 /* poll.c */
 /* Opens the epoll set, with the eventfd in it. */
 int ndl__lx_poll_open(struct lx *s);
-/* Kernel poll bits (EPOLLIN, POLLIN: the same values) to NDL_* events for
- * a watcher that asked for want. */
+/* NDL_* events to kernel poll bits, and back for a watcher that asked for
+ * want. epoll's and poll()'s bits (EPOLLIN, POLLIN) have the same values,
+ * so the io_uring backend's polls use these too. */
+unsigned ndl__lx_poll_bits(unsigned events);
 unsigned ndl__lx_translate(uint32_t got, unsigned want);
 int ndl__lx_io_add(struct ndl__platform *p, int fd, ndl_id id, unsigned events);
 int ndl__lx_io_modify(struct ndl__platform *p, int fd, ndl_id id,

@@ -15,11 +15,15 @@
 /* epoll_data of the eventfd. Callback ids are never 0, so no fd clashes. */
 #define WAKE_TOKEN 0u
 
+unsigned ndl__lx_poll_bits(unsigned events) {
+  return ((events & NDL_READABLE) ? EPOLLIN : 0u) |
+         ((events & NDL_WRITABLE) ? EPOLLOUT : 0u);
+}
+
 static int ctl(struct lx *s, int op, int fd, ndl_id id, unsigned events) {
   struct epoll_event ev;
   memset(&ev, 0, sizeof(ev));
-  ev.events = ((events & NDL_READABLE) ? EPOLLIN : 0u) |
-              ((events & NDL_WRITABLE) ? EPOLLOUT : 0u);
+  ev.events = ndl__lx_poll_bits(events);
   /* The id in the low half, the interest in the high half: wait() needs the
    * interest to report an error as the events the user asked for, and this
    * spares a side table keyed by fd. */

@@ -148,11 +148,6 @@ int ndl__ur_io_remove(struct ndl__platform *p, int fd) {
   return 0;
 }
 
-static unsigned poll_mask(unsigned events) {
-  return ((events & NDL_READABLE) ? POLLIN : 0u) |
-         ((events & NDL_WRITABLE) ? POLLOUT : 0u);
-}
-
 /* Arms the polls that are due: new watchers, changed ones, and those that
  * reported at the last wait; and the eventfd's. What finds no free entry
  * stays on the list for the next wait. */
@@ -171,7 +166,7 @@ static void arm_polls(struct ur *u) {
       u->to_arm[kept++] = fd;
       continue;
     }
-    io_uring_prep_poll_add(sqe, fd, poll_mask(w->events));
+    io_uring_prep_poll_add(sqe, fd, ndl__lx_poll_bits(w->events));
     io_uring_sqe_set_data64(sqe, ud_poll(fd, w->gen));
     w->armed = 1;
     w->queued = 0;
